@@ -1,0 +1,275 @@
+"""Block and HybridBlock: the one owner of the child tree and of the parameter views.
+
+Mirrors ``mxnet.gluon.Block`` of MXNet 1.9.1 (legacy naming) or 2.0.0b1 (structural naming),
+whichever policy is active when a block is constructed. Blocks never build names themselves: they
+ask their policy (``gluonbridge.naming``). The two views of the parameters:
+
+* ``collect_params(select)`` — legacy: a ParameterDict keyed by full name; structural: a dict keyed
+  by structural key.
+* ``_collect_params_with_prefix()`` — structural key -> Parameter in both modes (what
+  ``save_parameters`` writes), one entry per path.
+"""
+from __future__ import annotations
+
+import contextlib
+import re
+import warnings
+import weakref
+from collections import OrderedDict
+
+from .. import naming
+from ..naming import mode as _mode
+from ..naming.policy import NamingModeError
+from .parameter import Parameter
+from .utils import indent
+
+_NO_PREFIX_HINT = ("structural naming mirrors MXNet 2, where blocks have no prefix, name or "
+                   "name_scope; parameters are keyed by collect_params() structural keys")
+_NO_SHARE_HINT = ("legacy naming mirrors MXNet 1.x, which shares parameters with params= at "
+                  "construction; share_parameters() is MXNet 2 API")
+
+
+class _ModeAttribute:
+    """An attribute that exists under one MXNet API only: reading it under the other raises
+    AttributeError (so ``hasattr`` answers as the real MXNet does), with a hint."""
+
+    def __init__(self, semantics: str, hint: str, getter):
+        self.semantics = semantics
+        self.hint = hint
+        self.getter = getter
+        self.__doc__ = getter.__doc__
+
+    def __set_name__(self, owner, name):
+        self.attr = name
+
+    def __get__(self, block, owner=None):
+        if block is None:
+            return self
+        if block._naming.semantics != self.semantics:
+            raise AttributeError(f"'{type(block).__name__}' object has no attribute "
+                                 f"'{self.attr}' ({self.hint})")
+        return self.getter(block)
+
+
+def _only_mx1(getter):
+    return _ModeAttribute("mx1", _NO_PREFIX_HINT, getter)
+
+
+def _only_mx2(getter):
+    return _ModeAttribute("mx2", _NO_SHARE_HINT, getter)
+
+
+class Block:
+    """Base class of all layers and models: ``Block(prefix=None, params=None)``.
+
+    Under structural naming ``prefix``/``params`` raise TypeError, as MXNet 2's ``Block()`` does.
+    Children assigned as attributes (or through :meth:`register_child`) and Parameters assigned as
+    attributes are registered, keyed by the attribute name.
+    """
+
+    def __init__(self, prefix=None, params=None):
+        self._init_block(prefix, params, "Block")
+
+    def _init_block(self, prefix, params, owner):
+        policy = naming.current()
+        state = self.__dict__
+        state["_naming"] = policy
+        state["_children"] = OrderedDict()
+        state["_reg_params"] = {}
+        state["_forward_hooks"] = OrderedDict()
+        state["_forward_pre_hooks"] = OrderedDict()
+        policy.init_block(self, prefix, params, owner)
+        _mode.note_block_built()
+
+    def __repr__(self):
+        modstr = "\n".join(f"  ({key}): {indent(repr(block), 2)}"
+                           for key, block in self.__dict__.items() if isinstance(block, Block))
+        return f"{type(self).__name__}(\n{modstr}\n)"
+
+    def __setattr__(self, name, value):
+        """Registers Blocks and Parameters assigned as attributes."""
+        if hasattr(self, name):
+            existing = getattr(self, name)
+            if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
+                raise TypeError(f"Changing attribute type for {name} from {type(existing)} to "
+                                f"{type(value)}is not allowed.")
+        if isinstance(value, Block):
+            self.register_child(value, name)
+        elif isinstance(value, Parameter):
+            self._check_same_policy(value)
+            if self._naming.semantics == "mx1":
+                assert name not in self._reg_params, (
+                    "Overriding Parameter attribute %s is not allowed. If you want to share "
+                    "parameters between blocks, please set 'params' at Block construction instead.")
+            self._reg_params[name] = value
+        object.__setattr__(self, name, value)
+
+    def _check_same_policy(self, other):
+        if other._naming is not self._naming:
+            raise NamingModeError(
+                f"cannot attach a {type(other).__name__} built under {other._naming.name!r} naming "
+                f"to a {type(self).__name__} built under {self._naming.name!r} naming: a model "
+                "must be built under one naming mode. Build it entirely inside one "
+                "`with gluonbridge.naming.override(...)` block, or pick the mode once with "
+                "GLUONBRIDGE_NAMING / gluonbridge.naming.use() before building any Block.")
+
+    def _child_items(self):
+        """(name, child Block) in registration order; weak references resolved."""
+        if self._naming.semantics == "mx2":
+            return [(name, ref()) for name, ref in self._children.items()]
+        return list(self._children.items())
+
+    def _check_container_with_block(self):
+        children = {id(child) for _, child in self._child_items()}
+
+        def has_unregistered_block(data):
+            if isinstance(data, (list, tuple)):
+                return any(has_unregistered_block(e) for e in data)
+            if isinstance(data, dict):
+                return any(has_unregistered_block(v) for v in data.values())
+            return isinstance(data, Block) and id(data) not in children
+
+        for k, v in self.__dict__.items():
+            if isinstance(v, (list, tuple, dict)) and not (k.startswith("__") or k == "_children"):
+                if has_unregistered_block(v):
+                    warnings.warn(
+                        f'"{type(self).__name__}.{k}" is an unregistered container with Blocks. '
+                        "Note that Blocks inside the list, tuple or dict will not be registered "
+                        "automatically. Make sure to register them using register_child() or "
+                        "switching to nn.Sequential/nn.HybridSequential instead. ", stacklevel=3)
+
+    def _own_scope(self):
+        """The scope built-in layers create their children in: this block's name_scope under
+        legacy naming (as MXNet 1.x layers do), nothing under structural naming."""
+        return self._scope if self._naming.semantics == "mx1" else contextlib.nullcontext()
+
+    def _new_param(self, local_name, **kwargs):
+        """A built-in layer's Parameter, named by the policy (``params.get`` in 1.x)."""
+        return self._naming.new_parameter(self, local_name, **kwargs)
+
+    def _alias(self):
+        """The hint legacy naming numbers this block by (``dense`` -> ``dense0_``)."""
+        return type(self).__name__.lower()
+
+    @_only_mx1
+    def prefix(self):
+        """Prefix of this block (legacy naming only)."""
+        return self._prefix
+
+    @_only_mx1
+    def name(self):
+        """The prefix without one trailing '_' (legacy naming only)."""
+        return self._name
+
+    @_only_mx1
+    def name_scope(self):
+        """``with block.name_scope():`` names blocks created inside under this block (legacy)."""
+        return lambda: self._scope
+
+    @property
+    def params(self):
+        """This block's own parameters: a ParameterDict (legacy) or attribute -> Parameter."""
+        return self._params
+
+    def collect_params(self, select=None):
+        """This block's and all descendants' Parameters; ``select`` is a regex (``re.match``)
+        on the full name (legacy) or the structural key (structural)."""
+        return self._naming.collect_params(self, select)
+
+    def _collect_params_with_prefix(self, prefix="", select=None):
+        """Structural key -> Parameter, every path (what ``save_parameters`` writes)."""
+        if prefix:
+            prefix += "."
+        pattern = re.compile(select) if select is not None else None
+        ret = {prefix + key: p for key, p in self._reg_params.items()
+               if pattern is None or pattern.match(prefix + key)}
+        for name, child in self._child_items():
+            ret.update(child._collect_params_with_prefix(prefix + name, select))
+        return ret
+
+    def structural_params(self, deduplicate=False):
+        """The key -> Parameter mapping ``save_parameters(deduplicate=...)`` writes: every path,
+        or one entry per distinct Parameter under the last key that reaches it."""
+        params = self._collect_params_with_prefix()
+        return naming.deduplicate(params.items()) if deduplicate else params
+
+    def register_child(self, block, name=None):
+        """Register ``block`` as a child under ``name`` (default: the next index, ``'0'``, ...)."""
+        self._check_same_policy(block)
+        if name is None:
+            name = str(len(self._children))
+        self._children[name] = weakref.ref(block) if self._naming.semantics == "mx2" else block
+
+    @_only_mx2
+    def share_parameters(self):
+        """Tie this block's Parameters to ``shared`` (a collect_params() dict) by structural key."""
+        return self._share_parameters
+
+    def _share_parameters(self, shared):
+        if shared is None:
+            return self
+        if not isinstance(shared, dict):
+            raise ValueError(f"'shared' should be in type of Dict. Get type {type(shared)}!")
+        unused = set(shared)
+        self._tie_parameters(shared, unused, "")
+        for key in unused:
+            warnings.warn(f"Parameter name {key} is not in the current model!")
+        return self
+
+    def _tie_parameters(self, shared, unused, prefix):
+        if prefix:
+            prefix += "."
+        for name in list(self._reg_params):
+            key = prefix + name
+            if shared.get(key) is not None:
+                setattr(self, name, shared[key])
+                unused.discard(key)
+        for name, child in self._child_items():
+            child._tie_parameters(shared, unused, prefix + name)
+
+    def register_forward_pre_hook(self, hook):
+        self._forward_pre_hooks[id(hook)] = hook
+
+    def register_forward_hook(self, hook):
+        self._forward_hooks[id(hook)] = hook
+
+    def apply(self, fn):
+        """Call ``fn`` on every descendant, then on this block; returns self."""
+        for _, child in self._child_items():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def hybridize(self, active=True, **kwargs):
+        for _, child in self._child_items():
+            child.hybridize(active, **kwargs)
+
+    def __call__(self, *args):
+        for hook in self._forward_pre_hooks.values():
+            hook(self, args)
+        out = self.forward(*args)
+        for hook in self._forward_hooks.values():
+            hook(self, args, out)
+        return out
+
+    def forward(self, *args):
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+
+class HybridBlock(Block):
+    """A Block whose children are all HybridBlocks (so the whole tree can be lowered to a graph)."""
+
+    def __init__(self, prefix=None, params=None):
+        self._init_block(prefix, params, "HybridBlock")
+        self._active = False
+
+    def register_child(self, block, name=None):
+        if not isinstance(block, HybridBlock):
+            raise ValueError(
+                f"Children of HybridBlock must also be HybridBlock, but {block} has type "
+                f"{type(block)}. If you are using Sequential, please try HybridSequential instead.")
+        super().register_child(block, name)
+
+    def hybridize(self, active=True, **kwargs):
+        self._active = active
+        super().hybridize(active, **kwargs)

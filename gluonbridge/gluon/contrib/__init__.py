@@ -1,0 +1,2 @@
+"""Contributed layers (mirrors ``mxnet.gluon.contrib``)."""
+from . import nn

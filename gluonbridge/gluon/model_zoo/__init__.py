@@ -1,0 +1,2 @@
+"""Pre-defined model architectures (mirrors ``mxnet.gluon.model_zoo``)."""
+from . import vision

@@ -1,0 +1,296 @@
+"""Parameter, Constant and (MXNet 1.x) ParameterDict, named by the active naming policy.
+
+A Parameter remembers the policy it was created under. Under legacy naming its ``name`` is the
+full prefixed name (``dense0_weight``) and can be reassigned, as in MXNet 1.x; under structural
+naming it is the local name (``weight``), read-only, and the graph variable is named from a uuid,
+as in MXNet 2.x.
+"""
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+
+import numpy as np
+
+from .. import naming
+from .utils import indent
+
+mx_real_t = np.float32
+_VALID_STYPES = ("default", "row_sparse", "csr")
+_REQUIRED = object()
+
+
+class DeferredInitializationError(RuntimeError):
+    """A Parameter's shape is not known yet (it is inferred at the first forward pass)."""
+
+
+class Parameter:
+    """A named tensor of a Block: ``Parameter(name, grad_req='write', shape=None, ...)``.
+
+    MXNet 1.x requires ``name``; MXNet 2.x defaults it to ``'weight'``. Data (``set_data``/
+    ``data``) is held as a numpy array once loaded or initialized.
+    """
+
+    def __init__(self, name=_REQUIRED, grad_req="write", shape=None, dtype=mx_real_t,
+                 lr_mult=1.0, wd_mult=1.0, init=None, allow_deferred_init=False,
+                 differentiable=True, stype="default", grad_stype="default"):
+        self._naming = naming.current()
+        if name is _REQUIRED:
+            if self._naming.semantics == "mx1":
+                raise TypeError(f"{type(self).__name__}.__init__() missing 1 required positional "
+                                "argument: 'name'")
+            name = "weight"
+        self._uuid = str(uuid.uuid4())
+        self._var_name = None
+        self._data = None
+        self._deferred_init = ()
+        self._differentiable = differentiable
+        self._allow_deferred_init = allow_deferred_init
+        self._grad_req = None
+        if isinstance(shape, int):
+            shape = (shape,)
+        self._shape = shape
+        self._name = name
+        self._dtype = dtype
+        self.lr_mult = lr_mult
+        self.wd_mult = wd_mult
+        self.grad_req = grad_req
+        self.init = init
+        for what, value in (("grad_stype", grad_stype), ("stype", stype)):
+            assert value in _VALID_STYPES, (
+                f"{what} for Parameter '{name}' must be one of 'default', 'row_sparse', or 'csr', "
+                f"but got '{value}'")
+        self._grad_stype = grad_stype
+        self._stype = stype
+
+    def __repr__(self):
+        kind = type(self).__name__ if isinstance(self, Constant) else "Parameter"
+        if self._naming.semantics == "mx1":
+            return f"{kind} {self.name} (shape={self.shape}, dtype={self.dtype})"
+        return f"{kind} (shape={self.shape}, dtype={self.dtype})"
+
+    @property
+    def name(self):
+        """Full prefixed name under legacy naming; the local name under structural naming."""
+        return self._name
+
+    @name.setter
+    def name(self, value):
+        if self._naming.semantics != "mx1":
+            raise AttributeError("property 'name' of 'Parameter' object has no setter "
+                                 "(structural naming, as in MXNet 2: names are fixed)")
+        self._name = value
+
+    @property
+    def grad_req(self):
+        return self._grad_req
+
+    @grad_req.setter
+    def grad_req(self, req):
+        assert req in ("write", "add", "null"), \
+            f"grad_req must be one of 'write', 'add', or 'null', but got '{req}'"
+        self._grad_req = req if self._differentiable else "null"
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @dtype.setter
+    def dtype(self, dtype):
+        self._dtype = dtype
+        if self._data is not None:
+            self._data = self._data.astype(dtype)
+
+    @property
+    def shape(self):
+        """The shape; an unknown dimension shows as 0 (legacy) or -1 (structural)."""
+        if self._shape is None:
+            return None
+        unknown = self._naming.unknown_dim
+        if unknown == 0:
+            return self._shape
+        return tuple(unknown if d == 0 else d for d in self._shape)
+
+    @shape.setter
+    def shape(self, new_shape):
+        if self._shape is None:
+            self._shape = new_shape
+            return
+        assert len(self._shape) == len(new_shape) and \
+            all(j in (-1, 0, i) for i, j in zip(new_shape, self._shape)), \
+            f"Expected shape {new_shape} is incompatible with given shape {self._shape}."
+        self._shape = new_shape
+
+    @property
+    def variable_name(self) -> str:
+        """The graph variable name (symbol JSON / ONNX initializer) under this Parameter's policy."""
+        if self._var_name is None:
+            self._var_name = self._naming.variable_name(self)
+        return self._var_name
+
+    # -- data ------------------------------------------------------------------------------
+    def set_data(self, data):
+        """Set the value (any array-like); fixes unknown dimensions of the shape."""
+        data = np.asarray(data)
+        if self._shape is not None:
+            self.shape = tuple(data.shape)
+        else:
+            self._shape = tuple(data.shape)
+        self._data = data
+
+    def data(self, ctx=None):
+        if self._data is None:
+            raise DeferredInitializationError(
+                f"Parameter '{self.name}' has not been initialized or loaded yet")
+        return self._data
+
+
+class Constant(Parameter):
+    """An immutable Parameter: ``Constant(name, value)`` (MXNet 1.x) or ``Constant(value)`` (2.x)."""
+
+    def __init__(self, *args):
+        policy = naming.current()
+        if policy.semantics == "mx1":
+            if len(args) != 2:
+                raise TypeError("Constant.__init__() takes 'name' and 'value' "
+                                f"(MXNet 1.x signature), got {len(args)} arguments")
+            name, value = args
+        else:
+            if len(args) != 1:
+                raise TypeError("Constant.__init__() takes 'value' only (MXNet 2.x signature), "
+                                f"got {len(args)} arguments")
+            name, value = "const", args[0]
+        value = np.asarray(value, dtype=value.dtype if isinstance(value, np.ndarray) else mx_real_t)
+        self.value = value
+        super().__init__(name, grad_req="null", shape=value.shape, dtype=value.dtype,
+                         init=f"Constant_{name}_{id(self)}")
+        self._data = value
+
+    @property
+    def grad_req(self):
+        return "null"
+
+    @grad_req.setter
+    def grad_req(self, req):
+        pass
+
+
+class ParameterDict:
+    """MXNet 1.x's dictionary of Parameters: names are ``prefix + name``; ``shared`` is looked up
+    (one level deep) before a new Parameter is created."""
+
+    def __init__(self, prefix="", shared=None):
+        self._prefix = prefix
+        self._params = OrderedDict()
+        self._shared = shared
+
+    def __repr__(self):
+        name = self._prefix + " " if self._prefix else ""
+        content = "\n".join(indent(f"  {v}", 2) for v in self.values())
+        return f"{name}(\n{content}\n)"
+
+    def __getitem__(self, key):
+        return self._params[key]
+
+    def __iter__(self):
+        return iter(self._params)
+
+    def __len__(self):
+        return len(self._params)
+
+    def __contains__(self, key):
+        return key in self._params
+
+    def items(self):
+        return self._params.items()
+
+    def keys(self):
+        return self._params.keys()
+
+    def values(self):
+        return self._params.values()
+
+    @property
+    def prefix(self):
+        """Prepended to the name of every Parameter created with :meth:`get`."""
+        return self._prefix
+
+    def _get_impl(self, name):
+        if name in self._params:
+            return self._params[name]
+        if self._shared is not None and name in self._shared._params:
+            self._params[name] = self._shared._params[name]
+            return self._shared._params[name]
+        return None
+
+    def get(self, name, **kwargs):
+        """The Parameter ``prefix + name``: from this dict, else from ``shared``, else new.
+
+        Keyword arguments must agree with an existing Parameter's attributes; unknown (0/-1)
+        dimensions of ``shape`` merge with known ones.
+        """
+        name = self.prefix + name
+        param = self._get_impl(name)
+        if param is None:
+            param = Parameter(name, **kwargs)
+            self._params[name] = param
+            return param
+        for k, v in kwargs.items():
+            if hasattr(param, k) and getattr(param, k) is not None:
+                existing = getattr(param, k)
+                if k == "shape" and len(v) == len(existing):
+                    merged = _merge_shapes(v, existing)
+                    if merged is not None:
+                        param._shape = merged
+                        continue
+                elif k == "dtype" and np.dtype(v) == np.dtype(existing):
+                    continue
+                assert v is None or v == existing, (
+                    f"Cannot retrieve Parameter '{name}' because desired attribute does not match "
+                    f"with stored for attribute '{k}': desired '{v}' vs stored '{existing}'.")
+            else:
+                setattr(param, k, v)
+        return param
+
+    def get_constant(self, name, value=None):
+        """The Constant ``prefix + name``: existing, or new from ``value``."""
+        name = self.prefix + name
+        param = self._get_impl(name)
+        if param is None:
+            if value is None:
+                raise KeyError(f"No constant named '{name}'. Please specify value if you want to "
+                               "create a new constant.")
+            param = Constant(name, value)
+            self._params[name] = param
+        elif value is not None:
+            assert isinstance(param, Constant), \
+                f"Parameter '{name}' already exists but it is not a constant."
+            value = np.asarray(value)
+            assert param.shape == value.shape and (param.value == value).all(), \
+                f"Constant '{name}' already exists but it's value doesn't match new value"
+        return param
+
+    def update(self, other):
+        """Copy every Parameter of ``other`` in; a different Parameter under a taken name fails."""
+        for k, v in other.items():
+            if k in self._params:
+                assert self._params[k] is v, (
+                    "Cannot update self with other because they have different Parameters with "
+                    f"the same name '{k}'")
+        for k, v in other.items():
+            self._params[k] = v
+
+    def setattr(self, name, value):
+        """Set an attribute on every Parameter (e.g. ``setattr('grad_req', 'null')``)."""
+        for param in self.values():
+            setattr(param, name, value)
+
+
+def _merge_shapes(desired, stored):
+    """The shape both agree on (unknown 0/-1 dimensions filled from the other), or None."""
+    merged = []
+    for d1, d2 in zip(desired, stored):
+        if d1 != d2 and d1 > 0 and d2 > 0:
+            return None
+        merged.append(d2 if d1 in (0, -1) and d1 != d2 else d1)
+    return tuple(merged)

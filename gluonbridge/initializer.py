@@ -1,0 +1,115 @@
+"""Weight initializers (numpy), mirroring the ``mxnet.initializer`` names user code passes.
+
+An initializer fills a numpy array in place: ``init(name, arr)``. Layers accept an Initializer or
+one of the registered names (``'zeros'``, ``'ones'``, ``'uniform'``, ``'normal'``, ``'xavier'``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+_registry = {}
+
+
+def register(cls):
+    """Make ``cls`` available under its lower-case class name."""
+    _registry[cls.__name__.lower()] = cls
+    return cls
+
+
+def create(init):
+    """An Initializer from an Initializer, a registered name, or None (None stays None)."""
+    if init is None or isinstance(init, Initializer):
+        return init
+    if isinstance(init, str) and init.lower() in _registry:
+        return _registry[init.lower()]()
+    raise ValueError(f"unknown initializer {init!r}: use one of {sorted(_registry)} "
+                     "or an Initializer instance")
+
+
+class Initializer:
+    """Base class: ``__call__(name, arr)`` fills ``arr``; the default dispatches on the name the
+    way MXNet does (biases, beta and running_mean are zeros; gamma and running_var are ones)."""
+
+    rng = np.random.default_rng()
+
+    def __call__(self, name, arr):
+        name = str(name)
+        if name.endswith(("bias", "beta", "running_mean", "moving_mean")):
+            arr[...] = 0
+        elif name.endswith(("gamma", "running_var", "moving_var")):
+            arr[...] = 1
+        else:
+            self._init_weight(name, arr)
+
+    def _init_weight(self, name, arr):
+        raise NotImplementedError(f"{type(self).__name__} cannot initialize {name}")
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+@register
+class Zero(Initializer):
+    def _init_weight(self, name, arr):
+        arr[...] = 0
+
+
+@register
+class One(Initializer):
+    def _init_weight(self, name, arr):
+        arr[...] = 1
+
+
+@register
+class Constant(Initializer):
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def _init_weight(self, name, arr):
+        arr[...] = self.value
+
+
+@register
+class Uniform(Initializer):
+    def __init__(self, scale=0.07):
+        self.scale = scale
+
+    def _init_weight(self, name, arr):
+        arr[...] = self.rng.uniform(-self.scale, self.scale, arr.shape)
+
+
+@register
+class Normal(Initializer):
+    def __init__(self, sigma=0.01):
+        self.sigma = sigma
+
+    def _init_weight(self, name, arr):
+        arr[...] = self.rng.normal(0, self.sigma, arr.shape)
+
+
+@register
+class Xavier(Initializer):
+    def __init__(self, rnd_type="uniform", factor_type="avg", magnitude=3):
+        self.rnd_type, self.factor_type, self.magnitude = rnd_type, factor_type, float(magnitude)
+
+    def _init_weight(self, name, arr):
+        shape = arr.shape
+        hw_scale = float(np.prod(shape[2:])) if len(shape) > 2 else 1.0
+        fan_in = shape[1] * hw_scale if len(shape) > 1 else shape[0]
+        fan_out = shape[0] * hw_scale
+        factor = {"avg": (fan_in + fan_out) / 2.0, "in": fan_in, "out": fan_out}[self.factor_type]
+        scale = np.sqrt(self.magnitude / factor)
+        if self.rnd_type == "uniform":
+            arr[...] = self.rng.uniform(-scale, scale, shape)
+        else:
+            arr[...] = self.rng.normal(0, scale, shape)
+
+
+@register
+class MSRAPrelu(Xavier):
+    def __init__(self, factor_type="avg", slope=0.25):
+        super().__init__("gaussian", factor_type, 2.0 / (1 + slope ** 2))
+
+
+_registry["zeros"] = Zero
+_registry["ones"] = One
