@@ -1,9 +1,12 @@
-"""Describes the Blocks a snippet built, identically in MXNet 1.x/2.x and gluonbridge.
+"""Describes the Blocks a program built, identically in MXNet 1.x/2.x and gluonbridge.
 
-This file is not imported: its text is appended to a snippet (see ``describe_snippet``) and run in
-the oracle's or gluonbridge's interpreter, where ``VERSION`` is ``'mx1'`` (legacy API) or ``'mx2'``
-(MXNet 2 API) and the snippet has bound ``models`` (and maybe ``extra``). It binds ``result``.
+This file is not imported as a module: its text is put into a snippet (see ``describe_snippet``)
+run in the oracle's or gluonbridge's interpreter, where ``VERSION`` is ``'mx1'`` (legacy API) or
+``'mx2'`` (MXNet 2 API) and ``mx`` is the ``mxnet`` (or ``gluonbridge``) module.
+:func:`describe_program` runs a program that binds ``models`` (and maybe ``extra``) and describes
+them.
 """
+import contextlib as _contextlib
 import json as _json
 import re as _re
 
@@ -95,7 +98,19 @@ def _save_keys(m):
     return out
 
 
-def describe_snippet_result(ns, save=False):
+def describe_program(source, save=False, fresh_counters=False):
+    """Run ``source`` in a fresh namespace (catching what it raises) and describe its models."""
+    ns = {'__name__': '__main__'}
+    fresh = mx.name.NameManager if fresh_counters and VERSION == 'mx1' else _contextlib.nullcontext
+    try:
+        with fresh():
+            exec(compile(source, '<program>', 'exec'), ns)
+    except Exception as e:
+        ns['snippet_error'] = _error(e)
+    return _describe_namespace(ns, save)
+
+
+def _describe_namespace(ns, save):
     res = {}
     if 'snippet_error' in ns:
         res['error'] = ns['snippet_error']

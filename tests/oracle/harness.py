@@ -96,7 +96,7 @@ def gluonbridge_interpreter(naming: str) -> Interpreter:
     """This checkout's gluonbridge in a fresh process, naming mode fixed by the environment."""
     env = {"GLUONBRIDGE_NAMING": naming,
            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    return Interpreter(f"gluonbridge-{naming}", sys.executable, "", env)
+    return Interpreter(f"gluonbridge-{naming}", sys.executable, "import gluonbridge as mx\n", env)
 
 
 _DESCRIBE = (Path(__file__).with_name("describe_models.py")).read_text()
@@ -113,11 +113,17 @@ def describe_snippet(source: str, version: str, save: bool = False) -> str:
     (see describe_models.py)."""
     return "\n".join([
         f"VERSION = {version!r}",
-        "_case_ns = {'__name__': '__main__'}",
-        "try:",
-        f"    exec(compile({source!r}, '<case>', 'exec'), _case_ns)",
-        "except Exception as _e:",
-        "    _case_ns['snippet_error'] = {'type': type(_e).__name__, 'message': str(_e)}",
         _DESCRIBE,
-        f"result = describe_snippet_result(_case_ns, save={save!r})",
+        f"result = describe_program({source!r}, save={save!r})",
+    ])
+
+
+def describe_batch_snippet(sources, version: str) -> str:
+    """Like :func:`describe_snippet` for many programs in one process, each run with fresh
+    top-level name counters (``with mx.name.NameManager():`` under the 1.x API); ``result`` is
+    the list of descriptions."""
+    return "\n".join([
+        f"VERSION = {version!r}",
+        _DESCRIBE,
+        f"result = [describe_program(s, fresh_counters=True) for s in {list(sources)!r}]",
     ])
