@@ -29,6 +29,11 @@ _NO_SHARE_HINT = ("legacy naming mirrors MXNet 1.x, which shares parameters with
                   "construction; share_parameters() is MXNet 2 API")
 
 
+# Containers the Block system itself keeps; none can hold an unregistered Block.
+_INTERNAL_CONTAINERS = frozenset(
+    ["_children", "_reg_params", "_forward_hooks", "_forward_pre_hooks", "_kwargs", "_layers"])
+
+
 class _ModeAttribute:
     """An attribute that exists under one MXNet API only: reading it under the other raises
     AttributeError (so ``hasattr`` answers as the real MXNet does), with a hint."""
@@ -88,8 +93,8 @@ class Block:
 
     def __setattr__(self, name, value):
         """Registers Blocks and Parameters assigned as attributes."""
-        if hasattr(self, name):
-            existing = getattr(self, name)
+        existing = self.__dict__.get(name)  # Blocks and Parameters only ever live here
+        if existing is not None:
             if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
                 raise TypeError(f"Changing attribute type for {name} from {type(existing)} to "
                                 f"{type(value)}is not allowed.")
@@ -120,6 +125,12 @@ class Block:
         return list(self._children.items())
 
     def _check_container_with_block(self):
+        """Warn about Blocks kept in list/tuple/dict attributes: they are not registered."""
+        containers = [(k, v) for k, v in self.__dict__.items()
+                      if isinstance(v, (list, tuple, dict))
+                      and not (k.startswith("__") or k in _INTERNAL_CONTAINERS)]
+        if not containers:
+            return
         children = {id(child) for _, child in self._child_items()}
 
         def has_unregistered_block(data):
@@ -129,14 +140,13 @@ class Block:
                 return any(has_unregistered_block(v) for v in data.values())
             return isinstance(data, Block) and id(data) not in children
 
-        for k, v in self.__dict__.items():
-            if isinstance(v, (list, tuple, dict)) and not (k.startswith("__") or k == "_children"):
-                if has_unregistered_block(v):
-                    warnings.warn(
-                        f'"{type(self).__name__}.{k}" is an unregistered container with Blocks. '
-                        "Note that Blocks inside the list, tuple or dict will not be registered "
-                        "automatically. Make sure to register them using register_child() or "
-                        "switching to nn.Sequential/nn.HybridSequential instead. ", stacklevel=3)
+        for k, v in containers:
+            if has_unregistered_block(v):
+                warnings.warn(
+                    f'"{type(self).__name__}.{k}" is an unregistered container with Blocks. '
+                    "Note that Blocks inside the list, tuple or dict will not be registered "
+                    "automatically. Make sure to register them using register_child() or "
+                    "switching to nn.Sequential/nn.HybridSequential instead. ", stacklevel=3)
 
     def _own_scope(self):
         """The scope built-in layers create their children in: this block's name_scope under

@@ -40,7 +40,7 @@ class Parameter:
                 raise TypeError(f"{type(self).__name__}.__init__() missing 1 required positional "
                                 "argument: 'name'")
             name = "weight"
-        self._uuid = str(uuid.uuid4())
+        self._uuid_value = None
         self._var_name = None
         self._data = None
         self._deferred_init = ()
@@ -56,10 +56,11 @@ class Parameter:
         self.wd_mult = wd_mult
         self.grad_req = grad_req
         self.init = init
-        for what, value in (("grad_stype", grad_stype), ("stype", stype)):
-            assert value in _VALID_STYPES, (
-                f"{what} for Parameter '{name}' must be one of 'default', 'row_sparse', or 'csr', "
-                f"but got '{value}'")
+        assert grad_stype in _VALID_STYPES, (f"grad_stype for Parameter '{name}' must be one of "
+                                             f"'default', 'row_sparse', or 'csr', but got "
+                                             f"'{grad_stype}'")
+        assert stype in _VALID_STYPES, (f"stype for Parameter '{name}' must be one of 'default', "
+                                        f"'row_sparse', or 'csr', but got '{stype}'")
         self._grad_stype = grad_stype
         self._stype = stype
 
@@ -122,6 +123,13 @@ class Parameter:
         self._shape = new_shape
 
     @property
+    def _uuid(self) -> str:
+        """A uuid4 string, as MXNet 2 gives every Parameter (made on first use)."""
+        if self._uuid_value is None:
+            self._uuid_value = str(uuid.uuid4())
+        return self._uuid_value
+
+    @property
     def variable_name(self) -> str:
         """The graph variable name (symbol JSON / ONNX initializer) under this Parameter's policy."""
         if self._var_name is None:
@@ -162,7 +170,9 @@ class Constant(Parameter):
             name, value = "const", args[0]
         value = np.asarray(value, dtype=value.dtype if isinstance(value, np.ndarray) else mx_real_t)
         self.value = value
-        super().__init__(name, grad_req="null", shape=value.shape, dtype=value.dtype,
+        # MXNet 1.x reports NDArray dtypes as numpy scalar types, 2.x as numpy dtypes
+        dtype = value.dtype.type if policy.semantics == "mx1" else value.dtype
+        super().__init__(name, grad_req="null", shape=value.shape, dtype=dtype,
                          init=f"Constant_{name}_{id(self)}")
         self._data = value
 

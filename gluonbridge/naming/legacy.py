@@ -117,6 +117,17 @@ class BlockScope:
         BlockScope._current.value = self._old_scope
 
 
+def _parameter_dict_class():
+    """gluon.parameter.ParameterDict (imported on first use: gluon imports this module)."""
+    global _ParameterDict
+    if _ParameterDict is None:
+        from ..gluon.parameter import ParameterDict as _ParameterDict
+    return _ParameterDict
+
+
+_ParameterDict = None
+
+
 class LegacyNaming(NamingPolicy):
     """MXNet 1.x naming (the default): ``dense0_weight``, ``resnetv10_stage1_conv0_weight``."""
 
@@ -125,9 +136,8 @@ class LegacyNaming(NamingPolicy):
     unknown_dim = 0
 
     def init_block(self, block, prefix, params, owner):
-        from ..gluon.parameter import ParameterDict
-
-        block._empty_prefix = prefix == ""
+        ParameterDict = _parameter_dict_class()
+        block.__dict__["_empty_prefix"] = prefix == ""
         scope = BlockScope.current()
         if scope is None:
             if prefix is None:
@@ -142,10 +152,8 @@ class LegacyNaming(NamingPolicy):
             else:
                 params = ParameterDict(params.prefix, params)
             prefix = scope._block.prefix + prefix
-        block._prefix = prefix
-        block._params = params
-        block._name = block_name(prefix)
-        block._scope = BlockScope(block)
+        block.__dict__.update(_prefix=prefix, _params=params, _name=block_name(prefix),
+                              _scope=BlockScope(block))
 
     def new_parameter(self, block, local_name, **kwargs):
         return block.params.get(local_name, **kwargs)
@@ -156,10 +164,8 @@ class LegacyNaming(NamingPolicy):
     def collect_params(self, block, select):
         """A ParameterDict keyed by full name: own params, then each child's, deduplicated by
         name; ``select`` is ``re.match`` on the full name at every level."""
-        from ..gluon.parameter import ParameterDict
-
         block._check_container_with_block()
-        ret = ParameterDict(block.params.prefix)
+        ret = _parameter_dict_class()(block.params.prefix)
         if not select:
             ret.update(block.params)
         else:

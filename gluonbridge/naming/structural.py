@@ -26,7 +26,7 @@ class StructuralNaming(NamingPolicy):
         for keyword, value in (("prefix", prefix), ("params", params)):
             if value is not None:
                 raise TypeError(f"{owner}.__init__() got an unexpected keyword argument '{keyword}'")
-        block._params = block._reg_params
+        block.__dict__["_params"] = block._reg_params
 
     def new_parameter(self, block, local_name, **kwargs):
         from ..gluon.parameter import Parameter

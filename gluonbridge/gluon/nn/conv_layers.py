@@ -100,7 +100,10 @@ class _Conv(HybridBlock):
         if self.act:
             s += f", {self.act}"
         shape = self.weight.shape
-        return (s + ")").format(mapping=f"{shape[1] if shape[1] else None} -> {shape[0]}")
+        ends = [shape[1] if shape[1] else None, shape[0]]
+        if self._naming.semantics == "mx2" and "Transpose" in type(self).__name__:
+            ends.reverse()  # MXNet 2 prints transposed convolutions the other way round
+        return (s + ")").format(mapping=f"{ends[0]} -> {ends[1]}")
 
 
 class _Convolution(_Conv):
