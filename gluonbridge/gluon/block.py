@@ -18,6 +18,8 @@ import weakref
 from collections import OrderedDict
 
 from .. import naming
+from ..backend.graph import ParamRef
+from ..backend.trace import OpNamespace, as_input_array, current_graph
 from ..naming import mode as _mode
 from ..naming.policy import NamingModeError
 from .parameter import Parameter
@@ -83,6 +85,7 @@ class Block:
         state["_reg_params"] = {}
         state["_forward_hooks"] = OrderedDict()
         state["_forward_pre_hooks"] = OrderedDict()
+        state["_executors"] = {}
         policy.init_block(self, prefix, params, owner)
         _mode.note_block_built()
 
@@ -254,13 +257,30 @@ class Block:
         for _, child in self._child_items():
             child.hybridize(active, **kwargs)
 
+    def initialize(self, init=None, ctx=None, verbose=False, force_reinit=False):
+        """Initialize every Parameter now, or at the first forward pass where shapes are still
+        unknown (``init`` is the default for Parameters without their own initializer)."""
+        seen = set()
+        for param in self.collect_params().values():
+            if id(param) not in seen:
+                seen.add(id(param))
+                param.initialize(None, ctx, init, force_reinit)
+
+    def cast(self, dtype):
+        """Cast every Parameter to ``dtype``."""
+        for param in self.collect_params().values():
+            param.cast(dtype)
+
     def __call__(self, *args):
         for hook in self._forward_pre_hooks.values():
             hook(self, args)
-        out = self.forward(*args)
+        out = self._call_impl(*args)
         for hook in self._forward_hooks.values():
             hook(self, args, out)
         return out
+
+    def _call_impl(self, *args):
+        return self.forward(*args)
 
     def forward(self, *args):
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
@@ -279,7 +299,60 @@ class HybridBlock(Block):
                 f"Children of HybridBlock must also be HybridBlock, but {block} has type "
                 f"{type(block)}. If you are using Sequential, please try HybridSequential instead.")
         super().register_child(block, name)
+        self._clear_cached_op()
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if isinstance(value, HybridBlock):
+            self._clear_cached_op()
+
+    def _clear_cached_op(self):
+        """Forget traced graphs and sessions (the structure changed)."""
+        self.__dict__.get("_executors", {}).clear()
 
     def hybridize(self, active=True, **kwargs):
         self._active = active
         super().hybridize(active, **kwargs)
+
+    def _call_impl(self, *args):
+        """Inside a trace: record this block's ops (``hybrid_forward(F, x, **params)`` in the
+        1.x style, else ``forward(x)``). On arrays: run the traced ONNX graph of this
+        signature, tracing it on first use."""
+        graph = current_graph()
+        if graph is None:
+            return self._execute(args)
+        graph.block_path.append(graph.paths.get(id(self), type(self).__name__))
+        try:
+            if hasattr(self, "hybrid_forward"):
+                params = {name: ParamRef(p) for name, p in self._reg_params.items()}
+                return self.hybrid_forward(OpNamespace(graph), *args, **params)
+            return self.forward(*args)
+        finally:
+            graph.block_path.pop()
+
+    def _execute(self, args):
+        from ..backend import runtime
+        arrays = [as_input_array(a) for a in args]
+        backend = runtime.current()
+        key = (backend,) + tuple((a.shape, a.dtype.str) for a in arrays)
+        executor = self._executors.get(key)
+        if executor is None or not executor.is_current():
+            executor = self._executors[key] = runtime.Executor(self, arrays, backend)
+        return executor.run(arrays)
+
+    def export_onnx(self, path, *example_inputs):
+        """Write this block as an ONNX model: traced on ``example_inputs`` if given, else the
+        last signature it ran on. Weights are initializers named by the naming mode."""
+        from ..backend.runtime import Executor, current
+        from ..atomic import atomic_write
+        if example_inputs:
+            arrays = [as_input_array(a) for a in example_inputs]
+            model = Executor(self, arrays, None, session=False).model
+        elif self._executors:
+            model = list(self._executors.values())[-1].model
+        else:
+            raise ValueError(f"{type(self).__name__}.export_onnx: the block has not run yet; "
+                             "pass example inputs: export_onnx(path, x)")
+        with atomic_write(path) as fh:
+            fh.write(model.SerializeToString())
+        return path

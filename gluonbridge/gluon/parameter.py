@@ -8,6 +8,7 @@ as in MXNet 2.x.
 from __future__ import annotations
 
 import uuid
+import warnings
 from collections import OrderedDict
 
 import numpy as np
@@ -43,6 +44,7 @@ class Parameter:
         self._uuid_value = None
         self._var_name = None
         self._data = None
+        self._version = 0          # bumped whenever the data changes (executors re-trace)
         self._deferred_init = ()
         self._differentiable = differentiable
         self._allow_deferred_init = allow_deferred_init
@@ -98,9 +100,13 @@ class Parameter:
 
     @dtype.setter
     def dtype(self, dtype):
+        self.cast(dtype)
+
+    def cast(self, dtype):
+        """Cast the data (if any) to ``dtype``."""
         self._dtype = dtype
         if self._data is not None:
-            self._data = self._data.astype(dtype)
+            self._set(self._data.astype(dtype))
 
     @property
     def shape(self):
@@ -136,7 +142,57 @@ class Parameter:
             self._var_name = self._naming.variable_name(self)
         return self._var_name
 
-    # -- data ------------------------------------------------------------------------------
+    # -- data ----------------------------------------------------------------------------
+    def initialize(self, init=None, ctx=None, default_init=None, force_reinit=False):
+        """Fill the data now, or at the first forward pass when the shape is not yet known.
+
+        ``init`` (or the Parameter's own ``init``) is used as given; otherwise ``default_init``
+        (default Uniform) fills weights and names ending in bias/beta/gamma/running_* get their
+        usual zeros/ones.
+        """
+        if self._data is not None and not force_reinit:
+            warnings.warn(f"Parameter '{self.name}' is already initialized, ignoring. Set "
+                          "force_reinit=True to re-initialize.", stacklevel=2)
+            return
+        self._data = None
+        self._deferred_init = (init, default_init)
+        if self._shape is not None and all(d > 0 for d in self._shape):
+            self._finish_deferred_init()
+        elif not self._allow_deferred_init:
+            raise ValueError(f"Cannot initialize Parameter '{self.name}' because it has invalid "
+                             f"shape: {self.shape}.")
+
+    def _finish_deferred_init(self):
+        from .. import initializer
+        init, default_init = self._deferred_init
+        own = init if init is not None else self.init
+        arr = np.zeros(self._shape, dtype=self._dtype)
+        if own is not None:
+            initializer.create(own)._init_weight(self.name, arr)
+        else:
+            initializer.create(default_init or initializer.Uniform())(self.name, arr)
+        self._deferred_init = ()
+        self._set(arr)
+
+    def _complete_shape(self, shape):
+        """Fill the unknown dimensions from ``shape`` (what an op needs), then make sure data
+        exists: finish deferred initialization, or explain what is missing."""
+        if self._shape is None or any(d <= 0 for d in self._shape):
+            self.shape = tuple(shape)
+        elif tuple(self._shape) != tuple(shape):
+            raise AssertionError(f"expected shape {tuple(shape)}, but the Parameter has shape "
+                                 f"{tuple(self._shape)}")
+        if self._data is None:
+            if not self._deferred_init:
+                raise DeferredInitializationError(
+                    f"Parameter '{self.name}' has not been initialized. Call "
+                    "block.initialize() or load_parameters() before running the block.")
+            self._finish_deferred_init()
+
+    def _set(self, array):
+        self._data = array
+        self._version += 1
+
     def set_data(self, data):
         """Set the value (any array-like); fixes unknown dimensions of the shape."""
         data = np.asarray(data)
@@ -144,13 +200,21 @@ class Parameter:
             self.shape = tuple(data.shape)
         else:
             self._shape = tuple(data.shape)
-        self._data = data
+        self._set(data)
 
     def data(self, ctx=None):
+        """The value; inside a trace, the symbolic value the op graph refers to."""
+        from ..backend.trace import current_graph
+        if current_graph() is not None:
+            from ..backend.graph import ParamRef
+            return ParamRef(self)
         if self._data is None:
             raise DeferredInitializationError(
                 f"Parameter '{self.name}' has not been initialized or loaded yet")
         return self._data
+
+    def list_data(self):
+        return [self.data()]
 
 
 class Constant(Parameter):
@@ -174,7 +238,10 @@ class Constant(Parameter):
         dtype = value.dtype.type if policy.semantics == "mx1" else value.dtype
         super().__init__(name, grad_req="null", shape=value.shape, dtype=dtype,
                          init=f"Constant_{name}_{id(self)}")
-        self._data = value
+        self._set(value)
+
+    def initialize(self, init=None, ctx=None, default_init=None, force_reinit=False):
+        """A Constant's value is its data: initializing changes nothing."""
 
     @property
     def grad_req(self):
@@ -289,6 +356,11 @@ class ParameterDict:
                     f"the same name '{k}'")
         for k, v in other.items():
             self._params[k] = v
+
+    def initialize(self, init=None, ctx=None, verbose=False, force_reinit=False):
+        """Initialize every Parameter (``init`` is the default for those without their own)."""
+        for param in self.values():
+            param.initialize(None, ctx, init, force_reinit)
 
     def setattr(self, name, value):
         """Set an attribute on every Parameter (e.g. ``setattr('grad_req', 'null')``)."""

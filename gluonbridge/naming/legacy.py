@@ -177,3 +177,10 @@ class LegacyNaming(NamingPolicy):
 
     def variable_name(self, param):
         return param.name
+
+    def initializer_names(self, block):
+        """Full parameter names, as MXNet 1.x's export writes them."""
+        from ..backend.trace import unique_initializer_names
+        params = list(block.collect_params().values())
+        params += list(block._collect_params_with_prefix().values())
+        return unique_initializer_names((p.name, p) for p in params)

@@ -52,6 +52,10 @@ class NamingPolicy:
         raise NotImplementedError
 
     # -- pure naming functions: the hooks a third-party policy overrides ---------------------
+    def initializer_names(self, block) -> dict:
+        """id(Parameter) -> ONNX initializer name for the parameters of ``block`` (unique)."""
+        raise NotImplementedError
+
     def variable_name(self, param) -> str:
         """The graph variable (symbol / ONNX initializer) name of a Parameter."""
         raise NotImplementedError

@@ -44,5 +44,13 @@ class StructuralNaming(NamingPolicy):
         block._check_container_with_block()
         return block._collect_params_with_prefix(select=select)
 
+    def initializer_names(self, block):
+        """Structural keys; a shared Parameter under the last key that reaches it (as MXNet 2's
+        export does)."""
+        from ..backend.trace import unique_initializer_names
+        from .keys import deduplicate
+        return unique_initializer_names(
+            deduplicate(block._collect_params_with_prefix().items()).items())
+
     def variable_name(self, param):
         return uuid_variable_name(param._uuid, param.name)

@@ -15,6 +15,9 @@ class Activation(HybridBlock):
     def _alias(self):
         return self._act_type
 
+    def hybrid_forward(self, F, x):
+        return F.Activation(x, act_type=self._act_type, name="fwd")
+
     def __repr__(self):
         return f"{type(self).__name__}({self._act_type})"
 
@@ -35,6 +38,9 @@ class LeakyReLU(HybridBlock):
         super().__init__(**kwargs)
         self._alpha = alpha
 
+    def hybrid_forward(self, F, x):
+        return F.LeakyReLU(x, act_type="leaky", slope=self._alpha, name="fwd")
+
     def __repr__(self):
         return f"{type(self).__name__}({self._alpha})"
 
@@ -47,22 +53,33 @@ class PReLU(HybridBlock):
         with self._own_scope():
             self.alpha = self._new_param("alpha", shape=(in_channels,), init=alpha_initializer)
 
+    def hybrid_forward(self, F, x, alpha):
+        return F.LeakyReLU(x, gamma=alpha, act_type="prelu", name="fwd")
+
 
 class ELU(HybridBlock):
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
         self._alpha = alpha
 
+    def hybrid_forward(self, F, x):
+        return F.LeakyReLU(x, act_type="elu", slope=self._alpha)
+
 
 class SELU(HybridBlock):
-    pass
+    def hybrid_forward(self, F, x):
+        return F.LeakyReLU(x, act_type="selu", name="fwd")
 
 
 class GELU(HybridBlock):
-    pass
+    def hybrid_forward(self, F, x):
+        return F.LeakyReLU(x, act_type="gelu", name="fwd")
 
 
 class Swish(HybridBlock):
     def __init__(self, beta=1.0, **kwargs):
         super().__init__(**kwargs)
         self._beta = beta
+
+    def hybrid_forward(self, F, x):
+        return x * F.sigmoid(self._beta * x, name="fwd")

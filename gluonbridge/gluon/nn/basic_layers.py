@@ -1,6 +1,8 @@
 """Containers and basic layers (mirrors ``mxnet.gluon.nn.basic_layers``)."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..block import Block, HybridBlock
 from ..utils import indent
 from .activations import activation_child
@@ -86,6 +88,11 @@ class Dense(HybridBlock):
                 self.bias = None
             self.act = activation_child(self, activation)
 
+    def hybrid_forward(self, F, x, weight, bias=None):
+        out = F.FullyConnected(x, weight, bias, no_bias=bias is None, num_hidden=self._units,
+                               flatten=self._flatten, name="fwd")
+        return self.act(out) if self.act is not None else out
+
     def __repr__(self):
         shape = self.weight.shape
         layout = f"{shape[1] if shape[1] else None} -> {shape[0]}"
@@ -97,6 +104,11 @@ class Dropout(HybridBlock):
         super().__init__(**kwargs)
         self._rate = rate
         self._axes = axes
+
+    def hybrid_forward(self, F, x):
+        if self._rate > 0:
+            return F.Dropout(x, p=self._rate, axes=self._axes, name="fwd")
+        return F.identity(x)
 
     def __repr__(self):
         return f"{type(self).__name__}(p = {self._rate}, axes={self._axes})"
@@ -144,8 +156,22 @@ class BatchNorm(_NormLayer):
                                            init=running_variance_initializer,
                                            allow_deferred_init=True, differentiable=False)
 
+    def cast(self, dtype):
+        if np.dtype(dtype).name == "float16":   # statistics stay float32, as in MXNet
+            dtype = "float32"
+        super().cast(dtype)
+
+    def hybrid_forward(self, F, x, gamma, beta, running_mean, running_var):
+        return F.BatchNorm(x, gamma, beta, running_mean, running_var, name="fwd", **self._kwargs)
+
 
 class InstanceNorm(_NormLayer):
+    def hybrid_forward(self, F, x, gamma, beta):
+        if self._axis == 1:
+            return F.InstanceNorm(x, gamma, beta, name="fwd", eps=self._epsilon)
+        x = x.swapaxes(1, self._axis)
+        return F.InstanceNorm(x, gamma, beta, name="fwd", eps=self._epsilon).swapaxes(1, self._axis)
+
     def __init__(self, axis=1, epsilon=1e-5, center=True, scale=False, beta_initializer="zeros",
                  gamma_initializer="ones", in_channels=0, **kwargs):
         super().__init__(**kwargs)
@@ -176,6 +202,9 @@ class LayerNorm(_NormLayer):
                                     shape=(in_channels,), init=beta_initializer,
                                     allow_deferred_init=True)
 
+    def hybrid_forward(self, F, data, gamma, beta):
+        return F.LayerNorm(data, gamma=gamma, beta=beta, axis=self._axis, eps=self._epsilon)
+
 
 class Embedding(HybridBlock):
     """Lookup table: ``weight (input_dim, output_dim)``."""
@@ -190,6 +219,9 @@ class Embedding(HybridBlock):
                                       init=weight_initializer, dtype=dtype,
                                       allow_deferred_init=True, grad_stype=grad_stype)
 
+    def hybrid_forward(self, F, x, weight):
+        return F.Embedding(x, weight, name="fwd", **self._kwargs)
+
     def __repr__(self):
         k = self._kwargs
         return f"{type(self).__name__}({k['input_dim']} -> {k['output_dim']}, {k['dtype']})"
@@ -198,8 +230,14 @@ class Embedding(HybridBlock):
 class Identity(HybridBlock):
     """Returns its input unchanged (``mxnet.gluon.contrib.nn.Identity`` in 1.x, ``nn`` in 2.x)."""
 
+    def hybrid_forward(self, F, x):
+        return x
+
 
 class Flatten(HybridBlock):
+    def hybrid_forward(self, F, x):
+        return F.Flatten(x)
+
     def __repr__(self):
         return type(self).__name__
 
@@ -220,6 +258,12 @@ class Lambda(Block):
         self._func_name = _function_name(function)
         self._function = function
 
+    def forward(self, *args):
+        if isinstance(self._function, str):
+            from ...backend.runtime import run_op
+            return run_op(self._function, *args)
+        return self._function(*args)
+
     def __repr__(self):
         return f"{type(self).__name__}({self._func_name})"
 
@@ -232,6 +276,11 @@ class HybridLambda(HybridBlock):
         self._func_name = _function_name(function)
         self._function = function
 
+    def hybrid_forward(self, F, x, *args):
+        if isinstance(self._function, str):
+            return getattr(F, self._function)(x, *args)
+        return self._function(F, x, *args)
+
     def __repr__(self):
         return f"{type(self).__name__}({self._func_name})"
 
@@ -243,6 +292,10 @@ class Concatenate(Sequential):
         super().__init__(prefix=prefix, params=params)
         self.axis = axis
 
+    def forward(self, x):
+        from ...backend.runtime import run_op
+        return run_op("concat", *[child(x) for _, child in self._child_items()], dim=self.axis)
+
 
 class HybridConcatenate(HybridSequential):
     """Runs every child on the same input and concatenates the outputs along ``axis``."""
@@ -250,3 +303,6 @@ class HybridConcatenate(HybridSequential):
     def __init__(self, axis=-1, prefix=None, params=None):
         super().__init__(prefix=prefix, params=params)
         self.axis = axis
+
+    def hybrid_forward(self, F, x):
+        return F.concat(*[child(x) for _, child in self._child_items()], dim=self.axis)

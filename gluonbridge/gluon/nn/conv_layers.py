@@ -85,6 +85,10 @@ class _Conv(HybridBlock):
     def _alias(self):
         return "conv"
 
+    def hybrid_forward(self, F, x, weight, bias=None):
+        out = getattr(F, self._op_name)(x, weight, bias, name="fwd", **self._kwargs)
+        return self.act(out) if self.act is not None else out
+
     def __repr__(self):
         k = self._kwargs
         n = len(k["kernel"])
@@ -173,6 +177,9 @@ class _Pooling(HybridBlock):
 
     def _alias(self):
         return "pool"
+
+    def hybrid_forward(self, F, x):
+        return F.Pooling(x, name="fwd", **self._kwargs)
 
     def __repr__(self):
         k = self._kwargs
