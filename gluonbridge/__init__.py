@@ -9,5 +9,9 @@ environment variable GLUONBRIDGE_NAMING or :func:`gluonbridge.naming.use`.
 from . import initializer, naming
 from . import name
 from . import gluon
+from . import ndarray as nd
+from . import numpy as np
+from . import numpy_extension as npx
+from .backend import LoweringError
 
 __version__ = "0.1.0"

@@ -53,6 +53,10 @@ CASES = [
     ("nn.AvgPool2D(3, 2, 1, ceil_mode=True)", (2, 3, 8, 8)),
     ("nn.AvgPool2D(3, 3, 1, ceil_mode=True)", (1, 2, 5, 5)),
     ("nn.AvgPool2D(2, 2)", (1, 2, 6, 6)),
+    ("nn.MaxPool2D(3, 1, 1)", (1, 2, 6, 6)),          # onnx.reference mishandles this natively
+    ("nn.MaxPool2D(3, 2, ceil_mode=True)", (1, 2, 8, 8)),   # squeezenet
+    ("nn.AvgPool2D(3, 3, 0, ceil_mode=True)", (1, 2, 4, 4)),
+    ("nn.AvgPool2D(4, 3, 1, ceil_mode=True, count_include_pad=False)", (1, 2, 6, 6)),
     ("nn.MaxPool1D(2)", (2, 3, 9)),
     ("nn.AvgPool3D(2)", (1, 2, 4, 4, 4)),
     ("nn.GlobalAvgPool2D()", (2, 3, 5, 5)),

@@ -302,6 +302,17 @@ def instance_norm(graph, data, gamma, beta, eps=1e-3, **attrs):
 def pooling(graph, data, kernel=(), pool_type="max", global_pool=False, stride=None, pad=None,
             pooling_convention="valid", count_include_pad=None, layout=None, cudnn_off=False,
             p_value=None, **attrs):
+    """Max/avg pooling with MXNet's output sizes and edge rules, in a form onnxruntime and the
+    reference evaluator both compute exactly (onnx 1.23's reference MaxPool mishandles padding
+    at stride 1, and its ceil-mode AveragePool uses wrong windows):
+
+    * max: padding (and the extra end padding of ceil mode) made explicit with -FLT_MAX, which
+      is also what MXNet emits for a window that lies wholly in the padding;
+    * avg in ceil ('full') mode: a sum pool over zero-padded input divided by MXNet's per-window
+      divisor (the window clipped to ``[-pad, size + pad)``, or to the real elements when
+      ``count_include_pad`` is False; 0 for a window wholly in the padding);
+    * otherwise the plain ONNX op (ONNX's count_include_pad default is 0, MXNet's is 1).
+    """
     _check_attrs(graph, "Pooling", attrs)
     _check_channels_first(graph, "Pooling", layout, data.ndim)
     if pool_type not in ("max", "avg"):
@@ -315,27 +326,48 @@ def pooling(graph, data, kernel=(), pool_type="max", global_pool=False, stride=N
     k = _tup(kernel, n)
     s = _tup(stride, n) or (1,) * n
     p = _tup(pad, n) or (0,) * n
-    ceil = pooling_convention == "full"
+    sizes = data.shape[2:]
+    ceil = pooling_convention == "full" and any((x + 2 * pi - ki) % si
+                                                for x, pi, ki, si in zip(sizes, p, k, s))
     rounding = math.ceil if ceil else math.floor
-    mx_out = [rounding((x + 2 * pi - ki) / si) + 1 for x, pi, ki, si in zip(data.shape[2:], p, k, s)]
-    # ONNX drops a ceil-mode window that starts inside the end padding; MXNet keeps it
-    dropped = [ceil and (o - 1) * si >= x + pi for o, si, x, pi in zip(mx_out, s, data.shape[2:], p)]
-    onnx_out = tuple(o - dr for o, dr in zip(mx_out, dropped))
-    attrs = dict(kernel_shape=list(k), strides=list(s), pads=list(p) * 2, ceil_mode=int(ceil))
+    out = tuple(rounding((x + 2 * pi - ki) / si) + 1 for x, pi, ki, si in zip(sizes, p, k, s))
+    out_shape = data.shape[:2] + out
+    include = True if count_include_pad is None else bool(count_include_pad)
+    if pool_type == "avg" and not ceil:
+        return graph.node("AveragePool", [data], out_shape, data.dtype, kernel_shape=list(k),
+                          strides=list(s), pads=list(p) * 2, count_include_pad=int(include))
+    if pool_type == "max" and not any(p) and not ceil:
+        return graph.node("MaxPool", [data], out_shape, data.dtype, kernel_shape=list(k),
+                          strides=list(s))
+    end = [(o - 1) * si + ki - x - pi for o, si, ki, x, pi in zip(out, s, k, sizes, p)]
+    padded = graph.node("Pad", [data, graph.constant([0, 0] + list(p) + [0, 0] + end, np.int64),
+                                graph.constant(-FLT_MAX if pool_type == "max" else 0.0,
+                                               data.dtype)],
+                        data.shape[:2] + tuple(x + pi + e for x, pi, e in zip(sizes, p, end)),
+                        data.dtype)
     if pool_type == "max":
-        out = graph.node("MaxPool", [data], data.shape[:2] + onnx_out, data.dtype, **attrs)
-        fill = -FLT_MAX   # what MXNet emits for an all-padding max window
-    else:
-        include = True if count_include_pad is None else bool(count_include_pad)
-        out = graph.node("AveragePool", [data], data.shape[:2] + onnx_out, data.dtype,
-                         count_include_pad=int(include), **attrs)
-        fill = 0.0
-    if any(dropped):
-        pads = [0] * data.ndim + [0, 0] + [int(d) for d in dropped]
-        out = graph.node("Pad", [out, graph.constant(pads, np.int64),
-                                 graph.constant(fill, data.dtype)],
-                         data.shape[:2] + tuple(mx_out), data.dtype)
-    return out
+        return graph.node("MaxPool", [padded], out_shape, data.dtype, kernel_shape=list(k),
+                          strides=list(s))
+    mean = graph.node("AveragePool", [padded], out_shape, data.dtype, kernel_shape=list(k),
+                      strides=list(s))
+    scale = float(np.prod(k)) / _window_sizes(sizes, out, k, s, p, include)
+    return elementwise(graph, "Mul", mean, graph.constant(scale.reshape((1, 1) + out),
+                                                          data.dtype))
+
+
+def _window_sizes(sizes, out, kernel, stride, pad, include_pad):
+    """MXNet's divisor for every output position of an average pool (at least 1)."""
+    per_axis = []
+    for x, o, k, s, p in zip(sizes, out, kernel, stride, pad):
+        start = np.arange(o) * s - p
+        end = np.minimum(start + k, x + p)
+        if not include_pad:
+            start, end = np.maximum(start, 0), np.minimum(end, x)
+        per_axis.append(np.maximum(end - start, 1))
+    divisor = per_axis[0]
+    for axis in per_axis[1:]:
+        divisor = np.multiply.outer(divisor, axis)
+    return divisor.astype(np.float64)
 
 
 @register("Flatten", "flatten", "batch_flatten")

@@ -1,0 +1,164 @@
+"""Executing blocks on ONNX: tracing, caching, export, naming of initializers, errors."""
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+
+from gluonbridge import LoweringError, backend, gluon, naming, np as mnp, npx
+from gluonbridge.gluon import nn
+
+
+def _mlp(mode):
+    with naming.override(mode):
+        net = nn.HybridSequential()
+        net.add(nn.Dense(8, activation="relu"), nn.BatchNorm(), nn.Dense(3))
+    net.initialize()
+    return net
+
+
+X = np.random.RandomState(1).rand(4, 5).astype(np.float32)
+
+
+def test_traces_once_per_signature_and_reuses_the_session():
+    net = _mlp("legacy")
+    first = net(X)
+    assert len(net._executors) == 1
+    executor = next(iter(net._executors.values()))
+    assert np.array_equal(net(X), first)
+    assert next(iter(net._executors.values())) is executor
+    net(X[:2])
+    assert len(net._executors) == 2
+
+
+def test_changed_parameter_data_is_used_on_the_next_call():
+    net = _mlp("legacy")
+    before = net(X)
+    net[2].bias.set_data(np.full((3,), 10.0, np.float32))
+    after = net(X)
+    assert np.allclose(after - before, 10.0 - 0.0, atol=1e-5)
+
+
+def test_output_is_an_array_numpy_accepts():
+    out = _mlp("structural")(X)
+    assert isinstance(np.asarray(out), np.ndarray) and out.asnumpy().shape == (4, 3)
+
+
+@pytest.mark.parametrize("mode,expected", [
+    ("legacy", {"hybridsequential0_dense0_weight", "hybridsequential0_batchnorm0_gamma"}),
+    ("structural", {"0.weight", "1.gamma", "2.bias"}),
+])
+def test_export_onnx_names_initializers_by_mode(tmp_path, mode, expected):
+    with naming.override(mode), naming.NameManager():
+        net = nn.HybridSequential()
+        if mode == "legacy":
+            with net.name_scope():
+                net.add(nn.Dense(8, activation="relu"), nn.BatchNorm(), nn.Dense(3))
+        else:
+            net.add(nn.Dense(8, activation="relu"), nn.BatchNorm(), nn.Dense(3))
+    net.initialize()
+    path = tmp_path / "model.onnx"
+    net.export_onnx(path, X)
+    model = onnx.load(path)
+    onnx.checker.check_model(model)
+    names = {i.name for i in model.graph.initializer}
+    assert expected <= names
+    assert [i.name for i in model.graph.input] == ["data"]   # weights are not graph inputs
+    assert model.ir_version == 8
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    assert np.allclose(session.run(None, {"data": X})[0], net(X), atol=1e-6)
+
+
+def test_shared_parameters_are_one_initializer():
+    with naming.override("structural"):
+        net = nn.HybridSequential()
+        a, b = nn.Dense(5, in_units=5), nn.Dense(5, in_units=5)
+        b.share_parameters(a.collect_params())
+        net.add(a, b)
+    net.initialize()
+    out = net(X)
+    graph = next(iter(net._executors.values())).graph
+    assert sorted(graph.initializers) == ["1.bias", "1.weight"]   # the last key, as MXNet 2 export
+    w, bias = a.weight.data(), a.bias.data()
+    assert np.allclose(out, (X @ w.T + bias) @ w.T + bias, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", backend.BACKENDS)
+def test_both_backends_give_the_same_results(name):
+    net = _mlp("legacy")
+    expected = net(X)
+    before = backend.current()
+    backend.use(name)
+    try:
+        assert np.allclose(net(X), expected, atol=1e-6)
+    finally:
+        backend.use(before)
+
+
+def test_legacy_hybrid_forward_style_custom_block():
+    with naming.override("legacy"):
+        class Scale(gluon.HybridBlock):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                with self.name_scope():
+                    self.fc = nn.Dense(3, in_units=5)
+                    self.alpha = self.params.get("alpha", shape=(1,), init="ones")
+
+            def hybrid_forward(self, F, x, alpha):
+                return F.broadcast_mul(F.relu(self.fc(x)), alpha) + 1
+        block = Scale()
+    block.initialize()
+    fc = block.fc
+    expected = np.maximum(X @ fc.weight.data().T + fc.bias.data(), 0) + 1
+    assert np.allclose(block(X), expected, atol=1e-5)
+
+
+def test_structural_forward_style_custom_block():
+    with naming.override("structural"):
+        class Net(gluon.HybridBlock):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Dense(4)
+                self.w = gluon.Parameter("w", shape=(4,), init="ones")
+
+            def forward(self, x):
+                h = npx.relu(self.fc(x))
+                return mnp.concatenate([h * self.w.data(), h], axis=1)
+        net = Net()
+    net.initialize()
+    out = net(X)
+    assert out.shape == (4, 8) and np.array_equal(out[:, :4], out[:, 4:])
+
+
+def test_unsupported_attribute_names_block_op_and_attribute():
+    with naming.override("legacy"):
+        net = nn.HybridSequential()
+        with net.name_scope():
+            net.add(nn.Dense(4), nn.Activation("softmin"))
+    net.initialize()
+    with pytest.raises(LoweringError, match=r"block '1': op Activation: act_type='softmin'"):
+        net(X)
+
+
+def test_unsupported_layout_is_refused_at_trace_time():
+    with naming.override("legacy"):
+        conv = nn.Conv2D(4, 3, layout="NHWC", in_channels=3)
+    conv.initialize()
+    with pytest.raises(LoweringError, match="layout='NHWC'"):
+        conv(np.zeros((1, 5, 5, 3), np.float32))
+
+
+def test_wrong_input_shape_names_the_block_and_parameter():
+    with naming.override("legacy"):
+        net = nn.HybridSequential()
+        with net.name_scope():
+            net.add(nn.Dense(4, in_units=3))
+    net.initialize()
+    with pytest.raises(LoweringError, match=r"block '0'.*hybridsequential\d+_dense0_weight"):
+        net(X)   # 5 features, the layer was built for 3
+
+
+def test_running_an_uninitialized_block_says_what_to_do():
+    with naming.override("legacy"):
+        dense = nn.Dense(4)
+    with pytest.raises(gluon.DeferredInitializationError, match="initialize"):
+        dense(X)
