@@ -1,2 +1,2 @@
 """Pre-defined model architectures (mirrors ``mxnet.gluon.model_zoo``)."""
-from . import vision
+from . import model_store, vision
