@@ -344,7 +344,7 @@ class HybridBlock(Block):
         """Write this block as an ONNX model: traced on ``example_inputs`` if given, else the
         last signature it ran on. Weights are initializers named by the naming mode."""
         from ..backend.runtime import Executor, current
-        from ..atomic import atomic_write
+        from ..atomic import atomic_output
         if example_inputs:
             arrays = [as_input_array(a) for a in example_inputs]
             model = Executor(self, arrays, None, session=False).model
@@ -353,6 +353,6 @@ class HybridBlock(Block):
         else:
             raise ValueError(f"{type(self).__name__}.export_onnx: the block has not run yet; "
                              "pass example inputs: export_onnx(path, x)")
-        with atomic_write(path) as fh:
+        with atomic_output(path, force=True) as fh:
             fh.write(model.SerializeToString())
         return path

@@ -1,0 +1,71 @@
+"""RULES: the one table of every rule, in the order they run over a module.
+
+Rules that delete arguments run before those that read what is left (N5/N6 look for
+parameters nothing reads any more), and the ``name_scope`` unwrapping runs last among the
+naming rules so that the other rules' warnings point at lines of the file as it was read.
+Rule ids the spec lists as "unchanged" (N10, S5, D6) need no transformer: N10 is the test
+that keeps N11 and D5 quiet, S5/D6 are left as written.
+"""
+from codemods.collect_params import (InitializeOnBlock, NameDependentSelection, PrefixedNameReads,
+                                     ResetDeviceOnBlock, SelectedParametersLoop, SetattrOnBlock,
+                                     ZeroGradOnBlock)
+from codemods.construction import ContribContainers, SuperInitArguments
+from codemods.device import ContextToDevice
+from codemods.forward import (ForwardOps, FUsedBeyondOps, HybridForwardToForward,
+                              InjectedParameters, NumpyArrays)
+from codemods.naming_prefix import DropPrefixArgument, ForwardedPrefix, PrefixRead
+from codemods.naming_scope import DropNameScopeItem, UnwrapOtherNameScope, UnwrapSelfNameScope
+from codemods.naming_unused import UnusedBlockInitParameter, UnusedHelperParameter
+from codemods.parameters import (DeferredShape, ParameterDictUse, ParamsGetComputedName,
+                                 ParamsGetConstant, ParamsGetOtherName, ParamsGetSameName,
+                                 ParamsLookup, ParamsSharing)
+from codemods.save_load import (DeprecatedSaveLoad, LoadDictThroughBlock, LoadThroughBlock,
+                                SaveThroughBlock, TrainerStates)
+
+RULES = (
+    # construction and prefixes
+    SuperInitArguments,             # B1
+    ContribContainers,              # B2
+    DropPrefixArgument,             # N4
+    ForwardedPrefix,                # N7
+    PrefixRead,                     # N8
+    # parameters
+    ParamsGetSameName,              # P1
+    ParamsGetOtherName,             # P2
+    ParamsGetComputedName,          # P5
+    ParamsGetConstant,              # P3
+    ParamsLookup,                   # P4
+    ParamsSharing,                  # P6
+    ParameterDictUse,               # P7
+    DeferredShape,                  # P8
+    # collect_params helpers, selections, saving and loading
+    InitializeOnBlock,              # D1
+    SetattrOnBlock,                 # D2
+    ResetDeviceOnBlock,             # D3
+    ZeroGradOnBlock,                # D4
+    SelectedParametersLoop,         # D5
+    PrefixedNameReads,              # N9
+    NameDependentSelection,         # N11
+    SaveThroughBlock,               # S1
+    LoadThroughBlock,               # S2
+    LoadDictThroughBlock,           # S3
+    DeprecatedSaveLoad,             # S4
+    TrainerStates,                  # S7
+    # what became dead, then the scopes
+    UnusedHelperParameter,          # N5
+    UnusedBlockInitParameter,       # N6
+    DropNameScopeItem,              # N3
+    UnwrapOtherNameScope,           # N2
+    UnwrapSelfNameScope,            # N1
+    # opt-in: forward
+    NumpyArrays,                    # B3
+    ForwardOps,                     # F2
+    InjectedParameters,             # F3
+    FUsedBeyondOps,                 # F4
+    HybridForwardToForward,         # F1
+    # opt-in: device
+    ContextToDevice,                # B4
+)
+
+RULES_BY_ID = {rule.id: rule for rule in RULES}
+assert len(RULES_BY_ID) == len(RULES), "duplicate rule id"

@@ -1,0 +1,14 @@
+"""Read and write every MXNet checkpoint format without MXNet (see :mod:`.formats`).
+
+One module per format (:mod:`.mxnet_binary`, :mod:`.npz`, :mod:`.safetensors_format`,
+:mod:`.onnx_initializers`, :mod:`.symbol_json`), a shared in-memory view (:mod:`.tensor`),
+one dtype table (:mod:`.dtypes`), the error family (:mod:`.errors`) and name translation
+(:mod:`.namemap`).
+"""
+from .dtypes import BFLOAT16, bfloat16_to_float32
+from .errors import CheckpointError
+from .formats import load, read_index, save, sniff_format
+from .tensor import Checkpoint, Tensor, checkpoint_from_arrays
+
+__all__ = ["BFLOAT16", "Checkpoint", "CheckpointError", "Tensor", "bfloat16_to_float32",
+           "checkpoint_from_arrays", "load", "read_index", "save", "sniff_format"]

@@ -1,0 +1,188 @@
+"""``python -m gluonbridge.convert IN OUT --to mx1|mx2|safetensors|onnx``: convert a checkpoint
+between formats and, optionally, between MXNet 1.x legacy names and MXNet 2.x structural keys."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ..atomic import atomic_output
+from .dtypes import DTYPES, MXNET1_FLAGS
+from .errors import CheckpointError, UnsupportedError
+from .formats import TARGETS, read_index, sniff_format, write
+from .namemap import NameMap, match_by_prefix, namemap_from_symbol, translate
+from .tensor import Checkpoint
+
+PROGRESS_MIN_BYTES = 32 << 20
+EPILOG = """\
+examples:
+  # MXNet 1.x params -> MXNet 2.x npz (same keys)
+  python -m gluonbridge.convert model-0000.params model.npz --to mx2
+  # ... renaming legacy names to structural keys with a name map written by compat/
+  python -m gluonbridge.convert old.params new.params --to mx2 --namemap resnet18.namemap.json
+  # 1.x collect_params().save or export() params -> 2.x keys, pairing the 1.x graph with
+  # the 2.x export() graph of the same model (net2-symbol.json) node by node
+  python -m gluonbridge.convert net-0000.params net.params --to mx2 \\
+      --symbol net-symbol.json --target net2-symbol.json
+  # model0_ vs model1_: strip the top-level prefix and match against a target's keys
+  python -m gluonbridge.convert model0.params model1.params --to mx1 --target model1_keys.params
+  # leave MXNet: safetensors, with a hash check of every array afterwards
+  python -m gluonbridge.convert model.params model.safetensors --to safetensors --verify
+
+The input is never modified; the output is written to a temporary file, fsynced and renamed, so
+it is either complete or absent. An existing output is only replaced with --force.
+exit status: 0 ok, 1 conversion failed (the message says why), 2 usage error
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m gluonbridge.convert", epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Convert an MXNet 1.x .params, MXNet 2.x .npz/.npy, safetensors or ONNX "
+                    "file to another format, streaming tensor by tensor (files larger than RAM "
+                    "work).")
+    parser.add_argument("input", metavar="IN", help="the checkpoint to read")
+    parser.add_argument("output", metavar="OUT", help="the file to write")
+    parser.add_argument("--to", required=True, choices=sorted(TARGETS),
+                        help="mx1: MXNet 1.x binary (nd.load); mx2: MXNet 2.x npz "
+                             "(load_parameters / npx.load); safetensors; onnx (initializers)")
+    names = parser.add_mutually_exclusive_group()
+    names.add_argument("--namemap", metavar="F", help="a name-map JSON: legacy <-> structural")
+    names.add_argument("--symbol", metavar="F", help="the legacy -symbol.json of the model "
+                       "(needs --target)")
+    parser.add_argument("--target", metavar="F", help="with --symbol: the 2.x -symbol.json of the "
+                        "same model (or a checkpoint whose keys to pair in order); alone: a "
+                        "checkpoint whose keys to match after stripping the top-level prefix")
+    parser.add_argument("--legacy-names", action="store_true",
+                        help="with --namemap: translate to legacy names instead of structural keys")
+    parser.add_argument("--keep-roles", action="store_true",
+                        help="keep arg:/aux: prefixes on translated keys (export() style)")
+    parser.add_argument("--densify", action="store_true",
+                        help="store row_sparse/csr arrays as dense ones")
+    parser.add_argument("--numpy-semantics", action="store_true",
+                        help="--to mx1: write V3 records (npx.save style) instead of V2")
+    parser.add_argument("--verify", action="store_true",
+                        help="re-read the output and compare every array's SHA-256")
+    parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    return parser
+
+
+def _rename(checkpoint: Checkpoint, args) -> Checkpoint:
+    if not (args.namemap or args.symbol or args.target):
+        return checkpoint
+    if args.namemap:
+        namemap = NameMap.from_json(args.namemap)
+        report = None
+    else:
+        if sniff_format(args.target) == "symbol-json":
+            if not args.symbol:
+                raise UnsupportedError(args.target, None, "a checkpoint as --target",
+                                       "a symbol JSON", "a target graph needs --symbol")
+            namemap, report = namemap_from_symbol(args.symbol, args.target)
+            report.raise_if_errors(args.input)
+            return _translate(checkpoint, namemap, args)
+        target = read_index(args.target)
+        wanted = [(t.key, t.shape) for t in target.tensors]
+        if args.symbol:
+            namemap, report = namemap_from_symbol(args.symbol, wanted)
+        else:
+            namemap, report = match_by_prefix([(t.key, t.shape) for t in checkpoint.tensors],
+                                              wanted)
+        report.raise_if_errors(args.input)
+    return _translate(checkpoint, namemap, args)
+
+
+def _translate(checkpoint, namemap, args) -> Checkpoint:
+    translated, report = translate(checkpoint, namemap,
+                                   "legacy" if args.legacy_names else "structural",
+                                   keep_roles=args.keep_roles)
+    report.raise_if_errors(args.input)
+    print(f"renamed: {report.summary()}", file=sys.stderr)
+    return translated
+
+
+def _densify(checkpoint: Checkpoint, args, target_format: str) -> Checkpoint:
+    sparse = [t for t in checkpoint.tensors if t.stype in ("row_sparse", "csr")]
+    if not sparse:
+        return checkpoint
+    if args.densify:
+        return Checkpoint([t.densified() for t in checkpoint.tensors], checkpoint.container,
+                          checkpoint.format, checkpoint.path, checkpoint.notes)
+    if target_format in ("safetensors", "onnx") or args.numpy_semantics:
+        raise UnsupportedError(args.input, f"key {sparse[0].key!r}", f"dense arrays for "
+                               f"--to {args.to}", f"a {sparse[0].stype} array",
+                               "add --densify to store sparse arrays densely")
+    return checkpoint
+
+
+def _progress(total: int):
+    if total < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
+        return None, None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None, None
+    bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr,
+               desc="convert")
+    return bar, bar.update
+
+
+def _verify(expected: Checkpoint, path, fmt: str) -> None:
+    written = read_index(path, fmt)
+    if len(written.tensors) != len(expected.tensors):
+        raise CheckpointError(path, None, f"{len(expected.tensors)} arrays after writing",
+                              str(len(written.tensors)))
+    for a, b in zip(expected.tensors, written.tensors):
+        same = (a.dtype, a.shape, a.stype) == (b.dtype, b.shape, b.stype) and all(
+            pa.sha256() == pb.sha256() for pa, pb in zip(a.parts, b.parts))
+        if not same:
+            raise CheckpointError(path, f"key {b.key!r}", f"the same array as input key {a.key!r}",
+                                  "different content", "the output is wrong; please report this")
+
+
+def run(args) -> None:
+    fmt = TARGETS[args.to]
+    if os.path.exists(args.output) and os.path.exists(args.input) \
+            and os.path.samefile(args.input, args.output):
+        raise UnsupportedError(args.output, None, "an output different from the input",
+                               "the input file itself", "the input is never modified")
+    checkpoint = read_index(args.input)
+    checkpoint = _densify(_rename(checkpoint, args), args, fmt)
+    semantics = "numpy" if args.numpy_semantics else (
+        "preserve" if checkpoint.format == "mxnet-binary" and fmt == "mxnet-binary"
+        and not (args.namemap or args.symbol or args.target) else "legacy")
+    bar, progress = _progress(checkpoint.nbytes)
+    try:
+        with atomic_output(args.output, args.force) as out:
+            write(out, checkpoint, fmt, progress, semantics)
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.verify:
+        _verify(checkpoint, args.output, fmt)
+    newer = sorted({t.dtype for t in checkpoint.tensors if t.dtype
+                    and DTYPES[t.dtype].mxnet_flag not in MXNET1_FLAGS})
+    if fmt == "mxnet-binary" and newer:
+        print(f"note: {', '.join(newer)} arrays load in MXNet 2.x only (1.9.1 has no such "
+              "dtype)", file=sys.stderr)
+    print(f"wrote {args.output} ({fmt}, {len(checkpoint.tensors)} arrays"
+          f"{', verified' if args.verify else ''})", file=sys.stderr)
+
+
+def main(argv=None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.symbol and not args.target:
+        parser.error("--symbol needs --target (a checkpoint with the keys to map to)")
+    if args.legacy_names and not args.namemap:
+        parser.error("--legacy-names needs --namemap")
+    try:
+        run(args)
+    except (CheckpointError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; no output was written", file=sys.stderr)
+        return 1
+    return 0

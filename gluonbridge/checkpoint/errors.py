@@ -1,0 +1,61 @@
+"""The ``CheckpointError`` family: every problem with a checkpoint file is one of these.
+
+Each message names the file, where in it the problem is (a byte offset, a ZIP member, a key),
+what was expected and what was found, and where possible how to fix it::
+
+    model.params: byte 32: expected ndim between 0 and 64, found -1 (the file is corrupt or
+    not an MXNet NDArray list file)
+
+The CLIs print ``str(error)`` as one line and exit with status 1.
+"""
+from __future__ import annotations
+
+
+class CheckpointError(Exception):
+    """A checkpoint file could not be read, written or translated."""
+
+    def __init__(self, path, where: str | None, expected: str, found: str, hint: str = ""):
+        self.path = str(path) if path is not None else "<memory>"
+        self.where = where
+        self.expected = expected
+        self.found = found
+        self.hint = hint
+        location = f"{self.path}: {where}" if where else self.path
+        message = f"{location}: expected {expected}, found {found}"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+
+class UnknownFormatError(CheckpointError):
+    """The file is not in any format gluonbridge knows (or not the one asked for)."""
+
+
+class TruncatedError(CheckpointError):
+    """The file ends before a field or payload it declares."""
+
+
+class CorruptHeaderError(CheckpointError):
+    """A header field holds an impossible value: magic, count, ndim, dim, length, type flag."""
+
+
+class UnsupportedError(CheckpointError):
+    """The file is well formed but holds something gluonbridge refuses on purpose (pickled
+    objects, big-endian or complex dtypes, a dtype the target format cannot store)."""
+
+
+class CorruptDataError(CheckpointError):
+    """The payload contradicts its header: CRC mismatch, bad sparse indices, size mismatch."""
+
+
+class ZipBombError(CheckpointError):
+    """A ZIP member would decompress beyond the limits set for an archive of its size."""
+
+
+class NameMapError(CheckpointError):
+    """Keys could not be translated; the message lists every missing, unexpected, ambiguous
+    and shape-mismatched entry at once (see :class:`gluonbridge.checkpoint.namemap.LoadReport`)."""
+
+
+class OutputExistsError(CheckpointError):
+    """The output file exists and overwriting was not asked for."""

@@ -1,0 +1,5 @@
+import sys
+
+from gluonbridge.codemod.cli import main
+
+sys.exit(main())

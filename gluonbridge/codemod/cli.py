@@ -1,0 +1,159 @@
+"""Command line: parse the arguments, walk the files, run the jobs, report, pick the exit code."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+from gluonbridge.codemod import exit_codes
+
+EXAMPLES = textwrap.dedent("""\
+    examples:
+      python -m gluonbridge.codemod src/                 rewrite in place (safe rules only)
+      python -m gluonbridge.codemod --diff src/          show what would change, write nothing
+      python -m gluonbridge.codemod --check src/         exit 1 if anything would change (CI)
+      python -m gluonbridge.codemod --unsafe src/        complete the naming migration: no
+                                                         name_scope left, dead prefix helpers gone
+      python -m gluonbridge.codemod --unsafe --forward src/
+                                                         also hybrid_forward(self, F, x) -> forward
+      python -m gluonbridge.codemod --select N1,N4 src/  only these rules
+      python -m gluonbridge.codemod --report out.json src/
+                                                         every change and warning, as JSON
+      python -m gluonbridge.codemod --list-rules         the rule table (ids, levels, messages)
+
+    levels: safe rules run by default; unsafe ones (behaviour may change: names seen by
+    files, sharing semantics, moved comments) with --unsafe, and always warn; manual ones
+    never rewrite and only warn, as path:line:col: GLU<id> <severity>: <text>.
+
+    exit codes: 0 ok; 1 --check found files to change, or a file could not be migrated
+    (it is left alone); 2 usage error.""")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):           # usage errors: one line and exit 2, no traceback
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(exit_codes.USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m gluonbridge.codemod",
+                     description="Migrate MXNet Gluon 1.x code to MXNet 2.x naming "
+                                 "(name_scope, prefix=, params=, collect_params helpers, ...).",
+                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
+    mode.add_argument("--check", action="store_true",
+                      help="write nothing; exit 1 if any file would change")
+    parser.add_argument("--target", choices=("mx2", "dual"), default="mx2",
+                        help="mx2: code for MXNet 2.x (default); dual: not yet supported")
+    parser.add_argument("--unsafe", action="store_true",
+                        help="also apply unsafe rewrites (each one is reported for review)")
+    parser.add_argument("--forward", action="store_true",
+                        help="also migrate hybrid_forward(self, F, ...) to forward(self, ...)")
+    parser.add_argument("--device", action="store_true",
+                        help="also rename ctx to device (mx.context -> mx.device, ctx= -> device=)")
+    parser.add_argument("--select", metavar="IDS", help="comma-separated rule ids to run only")
+    parser.add_argument("--ignore", metavar="IDS", help="comma-separated rule ids to skip")
+    parser.add_argument("--exclude", metavar="GLOB", action="append", default=[],
+                        help="skip paths matching GLOB (repeatable); .gitignore is honoured too")
+    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
+                        help="worker processes (default: the number of cores)")
+    parser.add_argument("--report", metavar="FILE.json", type=Path,
+                        help="write every change and warning to this JSON file")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no per-warning lines")
+    parser.add_argument("--list-rules", action="store_true", help="print the rule table and exit")
+    return parser
+
+
+def _rule_ids(parser, text, known) -> frozenset:
+    ids = frozenset(i.strip().upper().removeprefix("GLU") for i in text.split(",") if i.strip())
+    unknown = sorted(ids - known)
+    if unknown:
+        parser.error(f"unknown rule id(s): {', '.join(unknown)} (see --list-rules)")
+    return ids
+
+
+def main(argv=None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:             # `... --diff | head`: stop quietly
+        sys.stderr.close()
+        return exit_codes.OK
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return exit_codes.CHANGES
+
+
+def _main(argv) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.target == "dual":
+        parser.error("--target dual is not yet supported (it comes with the compat layer); "
+                     "use --target mx2")
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+
+    from codemods.base import Options
+    from codemods.blocks import project_block_classes
+    from codemods.registry import RULES
+
+    if args.list_rules:
+        for rule in sorted(RULES, key=lambda r: (r.id[0], int(r.id[1:]))):
+            print(f"GLU{rule.id:4} {rule.level.value:7} {rule.group:8} {rule.message}")
+        return exit_codes.OK
+    if not args.paths:
+        parser.error("no PATH given (try: python -m gluonbridge.codemod --diff src/)")
+
+    from gluonbridge.codemod.files import PathError, python_files
+    from gluonbridge.codemod.jobs import run
+    from gluonbridge.codemod.migrate_file import read_source
+    from gluonbridge.codemod.output import print_findings, summary, write_report
+    from gluonbridge.codemod.progress import progress
+
+    known = frozenset(rule.id for rule in RULES)
+    try:
+        paths = list(python_files(args.paths, args.exclude))
+    except PathError as error:
+        parser.error(str(error))
+    groups = {"naming"} | ({"forward"} if args.forward else set()) | \
+        ({"device"} if args.device else set())
+    options = Options(
+        unsafe=args.unsafe,
+        selected=_rule_ids(parser, args.select, known) if args.select else None,
+        ignored=_rule_ids(parser, args.ignore, known) if args.ignore else frozenset(),
+        groups=frozenset(groups),
+        block_classes=project_block_classes(_texts(paths, read_source)),
+    )
+    write = not (args.diff or args.check)
+    results = []
+    for result in progress(run(paths, options, write, args.diff, args.jobs), len(paths),
+                           enabled=not args.no_progress):
+        results.append(result)
+        if result.diff:
+            sys.stdout.write(result.diff)
+        if not args.quiet:
+            print_findings(result, sys.stderr)
+    if args.report:
+        try:
+            write_report(args.report, results, options)
+        except OSError as error:
+            print(f"cannot write the report: {error}", file=sys.stderr)
+            return exit_codes.USAGE
+    print(summary(results, wrote=write), file=sys.stderr)
+    failed = any(r.status == "failed" for r in results)
+    would_change = args.check and any(r.status == "changed" for r in results)
+    return exit_codes.CHANGES if failed or would_change else exit_codes.OK
+
+
+def _texts(paths, read_source):
+    """Sources for the project-wide pre-pass (which classes are Blocks); unreadable ones skipped."""
+    for path in paths:
+        try:
+            yield read_source(path)[0]
+        except (OSError, UnicodeDecodeError, SyntaxError):
+            continue

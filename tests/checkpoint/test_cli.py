@@ -1,0 +1,194 @@
+"""The convert and inspect CLIs: results, exit codes, atomic output, no overwrite, no traceback."""
+import hashlib
+import json
+import os
+import signal
+import struct
+import subprocess
+import sys
+import time
+
+import pytest
+
+from gluonbridge.checkpoint import read_index
+from tests.checkpoint.corpus import FILES, MX1_EXPORT, MX2_EXPORT, path
+
+
+def run(module, *args):
+    return subprocess.run([sys.executable, "-m", f"gluonbridge.{module}", *map(str, args)],
+                          capture_output=True, text=True)
+
+
+def digest(p):
+    return hashlib.sha256(open(p, "rb").read()).hexdigest()
+
+
+def manifest_content(name):
+    return [(a["key"], a["dtype"], a["shape"], a["sha256"]) for a in FILES[name]["arrays"]]
+
+
+def content(p):
+    return [(t.key, t.dtype, list(t.shape), t.parts[0].sha256()) for t in read_index(p).tensors]
+
+
+@pytest.mark.parametrize("to", ["mx1", "mx2", "safetensors", "onnx"])
+def test_convert_keeps_every_array(to, tmp_path):
+    source = path("mx1_collect_params.params")
+    before = digest(source)
+    out = tmp_path / f"out.{to}"
+    proc = run("convert", source, out, "--to", to, "--verify")
+    assert proc.returncode == 0, proc.stderr
+    assert content(out) == manifest_content("mx1_collect_params.params")
+    assert digest(source) == before
+
+
+def test_convert_to_mx1_of_mxnet_file_is_identical(tmp_path):
+    out = tmp_path / "same.params"
+    assert run("convert", path("mx1_sparse_mixed_list.params"), out, "--to", "mx1").returncode == 0
+    assert digest(out) == FILES["mx1_sparse_mixed_list.params"]["file_sha256"]
+
+
+def test_translation_by_graph_position(tmp_path):
+    """1.x names -> the 2.x keys of the same network, via the two exported graphs; expected
+    keys and hashes from 1.9.1's save_parameters of that model."""
+    out = tmp_path / "structural.params"
+    proc = run("convert", path("mx1_collect_params.params"), out, "--to", "mx2",
+               "--symbol", path("mx1_export-symbol.json"),
+               "--target", path("mx2_export-symbol.json"), "--verify")
+    assert proc.returncode == 0, proc.stderr
+    assert content(out) == manifest_content("mx1_save_parameters.params")
+
+
+def test_translation_by_stripped_prefix(tmp_path):
+    out = tmp_path / "stripped.params"
+    proc = run("convert", path("mx1_collect_params.params"), out, "--to", "mx1",
+               "--target", path("mx1_collect_params_strip.params"))
+    assert proc.returncode == 0, proc.stderr
+    assert content(out) == manifest_content("mx1_collect_params_strip.params")
+
+
+def test_translation_failure_lists_every_problem(tmp_path):
+    out = tmp_path / "never.params"
+    proc = run("convert", path("mx1_collect_params.params"), out, "--to", "mx2",
+               "--target", path("mx1_nd_save_dict.params"))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    for array in FILES["mx1_collect_params.params"]["arrays"]:
+        assert f"unexpected: '{array['key']}'" in proc.stderr
+    expected_missing = {a["key"] for a in FILES["mx1_nd_save_dict.params"]["arrays"]}
+    for name in expected_missing:
+        assert f"missing: '{name}'" in proc.stderr
+    assert not out.exists()
+
+
+def test_namemap_json(tmp_path):
+    legacy = FILES["mx1_collect_params.params"]["arrays"]
+    structural = FILES["mx1_save_parameters.params"]["arrays"]
+    namemap = tmp_path / "map.json"
+    namemap.write_text(json.dumps({"format": "gluonbridge-namemap", "version": 1, "entries": [
+        {"legacy": a["key"], "structural": b["key"], "shape": b["shape"]}
+        for a, b in zip(legacy, structural)]}))
+    out = tmp_path / "out.params"
+    proc = run("convert", path(MX1_EXPORT), out, "--to", "mx2", "--namemap", namemap)
+    assert proc.returncode == 0, proc.stderr
+    assert content(out) == manifest_content("mx1_save_parameters.params")
+    back = tmp_path / "back.params"
+    proc = run("convert", out, back, "--to", "mx1", "--namemap", namemap, "--legacy-names")
+    assert proc.returncode == 0, proc.stderr
+    assert content(back) == manifest_content("mx1_collect_params.params")
+
+
+def test_no_overwrite_without_force(tmp_path):
+    out = tmp_path / "exists.npz"
+    out.write_bytes(b"precious")
+    proc = run("convert", path("mx1_nd_save_dict.params"), out, "--to", "mx2")
+    assert proc.returncode == 1 and "--force" in proc.stderr
+    assert out.read_bytes() == b"precious"
+    assert run("convert", path("mx1_nd_save_dict.params"), out, "--to", "mx2",
+               "--force").returncode == 0
+    assert content(out) == manifest_content("mx1_nd_save_dict.params")
+
+
+def test_refuses_to_overwrite_its_input(tmp_path):
+    copy = tmp_path / "in.params"
+    copy.write_bytes(path("mx1_nd_save_dict.params").read_bytes())
+    proc = run("convert", copy, copy, "--to", "mx1", "--force")
+    assert proc.returncode == 1
+    assert copy.read_bytes() == path("mx1_nd_save_dict.params").read_bytes()
+
+
+@pytest.mark.parametrize("args", [[], ["in.params"], ["a", "b", "--to", "tf"],
+                                  ["a", "b", "--to", "mx2", "--symbol", "s.json"]])
+def test_usage_errors_exit_2(args):
+    proc = run("convert", *args)
+    assert proc.returncode == 2 and "usage:" in proc.stderr
+
+
+@pytest.mark.parametrize("name", ["malformed/dim_huge.params", "malformed/npz_crc_corrupt.npz",
+                                  "malformed/ndim_minus1.params", "does-not-exist.params"])
+def test_bad_input_is_one_line_exit_1(name, tmp_path):
+    procs = [run("convert", path(name), tmp_path / "out.npz", "--to", "mx2")]
+    if "crc" not in name:     # inspect reads headers only; payload CRCs are checked on reading
+        procs.append(run("inspect", path(name)))
+    for proc in procs:
+        assert proc.returncode == 1
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: ")
+        assert name.split("/")[-1] in proc.stderr
+    assert not (tmp_path / "out.npz").exists()
+
+
+def test_help_teaches():
+    for module in ("convert", "inspect"):
+        proc = run(module, "--help")
+        assert proc.returncode == 0 and "examples:" in proc.stdout and "exit status" in proc.stdout
+
+
+@pytest.mark.parametrize("name", ["mx1_sparse_mixed_list.params", MX2_EXPORT,
+                                  "mx1_all_dtypes.params"])
+def test_inspect_json(name):
+    proc = run("inspect", path(name), "--json")
+    assert proc.returncode == 0, proc.stderr
+    info = json.loads(proc.stdout)
+    expected = [(a["key"], a["dtype"], a["shape"], a["stype"]) for a in FILES[name]["arrays"]]
+    assert [(t["key"], t["dtype"], t["shape"], t["stype"]) for t in info["tensors"]] == expected
+
+
+def test_inspect_table_has_summary():
+    proc = run("inspect", path("mx1_collect_params.params"))
+    assert proc.returncode == 0
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 2 + len(FILES["mx1_collect_params.params"]["arrays"])
+    assert "8 arrays" in lines[-1]
+
+
+def write_large_mx1(target, tensors=4, mib_each=256):
+    """An NDArray list file of ``tensors`` float32 zero arrays, created sparse (instantly)."""
+    count = mib_each * (1 << 20) // 4
+    with open(target, "wb") as fh:
+        fh.write(struct.pack("<QQQ", 0x112, 0, tensors))
+        for _ in range(tensors):
+            fh.write(struct.pack("<Iiiqiii", 0xF993FAC9, 0, 1, count, 1, 0, 0))
+            fh.seek(count * 4, os.SEEK_CUR)
+        fh.write(struct.pack("<Q", 0))
+
+
+def test_sigkill_mid_convert_leaves_no_output(tmp_path):
+    source, out = tmp_path / "big.params", tmp_path / "big.npz"
+    write_large_mx1(source)
+    before = digest(source)
+    proc = subprocess.Popen([sys.executable, "-m", "gluonbridge.convert", str(source), str(out),
+                             "--to", "mx2"], stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        partial = [p for p in tmp_path.iterdir() if p.name.startswith(".big.npz.gb-tmp-")]
+        if partial and partial[0].stat().st_size > 64 << 20:
+            break
+        time.sleep(0.005)
+    else:
+        pytest.fail("convert never started writing")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert not out.exists()
+    assert digest(source) == before
