@@ -22,6 +22,7 @@ from ..backend.graph import ParamRef
 from ..backend.trace import OpNamespace, as_input_array, current_graph
 from ..naming import mode as _mode
 from ..naming.policy import NamingModeError
+from . import saving
 from .parameter import Parameter
 from .utils import indent
 
@@ -270,6 +271,44 @@ class Block:
         """Cast every Parameter to ``dtype``."""
         for param in self.collect_params().values():
             param.cast(dtype)
+
+    # -- checkpoints (see saving.py) -------------------------------------------------------
+    def save_parameters(self, filename, deduplicate=False):
+        """Write the Parameters keyed by structural key, as this mode's MXNet does: the 1.x
+        binary format (legacy) or ``.npz`` (structural). ``deduplicate`` writes a shared
+        Parameter once."""
+        saving.save_block(self, filename, deduplicate)
+
+    def load_parameters(self, filename, ctx=None, allow_missing=False, ignore_extra=False,
+                        cast_dtype=False, dtype_source="current", *, device=None, namemap=None):
+        """Load a checkpoint in any format (1.x ``.params``, ``.npz``, safetensors, ONNX) and
+        either naming (structural keys, or 1.x full names; ``namemap`` maps other names).
+        Every problem is listed in one :class:`~gluonbridge.gluon.saving.ParameterLoadError`;
+        returns the :class:`~gluonbridge.checkpoint.namemap.LoadReport`."""
+        return saving.load_block(self, filename, allow_missing, ignore_extra, cast_dtype,
+                                 dtype_source, namemap)
+
+    def load_dict(self, param_dict, device=None, allow_missing=False, ignore_extra=False,
+                  cast_dtype=False, dtype_source="current", *, namemap=None):
+        """Load ``{key: array}`` the way :meth:`load_parameters` loads a file."""
+        return saving.load_block_dict(self, param_dict, allow_missing, ignore_extra, cast_dtype,
+                                      dtype_source, namemap)
+
+    @_only_mx1
+    def save_params(self):
+        """[Deprecated in MXNet 1.x] ``collect_params().save(f, strip_prefix=self.prefix)``."""
+        def save_params(filename):
+            warnings.warn("save_params is deprecated. Please use save_parameters.")
+            self.collect_params().save(filename, strip_prefix=self.prefix)
+        return save_params
+
+    @_only_mx1
+    def load_params(self):
+        """[Deprecated in MXNet 1.x] :meth:`load_parameters`."""
+        def load_params(filename, ctx=None, allow_missing=False, ignore_extra=False):
+            warnings.warn("load_params is deprecated. Please use load_parameters.")
+            return self.load_parameters(filename, ctx, allow_missing, ignore_extra)
+        return load_params
 
     def __call__(self, *args):
         for hook in self._forward_pre_hooks.values():

@@ -367,6 +367,28 @@ class ParameterDict:
         for param in self.values():
             setattr(param, name, value)
 
+    def save(self, filename, strip_prefix=""):
+        """Write every Parameter to ``filename`` (MXNet 1.x binary) keyed by full name minus
+        ``strip_prefix``."""
+        from .saving import save_parameter_dict
+        save_parameter_dict(self, filename, strip_prefix)
+
+    def load(self, filename, ctx=None, allow_missing=False, ignore_extra=False,
+             restore_prefix="", cast_dtype=False, dtype_source="current"):
+        """Load ``filename`` (any format gluonbridge reads) by full name, ``restore_prefix``
+        prepended to the file's keys; returns the load report."""
+        from .saving import load_parameter_dict, read_named_arrays
+        return load_parameter_dict(self, read_named_arrays(filename), str(filename),
+                                   allow_missing, ignore_extra, restore_prefix, cast_dtype,
+                                   dtype_source)
+
+    def load_dict(self, param_dict, ctx=None, allow_missing=False, ignore_extra=False,
+                  restore_prefix="", filename=None, cast_dtype=False, dtype_source="current"):
+        """Load ``{full name: array}`` (``arg:``/``aux:`` roles allowed); returns the report."""
+        from .saving import load_parameter_dict
+        return load_parameter_dict(self, param_dict, filename or "param_dict", allow_missing,
+                                   ignore_extra, restore_prefix, cast_dtype, dtype_source)
+
 
 def _merge_shapes(desired, stored):
     """The shape both agree on (unknown 0/-1 dimensions filled from the other), or None."""
