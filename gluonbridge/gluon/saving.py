@@ -75,6 +75,8 @@ def save_parameter_dict(params, filename, strip_prefix: str = "") -> None:
 def read_named_arrays(filename) -> dict:
     """The arrays of any checkpoint file as ``{key: numpy array}``, roles (``arg:``) kept."""
     arrays = checkpoint.load(filename)
+    if isinstance(arrays, list) and not arrays:    # MXNet writes no names for no arrays
+        return {}
     if not isinstance(arrays, dict):
         raise CheckpointError(os.fspath(filename), None, "named arrays (a dict-form file)",
                               f"an unnamed list of {len(arrays)} arrays",
