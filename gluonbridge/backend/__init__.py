@@ -4,7 +4,7 @@
 ``runtime`` (sessions, backend choice). onnx and onnxruntime are imported only when a block is
 first executed.
 """
-from .graph import LoweringError
+from .graph import IncompatibleInputError, LoweringError
 from .runtime import BACKENDS, current, use
 
-__all__ = ["LoweringError", "BACKENDS", "current", "use"]
+__all__ = ["IncompatibleInputError", "LoweringError", "BACKENDS", "current", "use"]

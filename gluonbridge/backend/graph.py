@@ -16,6 +16,11 @@ class LoweringError(ValueError):
     """A block uses an op or attribute the ONNX lowering does not support."""
 
 
+class IncompatibleInputError(ValueError):
+    """An input's shape or dtype does not fit a block's Parameters (MXNet's message, with the
+    block path)."""
+
+
 class Graph:
     """Nodes, initializers, inputs and outputs of one traced model."""
 
@@ -46,14 +51,20 @@ class Graph:
         value = np.asarray(value, dtype=dtype)
         return self.initializer(self.fresh("const"), value)
 
-    def parameter(self, value, shape, op):
+    def parameter(self, value, shape, op, data=None):
         """The Symbol of an op's weight input with the ``shape`` the op needs: a Parameter
         reference is bound here (unknown dimensions filled in, deferred initialization
-        finished, its data added as an initializer)."""
+        finished, its data added as an initializer). With ``data``, the op's input, the two
+        dtypes must agree (MXNet: "This layer requires uniform type")."""
         if isinstance(value, ParamRef):
-            return value.bind(self, tuple(int(d) for d in shape), op)
-        if tuple(value.shape) != tuple(shape):
+            value = value.bind(self, tuple(int(d) for d in shape), op)
+        elif tuple(value.shape) != tuple(shape):
             self.fail(op, f"weight of shape {value.shape} where {tuple(shape)} is needed")
+        if data is not None and data.dtype != value.dtype:
+            raise IncompatibleInputError(
+                f"Error in block '{self.where()}' (op {op}): This layer requires uniform type. "
+                f"Expected '{value.dtype}' v.s. given '{data.dtype}' at 'data': cast the input "
+                f"(x.astype('{value.dtype}')) or the block (block.cast('{data.dtype}'))")
         return value
 
     def node(self, op_type, inputs, shape, dtype, n_outputs=1, **attrs):
@@ -174,6 +185,14 @@ class ParamRef:
 
     def bind(self, graph, shape, op):
         param = self.param
+        if param._shape is not None and len(param._shape) == len(shape) and any(
+                0 < have != need for have, need in zip(param._shape, shape)):
+            raise IncompatibleInputError(
+                f"Error in block '{graph.where()}' (op {op}): Shape inconsistent, Provided = "
+                f"[{','.join(map(str, param._shape))}], "
+                f"inferred shape=({','.join(map(str, shape))}) for Parameter "
+                f"'{param.name}': the input does not fit the shape the Parameter was built or "
+                "loaded with")
         try:
             param._complete_shape(shape)
         except AssertionError as e:

@@ -144,7 +144,7 @@ def leaky_relu(graph, data, gamma=None, act_type="leaky", slope=0.25, **attrs):
         return _gelu_erf(graph, data)
     if act_type == "prelu":
         channels = gamma.shape[0] if gamma.shape and gamma.shape[0] > 0 else data.shape[1]
-        slope_sym = graph.parameter(gamma, (channels,), "LeakyReLU")
+        slope_sym = graph.parameter(gamma, (channels,), "LeakyReLU", data)
         # MXNet broadcasts the slope along axis 1; ONNX PRelu broadcasts trailing axes
         trailing = (channels,) + (1,) * max(data.ndim - 2, 0)
         slope_sym = reshape_static(graph, slope_sym, trailing if channels > 1 else (1,))
@@ -160,16 +160,17 @@ def fully_connected(graph, data, weight, bias=None, num_hidden=None, no_bias=Fal
         in_units = int(np.prod(data.shape[1:]))
         if data.ndim != 2:
             data = graph.node("Flatten", [data], (data.shape[0], in_units), data.dtype, axis=1)
-        w = graph.parameter(weight, (num_hidden, in_units), "FullyConnected")
+        w = graph.parameter(weight, (num_hidden, in_units), "FullyConnected", data)
         inputs = [data, w]
         if not no_bias and bias is not None:
-            inputs.append(graph.parameter(bias, (num_hidden,), "FullyConnected"))
+            inputs.append(graph.parameter(bias, (num_hidden,), "FullyConnected", data))
         return graph.node("Gemm", inputs, (data.shape[0], num_hidden), data.dtype, transB=1)
-    w = graph.parameter(weight, (num_hidden, data.shape[-1]), "FullyConnected")
+    w = graph.parameter(weight, (num_hidden, data.shape[-1]), "FullyConnected", data)
     w_t = graph.node("Transpose", [w], (data.shape[-1], num_hidden), w.dtype, perm=[1, 0])
     out = graph.node("MatMul", [data, w_t], data.shape[:-1] + (num_hidden,), data.dtype)
     if not no_bias and bias is not None:
-        out = elementwise(graph, "Add", out, graph.parameter(bias, (num_hidden,), "FullyConnected"))
+        b = graph.parameter(bias, (num_hidden,), "FullyConnected", data)
+        out = elementwise(graph, "Add", out, b)
     return out
 
 
@@ -195,12 +196,12 @@ def convolution(graph, data, weight, bias=None, kernel=None, stride=None, dilate
     _check_attrs(graph, "Convolution", attrs)
     k, s, d, p = _conv_common(graph, "Convolution", data, kernel, stride, dilate, pad, layout)
     in_channels = data.shape[1]
-    w = graph.parameter(weight, (num_filter, in_channels // num_group) + k, "Convolution")
+    w = graph.parameter(weight, (num_filter, in_channels // num_group) + k, "Convolution", data)
     spatial = tuple((x + 2 * pi - di * (ki - 1) - 1) // si + 1
                     for x, pi, di, ki, si in zip(data.shape[2:], p, d, k, s))
     inputs = [data, w]
     if not no_bias and bias is not None:
-        inputs.append(graph.parameter(bias, (num_filter,), "Convolution"))
+        inputs.append(graph.parameter(bias, (num_filter,), "Convolution", data))
     return graph.node("Conv", inputs, (data.shape[0], num_filter) + spatial, data.dtype,
                       kernel_shape=list(k), strides=list(s), dilations=list(d),
                       pads=list(p) * 2, group=int(num_group))
@@ -215,12 +216,13 @@ def deconvolution(graph, data, weight, bias=None, kernel=None, stride=None, dila
         graph.fail("Deconvolution", f"target_shape={target_shape!r}")
     k, s, d, p = _conv_common(graph, "Deconvolution", data, kernel, stride, dilate, pad, layout)
     a = _tup(adj, len(k)) or (0,) * len(k)
-    w = graph.parameter(weight, (data.shape[1], num_filter // num_group) + k, "Deconvolution")
+    w = graph.parameter(weight, (data.shape[1], num_filter // num_group) + k, "Deconvolution",
+                        data)
     spatial = tuple((x - 1) * si - 2 * pi + di * (ki - 1) + ai + 1
                     for x, si, pi, di, ki, ai in zip(data.shape[2:], s, p, d, k, a))
     inputs = [data, w]
     if not no_bias and bias is not None:
-        inputs.append(graph.parameter(bias, (num_filter,), "Deconvolution"))
+        inputs.append(graph.parameter(bias, (num_filter,), "Deconvolution", data))
     return graph.node("ConvTranspose", inputs, (data.shape[0], num_filter) + spatial, data.dtype,
                       kernel_shape=list(k), strides=list(s), dilations=list(d),
                       pads=list(p) * 2, output_padding=list(a), group=int(num_group))
@@ -257,8 +259,8 @@ def batch_norm(graph, data, gamma, beta, moving_mean, moving_var, eps=1e-3, mome
             gamma.param.set_data(np.ones(channels, dtype=gamma.param._data.dtype))
         gamma_sym = graph.constant(np.ones(channels), dtype=data.dtype)
     else:
-        gamma_sym = graph.parameter(gamma, channels, "BatchNorm")
-    inputs = [gamma_sym] + [graph.parameter(v, channels, "BatchNorm")
+        gamma_sym = graph.parameter(gamma, channels, "BatchNorm", data)
+    inputs = [gamma_sym] + [graph.parameter(v, channels, "BatchNorm", data)
                             for v in (beta, moving_mean, moving_var)]
     perm = None
     if axis != 1:
@@ -277,8 +279,8 @@ def layer_norm(graph, data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=Fals
         graph.fail("LayerNorm", "output_mean_var=True")
     axis = axis % data.ndim
     channels = (data.shape[axis],)
-    g = graph.parameter(gamma, channels, "LayerNorm")
-    b = graph.parameter(beta, channels, "LayerNorm")
+    g = graph.parameter(gamma, channels, "LayerNorm", data)
+    b = graph.parameter(beta, channels, "LayerNorm", data)
     perm = None
     if axis != data.ndim - 1:
         perm = [i for i in range(data.ndim) if i != axis] + [axis]
@@ -293,8 +295,8 @@ def layer_norm(graph, data, gamma, beta, axis=-1, eps=1e-5, output_mean_var=Fals
 def instance_norm(graph, data, gamma, beta, eps=1e-3, **attrs):
     _check_attrs(graph, "InstanceNorm", attrs)
     channels = (data.shape[1],)
-    return graph.node("InstanceNormalization", [data, graph.parameter(gamma, channels, "InstanceNorm"),
-                                                graph.parameter(beta, channels, "InstanceNorm")],
+    gamma, beta = (graph.parameter(p, channels, "InstanceNorm", data) for p in (gamma, beta))
+    return graph.node("InstanceNormalization", [data, gamma, beta],
                       data.shape, data.dtype, epsilon=float(eps))
 
 
