@@ -5,6 +5,7 @@ import onnxruntime as ort
 import pytest
 
 from gluonbridge import LoweringError, backend, gluon, naming, np as mnp, npx
+from gluonbridge.backend import IncompatibleInputError
 from gluonbridge.gluon import nn
 
 
@@ -153,7 +154,7 @@ def test_wrong_input_shape_names_the_block_and_parameter():
         with net.name_scope():
             net.add(nn.Dense(4, in_units=3))
     net.initialize()
-    with pytest.raises(LoweringError, match=r"block '0'.*hybridsequential\d+_dense0_weight"):
+    with pytest.raises(IncompatibleInputError, match=r"block '0'.*hybridsequential\d+_dense0_weight"):
         net(X)   # 5 features, the layer was built for 3
 
 
