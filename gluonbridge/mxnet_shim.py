@@ -35,29 +35,18 @@ ALIASES = {
     "mxnet.np": "gluonbridge.numpy",
     "mxnet.numpy_extension": "gluonbridge.numpy_extension",
     "mxnet.npx": "gluonbridge.numpy_extension",
+    "mxnet.device": "gluonbridge.device",
 }
 COMPAT_MODULES = ("base", "context", "util")
 
 
-class Context:
-    """Where MXNet would place arrays; gluonbridge computes on the CPU through ONNX."""
-
-    def __init__(self, device_type="cpu", device_id=0):
-        self.device_type, self.device_id = device_type, device_id
-
-    def __repr__(self):
-        return f"{self.device_type}({self.device_id})"
-
-
 def _compat_module():
     """``mxnet.base`` / ``mxnet.context`` / ``mxnet.util``: the few helpers model code uses."""
-    from . import naming
+    from . import device, naming
     module = types.ModuleType("mxnet.base")
     module.data_dir = lambda: os.environ.get("MXNET_HOME", os.path.join("~", ".mxnet"))
-    module.cpu = lambda device_id=0: Context("cpu", device_id)
-    module.gpu = lambda device_id=0: Context("gpu", device_id)
-    module.current_context = lambda: Context("cpu", 0)
-    module.Context = Context
+    module.cpu, module.gpu, module.Context = device.cpu, device.gpu, device.Context
+    module.current_context = device.current_context
     module.MXNetError = RuntimeError
     module.is_np_array = module.is_np_shape = lambda: naming.current().semantics == "mx2"
     return module
@@ -107,7 +96,7 @@ def _root_module():
     for name in COMPAT_MODULES:
         setattr(root, name, compat)
         sys.modules[f"mxnet.{name}"] = compat
-    root.cpu, root.gpu, root.Context = compat.cpu, compat.gpu, Context
+    root.cpu, root.gpu, root.Context = compat.cpu, compat.gpu, compat.Context
     return root
 
 

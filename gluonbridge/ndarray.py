@@ -5,6 +5,8 @@ Blocks return :class:`NDArray`; ``np.asarray`` accepts it as it is, and ``asnump
 """
 import numpy as np
 
+from .device import current_device
+
 
 class NDArray(np.ndarray):
     """A numpy array that also answers ``asnumpy()``/``asscalar()`` like an MXNet NDArray."""
@@ -16,10 +18,10 @@ class NDArray(np.ndarray):
         return self.item()
 
     @property
-    def context(self):
-        return "cpu(0)"
+    def device(self):
+        return current_device()
 
-    ctx = context
+    ctx = context = device
 
 
 def array(source, dtype=None, ctx=None):

@@ -109,6 +109,14 @@ class Symbol:
         self.graph, self.name, self.shape, self.dtype = graph, name, shape, dtype
 
     @property
+    def device(self):
+        """The device MXNet code asks for (``self.weight.data(x.device)``): always the CPU."""
+        from ..device import current_device
+        return current_device()
+
+    ctx = context = device
+
+    @property
     def ndim(self):
         return len(self.shape)
 
