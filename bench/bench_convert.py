@@ -8,8 +8,9 @@ Measures, in one run on the same file (page cache warm for everyone):
     before renaming it into place (atomic, durable), so `cp + sync` is the like-for-like job;
   * `python -m gluonbridge.convert IN OUT --to mx2` and `--to safetensors` (wall time including
     interpreter start-up, and peak RSS of the process);
-  * MXNet's own path: 1.9.1 `nd.load`, then 2.0.0b1 loading the same file and saving it as npz
-    (`npx.savez`, what `save_parameters` does), timed inside the oracles (start-up excluded);
+  * MXNet's own path: 1.9.1 `nd.load`, then 2.0.0b1 `save_parameters` of a Block holding the
+    same arrays (loaded and set untimed), timed inside the oracles (start-up excluded);
+  * the same two conversions in-process (`checkpoint.save`, fsync included, no start-up);
   * `inspect` (index only): in-process and as a CLI.
 Prints medians and the ratios the issue asks for. Not run by the test suite.
 """
@@ -28,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from gluonbridge.checkpoint import read_index  # noqa: E402
+from gluonbridge.checkpoint import read_index, save  # noqa: E402
 from tests.oracle.harness import find_oracle  # noqa: E402
 
 
@@ -77,9 +78,15 @@ MX2_SAVE = """
 import time, resource
 with mx.util.np_array(False), mx.util.np_shape(False):
     d = mx.nd.load({src!r})
-d = {{k: v.as_np_ndarray() for k, v in d.items()}}
+net = mx.gluon.Block()
+for i, value in enumerate(d.values()):
+    param = mx.gluon.Parameter("weight", shape=value.shape, init=mx.init.Zero())
+    setattr(net, f"p{{i}}", param)
+    param.initialize()
+    param.set_data(value.as_np_ndarray())
+del d
 t = time.perf_counter()
-mx.npx.savez({dst!r}, **d)
+net.save_parameters({dst!r})
 result = [time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
 """
 
@@ -91,14 +98,18 @@ def main() -> None:
     parser.add_argument("--dir", default=None, help="scratch directory (default: a temp dir)")
     parser.add_argument("--no-oracles", action="store_true", help="skip MXNet's own path")
     args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="gb_bench_", dir=args.dir))
+    with tempfile.TemporaryDirectory(prefix="gb_bench_", dir=args.dir) as scratch:
+        bench(args, Path(scratch))
+
+
+def bench(args, scratch: Path) -> None:
     src = scratch / "big.params"
     largest = make_params(src, args.size_mib)
     size = src.stat().st_size
     subprocess.run(["cat", str(src)], stdout=subprocess.DEVNULL, check=True)   # warm the cache
     python = sys.executable
     runs = {"cp": [], "cp+sync": [], "to npz": [], "to safetensors": [], "npz rss": [],
-            "st rss": []}
+            "st rss": [], "npz in-process": [], "st in-process": []}
     for _ in range(args.repeat):
         subprocess.run(["sync"], check=True)
         copy_s = timed_process(["cp", str(src), str(scratch / "copy")])[0]
@@ -115,6 +126,11 @@ def main() -> None:
                                    "--force"])
         runs["to safetensors"].append(wall)
         runs["st rss"].append(rss)
+        for fmt, key in (("npz", "npz in-process"), ("safetensors", "st in-process")):
+            subprocess.run(["sync"], check=True)
+            start = time.perf_counter()
+            save(scratch / f"out.{fmt}", read_index(src), fmt, force=True)
+            runs[key].append(time.perf_counter() - start)
         for name in ("copy", "out.npz", "out.safetensors"):
             (scratch / name).unlink()
     inspect_times = []
@@ -131,10 +147,14 @@ def main() -> None:
     print(f"cp                      {med['cp']:.3f} s   {gib / med['cp']:.2f} GiB/s")
     print(f"cp + sync               {med['cp+sync']:.3f} s   {gib / med['cp+sync']:.2f} GiB/s")
     for label, rss_key in (("to npz", "npz rss"), ("to safetensors", "st rss")):
-        print(f"gluonbridge {label:<12}{med[label]:.3f} s   {gib / med[label]:.2f} GiB/s   "
+        print(f"gluonbridge {label:<15}{med[label]:.3f} s   {gib / med[label]:.2f} GiB/s   "
               f"vs cp {med['cp'] / med[label]:.2f}x, vs cp+sync "
               f"{med['cp+sync'] / med[label]:.2f}x   peak RSS "
               f"{med[rss_key]:.0f} MiB (budget 100 MiB + largest {largest / (1 << 20):.0f} MiB)")
+    for label, key in (("npz", "npz in-process"), ("safetensors", "st in-process")):
+        print(f"  in-process {label:<15}{med[key]:.3f} s   {gib / med[key]:.2f} GiB/s   vs cp "
+              f"{med['cp'] / med[key]:.2f}x, vs cp+sync {med['cp+sync'] / med[key]:.2f}x   "
+              "(checkpoint.save incl. fsync; no interpreter start-up)")
     print(f"inspect (read_index)    {statistics.median(inspect_times) * 1000:.1f} ms in-process, "
           f"{inspect_cli:.3f} s as a CLI (interpreter start-up included)")
     if not args.no_oracles:
@@ -155,7 +175,6 @@ def main() -> None:
               f"{max(r[1] for r in saves):.0f} MiB; start-up excluded)")
         for label in ("to npz", "to safetensors"):
             print(f"gluonbridge {label} is {mxnet / med[label]:.1f}x faster than MXNet's path")
-    src.unlink()
 
 
 if __name__ == "__main__":

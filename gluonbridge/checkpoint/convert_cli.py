@@ -10,7 +10,8 @@ from ..atomic import atomic_output
 from .dtypes import DTYPES, MXNET1_FLAGS
 from .errors import CheckpointError, UnsupportedError
 from .formats import TARGETS, read_index, sniff_format, write
-from .namemap import NameMap, match_by_prefix, namemap_from_symbol, translate
+from .model_namemap import load_factory
+from .namemap import NameMap, match_by_prefix, namemap_from_model, namemap_from_symbol, translate
 from .tensor import Checkpoint
 
 PROGRESS_MIN_BYTES = 32 << 20
@@ -18,6 +19,9 @@ EPILOG = """\
 examples:
   # MXNet 1.x params -> MXNet 2.x npz (same keys)
   python -m gluonbridge.convert model-0000.params model.npz --to mx2
+  # 1.x full names (collect_params().save, export()) -> 2.x structural keys, from the model
+  python -m gluonbridge.convert resnet18_v1.params resnet18_v1.npz --to mx2 \\
+      --model gluonbridge.gluon.model_zoo.vision:resnet18_v1
   # ... renaming legacy names to structural keys with a name map written by compat/
   python -m gluonbridge.convert old.params new.params --to mx2 --namemap resnet18.namemap.json
   # 1.x collect_params().save or export() params -> 2.x keys, pairing the 1.x graph with
@@ -48,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="mx1: MXNet 1.x binary (nd.load); mx2: MXNet 2.x npz "
                              "(load_parameters / npx.load); safetensors; onnx (initializers)")
     names = parser.add_mutually_exclusive_group()
+    names.add_argument("--model", metavar="PKG.MODULE:FACTORY",
+                       help="a gluonbridge model: the factory is called in legacy naming mode "
+                            "and the Block's full names are paired with its structural keys")
     names.add_argument("--namemap", metavar="F", help="a name-map JSON: legacy <-> structural")
     names.add_argument("--symbol", metavar="F", help="the legacy -symbol.json of the model "
                        "(needs --target)")
@@ -55,7 +62,8 @@ def _parser() -> argparse.ArgumentParser:
                         "same model (or a checkpoint whose keys to pair in order); alone: a "
                         "checkpoint whose keys to match after stripping the top-level prefix")
     parser.add_argument("--legacy-names", action="store_true",
-                        help="with --namemap: translate to legacy names instead of structural keys")
+                        help="with --model or --namemap: translate to legacy names instead of "
+                             "structural keys")
     parser.add_argument("--keep-roles", action="store_true",
                         help="keep arg:/aux: prefixes on translated keys (export() style)")
     parser.add_argument("--densify", action="store_true",
@@ -68,12 +76,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _renaming(args) -> bool:
+    return bool(args.model or args.namemap or args.symbol or args.target)
+
+
 def _rename(checkpoint: Checkpoint, args) -> Checkpoint:
-    if not (args.namemap or args.symbol or args.target):
+    if not _renaming(args):
         return checkpoint
-    if args.namemap:
+    if args.model:
+        namemap = namemap_from_model(load_factory(args.model), args.model)
+    elif args.namemap:
         namemap = NameMap.from_json(args.namemap)
-        report = None
     else:
         if sniff_format(args.target) == "symbol-json":
             if not args.symbol:
@@ -151,7 +164,7 @@ def run(args) -> None:
     checkpoint = _densify(_rename(checkpoint, args), args, fmt)
     semantics = "numpy" if args.numpy_semantics else (
         "preserve" if checkpoint.format == "mxnet-binary" and fmt == "mxnet-binary"
-        and not (args.namemap or args.symbol or args.target) else "legacy")
+        and not _renaming(args) else "legacy")
     bar, progress = _progress(checkpoint.nbytes)
     try:
         with atomic_output(args.output, args.force) as out:
@@ -175,8 +188,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.symbol and not args.target:
         parser.error("--symbol needs --target (a checkpoint with the keys to map to)")
-    if args.legacy_names and not args.namemap:
-        parser.error("--legacy-names needs --namemap")
+    if args.legacy_names and not (args.namemap or args.model):
+        parser.error("--legacy-names needs --model or --namemap")
+    if args.target and args.model:
+        parser.error("--target is not used with --model")
     try:
         run(args)
     except (CheckpointError, OSError) as err:

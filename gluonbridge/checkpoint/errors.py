@@ -57,5 +57,9 @@ class NameMapError(CheckpointError):
     and shape-mismatched entry at once (see :class:`gluonbridge.checkpoint.namemap.LoadReport`)."""
 
 
+class ModelError(CheckpointError):
+    """``--model pkg.module:factory`` could not be imported, failed, or gave no legacy model."""
+
+
 class OutputExistsError(CheckpointError):
     """The output file exists and overwriting was not asked for."""

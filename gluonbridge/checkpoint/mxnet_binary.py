@@ -4,6 +4,8 @@ Layout (all little-endian; spec: ``shared/spec/checkpoints.md`` section 2)::
 
     u64 0x112 | u64 reserved | u64 N | N records | u64 K (0: list, N: dict) | K x (u64 len, bytes)
 
+Nothing may follow the names table: MXNet ignores trailing bytes, gluonbridge refuses them.
+
 A record starts with a u32 that is a magic (V1 ``0xF993FAC8``, V2 ``0xF993FAC9``, V3
 ``0xF993FACA``) or, in magic-less V0 records, the ndim itself::
 
@@ -204,8 +206,8 @@ def _check_sparse_shapes(cur, what, stype, shape, storage_shape, aux):
 
 
 def _parse(buf, path, v2_ndim0_is_scalar: bool, seen_v2_ndim0: list) -> Checkpoint:
-    """One parse of the whole file. With ``v2_ndim0_is_scalar`` False (the fallback reading of
-    V2 ndim-0 records as "none" arrays) the file must also end exactly after the names."""
+    """One parse of the whole file, which must end exactly after the names table.
+    ``v2_ndim0_is_scalar`` False is the fallback reading of V2 ndim-0 records as "none"."""
     cur = _Cursor(buf, path)
     magic = cur.unpack("<Q", "the list magic")
     if magic != LIST_MAGIC:
@@ -232,13 +234,11 @@ def _parse(buf, path, v2_ndim0_is_scalar: bool, seen_v2_ndim0: list) -> Checkpoi
         except UnicodeDecodeError as err:
             raise CorruptDataError(path, f"byte {start} (name {i})", "a UTF-8 name",
                                    f"invalid byte at position {err.start}") from None
-    notes = []
-    if cur.remaining() and not v2_ndim0_is_scalar:
-        raise _corrupt(cur, cur.pos, "the end of the file after the names table",
-                       f"{cur.remaining()} more bytes")
     if cur.remaining():
-        notes.append(f"{cur.remaining()} trailing bytes after the names table at byte {cur.pos} "
-                     "(ignored, as MXNet does)")
+        raise _corrupt(cur, cur.pos, "the end of the file after the names table",
+                       f"{cur.remaining()} more bytes", "trailing garbage: the file may be damaged "
+                       f"(MXNet ignores it); if the arrays are known good, truncate the file to "
+                       f"{cur.pos} bytes")
     if n_names:
         seen = {}
         for i, name in enumerate(names):
@@ -248,7 +248,7 @@ def _parse(buf, path, v2_ndim0_is_scalar: bool, seen_v2_ndim0: list) -> Checkpoi
                                        "MXNet would silently keep only the last array")
             seen[name] = i
         tensors = [t.renamed(name) for t, name in zip(tensors, names)]
-    return Checkpoint(tensors, "dict" if n_names else "list", "mxnet-binary", path, notes)
+    return Checkpoint(tensors, "dict" if n_names else "list", "mxnet-binary", path)
 
 
 def read_index(path) -> Checkpoint:

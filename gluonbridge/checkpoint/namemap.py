@@ -4,10 +4,9 @@ MXNet 1.x names a parameter after its prefix chain (``resnetv10_stage1_conv0_wei
 keys it by attribute path (``features.5.0.body.0.weight``). A :class:`NameMap` pairs the two
 (with the shape when known). It comes from one of:
 
-(a) a model: :func:`namemap_from_model` takes a callable returning
-    ``[(legacy_name, structural_key, shape), ...]``. This is the extension point for
-    ``--model pkg.module:factory``: the Gluon Block system builds the model in legacy mode and
-    lists its parameters (not wired yet; nothing here guesses what a model would say);
+(a) a model: :func:`namemap_from_model` calls a factory (``--model pkg.module:factory``) in
+    legacy naming mode and pairs the Block's full names with its structural keys
+    (:mod:`.model_namemap`);
 (b) a name-map JSON (:meth:`NameMap.from_json`, schema below), written by ``compat/`` from a
     user's own MXNet model;
 (c) a legacy ``-symbol.json`` plus the target's keys (:func:`namemap_from_symbol`);
@@ -22,6 +21,8 @@ Name-map JSON schema (version 1)::
                   "shape": [4, 3]},                                   (shape: list or null)
                  ...]}
 
+A dim of -1 in an entry's shape is unknown (deferred initialization) and matches any size.
+
 Keys may carry MXNet's ``arg:`` / ``aux:`` roles (``export()`` files); translation looks up the
 name without the role and puts the role back only if asked.
 
@@ -35,7 +36,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable
+from typing import Iterable
 
 from .errors import CorruptHeaderError, NameMapError
 from .tensor import Checkpoint
@@ -146,15 +147,12 @@ class NameMap:
                             for e in self.entries]}
 
 
-def namemap_from_model(factory: Callable[[], Iterable[tuple]]) -> NameMap:
-    """Option (a): ``factory()`` returns ``[(legacy_name, structural_key, shape), ...]``.
-
-    The Block system provides the factory (instantiate the model in legacy mode, list
-    ``collect_params()`` next to ``_collect_params_with_prefix()``); ``--model
-    pkg.module:factory`` will resolve to it once wired.
+def namemap_from_model(factory, source: str = "model") -> NameMap:
+    """Option (a): ``factory()``, called under legacy naming, builds a gluonbridge Block (or
+    returns ``[(legacy_name, structural_key, shape), ...]``); ``factory`` may also be the Block.
     """
-    return NameMap((Entry(legacy, structural, None if shape is None else tuple(shape))
-                    for legacy, structural, shape in factory()), source="model")
+    from .model_namemap import model_entries
+    return NameMap(model_entries(factory, source), source=source)
 
 
 def _top_prefix(names) -> str:
@@ -257,10 +255,12 @@ def _pair_in_order(source, target, how) -> tuple:
     return (NameMap(entries, how) if report.ok else None), report
 
 
-def _shape_fits(shape, expected) -> bool:
-    """Symbol shapes use 0 (1.x) or -1 (2.x) for dims unknown at export time."""
+def _shape_fits(shape, expected, unknown=(0, -1), either_side=True) -> bool:
+    """Equal rank and dims, a dim in ``unknown`` matching any size: on both sides for symbol
+    shapes (0 in 1.x, -1 in 2.x, at export time), only in ``expected`` for a file's tensor."""
     return len(shape) == len(expected) and all(
-        a == b or a in (0, -1) or b in (0, -1) for a, b in zip(shape, expected))
+        a == b or b in unknown or (either_side and a in unknown)
+        for a, b in zip(shape, expected))
 
 
 def translate(checkpoint: Checkpoint, namemap: NameMap, to: str = "structural",
@@ -282,7 +282,7 @@ def translate(checkpoint: Checkpoint, namemap: NameMap, to: str = "structural",
         used.add(entry)
         new = getattr(entry, to)
         if entry.shape is not None and tensor.shape is not None \
-                and tuple(tensor.shape) != entry.shape:
+                and not _shape_fits(tensor.shape, entry.shape, unknown=(-1,), either_side=False):
             report.shape_mismatch.append((tensor.key, tensor.shape, entry.shape))
         key = role + new if keep_roles else new
         if key != tensor.key:

@@ -15,8 +15,10 @@ import os
 import numpy as np
 
 from .dtypes import BY_ONNX, DTYPES
-from .errors import CorruptHeaderError, UnsupportedError
+from .errors import CorruptDataError, CorruptHeaderError, UnsupportedError
 from .tensor import ArrayRange, Checkpoint, Part, Tensor, element_count
+
+MAX_PROTOBUF = (2 << 30) - 1    # protobuf cannot serialize a larger message
 
 
 def _onnx():
@@ -52,11 +54,15 @@ def _initializer_array(path, init) -> np.ndarray:
             raise CorruptHeaderError(path, where, f"{count * row.itemsize} raw bytes",
                                      str(len(init.raw_data)))
         return np.frombuffer(init.raw_data, row.numpy).reshape(shape)
-    if row.name == "bfloat16":
-        bits = np.asarray(init.int32_data, "<u4")
-        return bits.astype("<u2").view(row.numpy).reshape(shape)
     from onnx import numpy_helper
-    values = numpy_helper.to_array(init)
+    try:
+        values = (np.asarray(init.int32_data, "<u4").astype("<u2").view(row.numpy)
+                  if row.name == "bfloat16" else numpy_helper.to_array(init))
+    except (ValueError, TypeError) as err:   # typed values that do not fill the shape
+        raise CorruptDataError(path, where, f"{count} values of {row.name}",
+                               f"{type(err).__name__}: {str(err)[:80]}") from None
+    if values.size != count:
+        raise CorruptDataError(path, where, f"{count} values of {row.name}", str(values.size))
     return np.ascontiguousarray(values, row.numpy).reshape(shape)
 
 
@@ -102,8 +108,12 @@ def write_onnx(out, checkpoint: Checkpoint, progress=None) -> None:
     """Write the tensors as an ONNX model. If ``checkpoint`` was read from an ONNX file and
     only renamed, the original graph is kept (renamed consistently); otherwise a weights-only
     model is written."""
-    onnx = _onnx()
+    _onnx()   # a clear error when the package is missing
     from onnx import helper
+    if checkpoint.nbytes >= MAX_PROTOBUF:
+        raise UnsupportedError(checkpoint.path, None, "at most 2 GiB of tensors in one ONNX file",
+                               f"{checkpoint.nbytes} bytes", "ONNX files are protobufs, limited "
+                               "to 2 GiB: convert to safetensors or mx2 instead")
     if checkpoint.format == "onnx" and checkpoint.path:
         model = load_model(checkpoint.path)
         old = [init.name for init in model.graph.initializer]

@@ -12,6 +12,7 @@ import hashlib
 import io
 import mmap
 import os
+import threading
 import zlib
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
@@ -34,6 +35,14 @@ def element_count(shape: Sequence[int]) -> int:
     for dim in shape:
         count *= int(dim)
     return count
+
+
+def _outcome(function, *args) -> tuple:
+    """``(function(*args), None)``, or ``(None, the exception)`` (for worker threads)."""
+    try:
+        return function(*args), None
+    except Exception as err:   # re-raised by the caller, in its own thread
+        return None, err
 
 
 class FileRange:
@@ -64,10 +73,8 @@ class FileRange:
                 left -= len(block)
                 yield block
 
-    def copy_with_crc(self, out, progress, value: int) -> int:
-        """Copy the bytes to ``out`` through one reused buffer, returning the CRC-32 continued
-        from ``value`` (one pass over the data: measured faster than a kernel copy plus a
-        separate CRC pass)."""
+    def crc32(self, value: int = 0) -> int:
+        """The CRC-32 of the bytes, continued from ``value``, read through one reused buffer."""
         buffer = memoryview(bytearray(min(CHUNK, self.nbytes)))
         with open(self.path, "rb", buffering=0) as fh:
             fh.seek(self.offset)
@@ -77,11 +84,24 @@ class FileRange:
                 if not got:
                     raise OSError(f"{self.path} shrank while being read")
                 value = zlib.crc32(buffer[:got], value)
-                out.write(buffer[:got])
                 left -= got
-                if progress:
-                    progress(got)
         return value
+
+    def copy_with_crc(self, out, progress, value: int) -> int:
+        """Copy the bytes to ``out`` (:meth:`copy_to`) while another thread computes their
+        CRC-32 continued from ``value`` (both release the GIL: the CRC costs no extra time on
+        two cores, measured)."""
+        result = []
+        worker = threading.Thread(target=lambda: result.append(_outcome(self.crc32, value)))
+        worker.start()
+        try:
+            self.copy_to(out, progress)
+        finally:
+            worker.join()
+        crc, error = result[0]
+        if error is not None:
+            raise error
+        return crc
 
     def copy_to(self, out, progress: Callable[[int], None] | None) -> None:
         """Copy the bytes to ``out`` at its current position: in the kernel when ``out`` is a

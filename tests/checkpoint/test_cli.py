@@ -1,22 +1,29 @@
 """The convert and inspect CLIs: results, exit codes, atomic output, no overwrite, no traceback."""
+import fcntl
 import hashlib
 import json
 import os
+import pty
 import signal
 import struct
 import subprocess
 import sys
+import termios
 import time
+from pathlib import Path
 
 import pytest
 
 from gluonbridge.checkpoint import read_index
 from tests.checkpoint.corpus import FILES, MX1_EXPORT, MX2_EXPORT, path
 
+REPO = Path(__file__).resolve().parents[2]
+CORPUS_MODEL = "tests.checkpoint.corpus_model:build"
+
 
 def run(module, *args):
     return subprocess.run([sys.executable, "-m", f"gluonbridge.{module}", *map(str, args)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, cwd=REPO)
 
 
 def digest(p):
@@ -98,6 +105,43 @@ def test_namemap_json(tmp_path):
     assert content(back) == manifest_content("mx1_collect_params.params")
 
 
+@pytest.mark.parametrize("source", ["mx1_collect_params.params", MX1_EXPORT])
+def test_translation_by_model(source, tmp_path):
+    """--model builds the model in legacy mode: its full names map to the structural keys
+    MXNet 1.9.1's save_parameters wrote, and back with --legacy-names."""
+    out, back = tmp_path / "structural.npz", tmp_path / "legacy.params"
+    proc = run("convert", path(source), out, "--to", "mx2", "--model", CORPUS_MODEL, "--verify")
+    assert proc.returncode == 0, proc.stderr
+    assert content(out) == manifest_content("mx1_save_parameters.params")
+    proc = run("convert", out, back, "--to", "mx1", "--model", CORPUS_MODEL, "--legacy-names")
+    assert proc.returncode == 0, proc.stderr
+    assert content(back) == manifest_content("mx1_collect_params.params")
+
+
+@pytest.mark.parametrize("spec, found", [
+    ("no_such_module:build", "ModuleNotFoundError"),
+    ("tests.checkpoint.corpus_model:nope", "AttributeError"),
+    ("tests.checkpoint.corpus_model", "a model as pkg.module:factory"),
+    ("tests.checkpoint.corpus:path", "TypeError"),
+    ("os:getcwd", "a gluonbridge Block"),
+])
+def test_bad_model_is_one_line_exit_1(spec, found, tmp_path):
+    proc = run("convert", path("mx1_collect_params.params"), tmp_path / "out.npz", "--to", "mx2",
+               "--model", spec)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: ") and found in proc.stderr
+    assert not (tmp_path / "out.npz").exists()
+
+
+def test_model_of_another_network_reports_every_key(tmp_path):
+    proc = run("convert", path("mx1_collect_params.params"), tmp_path / "out.npz", "--to", "mx2",
+               "--model", "examples.legacy_model:build")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    for array in FILES["mx1_collect_params.params"]["arrays"]:
+        assert f"unexpected: '{array['key']}'" in proc.stderr
+    assert "missing: '0.weight'" in proc.stderr
+
+
 def test_no_overwrite_without_force(tmp_path):
     out = tmp_path / "exists.npz"
     out.write_bytes(b"precious")
@@ -171,6 +215,30 @@ def write_large_mx1(target, tensors=4, mib_each=256):
             fh.write(struct.pack("<Iiiqiii", 0xF993FAC9, 0, 1, count, 1, 0, 0))
             fh.seek(count * 4, os.SEEK_CUR)
         fh.write(struct.pack("<Q", 0))
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    source = tmp_path / "mid.params"
+    write_large_mx1(source, tensors=2, mib_each=32)
+    quiet = run("convert", source, tmp_path / "quiet.npz", "--to", "mx2")
+    assert quiet.returncode == 0 and quiet.stderr.count("\n") == 1 and "%" not in quiet.stderr
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    proc = subprocess.Popen([sys.executable, "-m", "gluonbridge.convert", str(source),
+                             str(tmp_path / "bar.npz"), "--to", "mx2"], stderr=terminal, cwd=REPO)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            block = os.read(controller, 4096)
+        except OSError:      # EIO: the child closed the terminal
+            break
+        if not block:
+            break
+        shown += block
+    os.close(controller)
+    assert proc.wait() == 0
+    assert b"100%" in shown and b"convert" in shown
 
 
 def test_sigkill_mid_convert_leaves_no_output(tmp_path):

@@ -77,17 +77,8 @@ def test_npz_member_order_matches_manifest():
             assert zipfile.ZipFile(path(name)).namelist() == members
 
 
-# Where gluonbridge's policy differs from the corpus's reference parser (spec 8 leaves the choice
-# to the reader): trailing bytes are accepted because both MXNet versions load such files.
-ACCEPTED_AGAINST_REFERENCE = {"malformed/trailing_garbage.params"}
-
-
 def _expect_reject(name):
-    entry = MALFORMED[name]
-    if name in ACCEPTED_AGAINST_REFERENCE:
-        assert all(v.startswith("ok") for v in entry["observed"].values())
-        return False
-    return entry["reference_parser"].startswith("rejected")
+    return MALFORMED[name]["reference_parser"].startswith("rejected")
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
@@ -108,6 +99,10 @@ def test_malformed(name):
         read_all()
 
 
-def test_trailing_bytes_are_noted():
-    index = read_index(path("malformed/trailing_garbage.params"))
-    assert any("trailing" in note for note in index.notes)
+def test_trailing_garbage_is_refused_although_mxnet_ignores_it():
+    """The issue lists trailing garbage as bad input: refused, with the offset and a fix."""
+    assert all(v.startswith("ok") for v in MALFORMED["malformed/trailing_garbage.params"]
+               ["observed"].values())
+    with pytest.raises(CheckpointError) as info:
+        read_index(path("malformed/trailing_garbage.params"))
+    assert "trailing" in str(info.value) and "truncate" in str(info.value)

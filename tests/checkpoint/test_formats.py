@@ -169,6 +169,18 @@ def test_model_factory_extension_point():
     assert result.by_legacy["m_w"].structural == "0.w"
 
 
+def test_unknown_dims_of_a_model_match_any_size_only_in_the_model():
+    """-1 (a dim deferred initialization has not fixed) matches any size; a zero-size dim in
+    the file is a real size and must equal the model's."""
+    entries = namemap.NameMap([namemap.Entry("m_w", "0.weight", (4, -1)),
+                               namemap.Entry("m_b", "0.bias", (4,))])
+    fits = checkpoint_from_arrays({"m_w": np.zeros((4, 7), "f4"), "m_b": np.zeros(4, "f4")})
+    assert namemap.translate(fits, entries)[1].ok
+    zero = checkpoint_from_arrays({"m_w": np.zeros((0, 7), "f4"), "m_b": np.zeros(0, "f4")})
+    report = namemap.translate(zero, entries)[1]
+    assert [k for k, _, _ in report.shape_mismatch] == ["m_w", "m_b"]
+
+
 def test_zip_bomb_is_refused(tmp_path):
     import zipfile
     bomb = tmp_path / "bomb.npz"

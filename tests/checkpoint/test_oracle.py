@@ -5,12 +5,17 @@ SHA-256 of its bytes, computed inside the oracle."""
 import hashlib
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from examples import make_legacy_checkpoint as example
 from gluonbridge.checkpoint import BFLOAT16, formats, read_index
 from tests.checkpoint.corpus import path
+
+REPO = Path(__file__).resolve().parents[2]
+RESNET18 = "gluonbridge.gluon.model_zoo.vision:resnet18_v1"
 
 pytestmark = pytest.mark.oracle
 
@@ -156,7 +161,7 @@ def test_npz_bytes_equal_mx2_savez_for_every_rank(mx2, tmp_path):
 
 def convert(*args):
     return subprocess.run([sys.executable, "-m", "gluonbridge.convert", *map(str, args)],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, cwd=REPO)
 
 
 RESNET_MX1 = """
@@ -195,9 +200,11 @@ result = net(mx.np.array(onp.load({xfile!r}))).asnumpy().tolist()
 """
 
 
+@pytest.mark.slow
 def test_resnet18_legacy_checkpoints_load_in_mx2(mx1, mx2, tmp_path):
     """The issue's end-to-end check: 1.9.1 collect_params().save and export() files, converted
-    with --to mx2, load into 2.0.0b1's resnet18_v1 and give 1.9.1's output."""
+    with --to mx2 (names from the two exported graphs, or from gluonbridge's own resnet18_v1
+    built in legacy mode), load into 2.0.0b1's resnet18_v1 and give 1.9.1's output."""
     collect, prefix = tmp_path / "collect.params", tmp_path / "net"
     xfile, target = tmp_path / "x.npy", tmp_path / "target.params"
     expected = mx1.run(RESNET_MX1.format(collect=str(collect), prefix=str(prefix),
@@ -205,12 +212,13 @@ def test_resnet18_legacy_checkpoints_load_in_mx2(mx1, mx2, tmp_path):
     mx2.run(RESNET_MX2_TARGET.format(target=str(target), prefix=str(tmp_path / "net2")))
     symbol, target_symbol = f"{prefix}-symbol.json", str(tmp_path / "net2-symbol.json")
     converted = []
+    by_graph = ["--symbol", symbol, "--target", target_symbol]
     for source in (collect, f"{prefix}-0000.params"):
-        out = tmp_path / f"converted{len(converted)}.params"
-        proc = convert(source, out, "--to", "mx2", "--symbol", symbol, "--target", target_symbol,
-                       "--verify")
-        assert proc.returncode == 0, proc.stderr
-        converted.append(out)
+        for how in (by_graph, ["--model", RESNET18]):
+            out = tmp_path / f"converted{len(converted)}.params"
+            proc = convert(source, out, "--to", "mx2", *how, "--verify")
+            assert proc.returncode == 0, proc.stderr
+            converted.append(out)
     # Pairing the graph's parameter order with a key list is wrong for ResNet (the downsample
     # branch comes first in the graph): the report must say so instead of writing a bad file.
     refused = convert(collect, tmp_path / "refused.params", "--to", "mx2", "--symbol", symbol,
@@ -221,3 +229,27 @@ def test_resnet18_legacy_checkpoints_load_in_mx2(mx1, mx2, tmp_path):
                             for p in converted])
     for got in outputs:
         np.testing.assert_allclose(np.array(got), np.array(expected), rtol=1e-4, atol=1e-5)
+
+
+PARAM_HASHES = """
+import hashlib
+result = {{key: hashlib.sha256(p.data().asnumpy().tobytes()).hexdigest()
+          for key, p in {params}.items()}}
+"""
+
+
+def test_example_checkpoint_converts_to_mx2_naming(mx1, mx2, tmp_path):
+    """The README's main job: examples/data/legacy_model.params is what MXNet 1.9.1 writes for
+    the example model; converted with --model, 2.0.0b1 loads it into its own build of the model
+    (strictly: no key missing or extra) with every parameter equal to 1.9.1's."""
+    stored, fresh, out = example.OUTPUT, tmp_path / "fresh.params", tmp_path / "example.npz"
+    mx1_write = example.write_snippet(fresh) + "\nresult = None"
+    mx1_load = example.build_snippet("mx1") + f"net.collect_params().load({str(stored)!r})\n" + \
+        PARAM_HASHES.format(params="net._collect_params_with_prefix()")
+    proc = convert(stored, out, "--to", "mx2", "--model", "examples.legacy_model:build")
+    assert proc.returncode == 0, proc.stderr
+    mx2_load = example.build_snippet("mx2") + f"net.load_parameters({str(out)!r})\n" + \
+        PARAM_HASHES.format(params="net.collect_params()")
+    _, expected = mx1.run_many([mx1_write, mx1_load])
+    assert fresh.read_bytes() == stored.read_bytes()
+    assert mx2.run(mx2_load) == expected
