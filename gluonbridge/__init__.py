@@ -6,12 +6,24 @@
 The naming mode (``legacy``: MXNet 1.x, ``structural``: MXNet 2.x) is chosen with the
 environment variable GLUONBRIDGE_NAMING or :func:`gluonbridge.naming.use`.
 """
-from . import initializer, naming
-from . import name
-from . import gluon
-from . import ndarray as nd
-from . import numpy as np
-from . import numpy_extension as npx
-from .backend import LoweringError
+import importlib
+
+from . import naming     # reads GLUONBRIDGE_NAMING now: a bad value fails at import
 
 __version__ = "0.1.0"
+
+# Submodules load on first use, so that the command-line tools (inspect, convert) start fast.
+_SUBMODULES = {"gluon": "gluon", "initializer": "initializer", "name": "name",
+               "nd": "ndarray", "ndarray": "ndarray", "np": "numpy", "numpy": "numpy",
+               "npx": "numpy_extension", "numpy_extension": "numpy_extension",
+               "backend": "backend", "checkpoint": "checkpoint", "device": "device"}
+__all__ = sorted(_SUBMODULES) + ["LoweringError", "naming"]
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{_SUBMODULES[name]}", __name__)
+    if name == "LoweringError":
+        from .backend import LoweringError
+        return LoweringError
+    raise AttributeError(f"module 'gluonbridge' has no attribute {name!r}")
