@@ -11,7 +11,7 @@ mkdir -p "$dir"
 make_oracle() {  # name, mxnet version
   local venv="$dir/$1" version="$2"
   if [ -x "$venv/bin/python" ] && \
-     [ "$("$venv/bin/python" -c 'import mxnet; print(mxnet.__version__)' 2>/dev/null | tail -n1)" = "$version" ]; then
+     [ "$("$venv/bin/python" -c 'import mxnet, importlib.metadata as m; print(m.version("mxnet"))' 2>/dev/null | tail -n1)" = "$version" ]; then
     echo "oracle $1: mxnet $version already installed in $venv"
     return
   fi
