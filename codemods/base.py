@@ -39,6 +39,7 @@ class Options:
     ignored: frozenset = frozenset()
     groups: frozenset = frozenset({"naming"})  # "naming" plus the opt-in "forward", "device"
     block_classes: frozenset = frozenset()     # Block subclasses defined anywhere in the project
+    target: str = "mx2"                        # "mx2", or "dual": code for 1.x and 2.x via compat
 
 
 @dataclass
@@ -74,7 +75,8 @@ class Rule(cst.CSTTransformer):
     message: ClassVar[str]
     group: ClassVar[str] = "naming"
     triggers: ClassVar[tuple] = ()     # substrings; the rule cannot apply to code without one
-    dual: ClassVar[Optional[str]] = None   # the dual-version form, for --target dual (not yet used)
+    targets: ClassVar[tuple] = ("mx2", "dual")    # the --target values the rule runs for
+    dual: ClassVar[Optional[str]] = None   # what --target dual writes, when not the 2.x form
 
     def __init__(self, context: FileContext):
         super().__init__()
@@ -87,6 +89,11 @@ class Rule(cst.CSTTransformer):
     @property
     def applies_unsafe(self) -> bool:
         return self.context.options.unsafe
+
+    @property
+    def for_dual(self) -> bool:
+        """Writing dual-version code (``--target dual``): 1.x constructs go through ``compat``."""
+        return self.context.options.target == "dual"
 
     def allowed(self, level: Optional[Level] = None) -> bool:
         """May this rule rewrite a site of the given level (default: the rule's own)?"""

@@ -7,6 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from codemods.base import Level, Rule
+from codemods.imports import compat_call
 from codemods.syntax import method_receiver, string_value
 
 #: Parameter names local to a block; ``.*<name>`` selections keep working on structural keys.
@@ -31,18 +32,24 @@ def selection_is_structural(call: cst.Call) -> bool:
 
 
 class _MoveToBlock(Rule):
-    """``net.collect_params().<old>(…)`` -> ``net.<new>(…)``."""
+    """``net.collect_params().<old>(…)`` -> ``net.<new>(…)``; dual: ``compat.<shim>(net, …)``
+    where 1.9.1's Block lacks the method (``shim`` None: the 2.x form works on both)."""
 
     level = Level.SAFE
     triggers = ("collect_params",)
     old: str
     new: str
+    shim = None
 
     def leave_Call(self, original, updated):
         inner = method_receiver(updated, self.old)
         receiver = collect_params_receiver(inner) if inner is not None else None
         if receiver is None:
             return updated
+        if self.for_dual and self.shim:
+            self.record(original, "dual: " + self.dual)
+            new = compat_call(self, self.shim, cst.Arg(receiver), *updated.args)
+            return updated.with_changes(func=new.func, args=new.args)
         self.record(original)
         return updated.with_changes(func=updated.func.with_changes(
             value=receiver, attr=cst.Name(self.new)))
@@ -54,21 +61,21 @@ class InitializeOnBlock(_MoveToBlock):
 
 
 class SetattrOnBlock(_MoveToBlock):
-    id, old, new = "D2", "setattr", "setattr"
+    id, old, new, shim = "D2", "setattr", "setattr", "set_param_attr"
     message = "`collect_params().setattr(…)` is `setattr(…)` on the Block in 2.x"
-    dual = "for p in net.collect_params().values(): setattr(p, k, v)"
+    dual = "`collect_params().setattr(k, v)` is `compat.set_param_attr(net, k, v)`"
 
 
 class ResetDeviceOnBlock(_MoveToBlock):
-    id, old, new = "D3", "reset_ctx", "reset_device"
+    id, old, new, shim = "D3", "reset_ctx", "reset_device", "reset_ctx"
     message = "`collect_params().reset_ctx(…)` is `reset_device(…)` on the Block in 2.x"
-    dual = "for p in net.collect_params().values(): p.reset_ctx(c)"
+    dual = "`collect_params().reset_ctx(c)` is `compat.reset_ctx(net, c)`"
 
 
 class ZeroGradOnBlock(_MoveToBlock):
-    id, old, new = "D4", "zero_grad", "zero_grad"
+    id, old, new, shim = "D4", "zero_grad", "zero_grad", "zero_grad"
     message = "`collect_params().zero_grad()` is `zero_grad()` on the Block in 2.x"
-    dual = "for p in net.collect_params().values(): p.zero_grad()"
+    dual = "`collect_params().zero_grad()` is `compat.zero_grad(net)`"
 
 
 class SelectedParametersLoop(Rule):

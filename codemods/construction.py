@@ -4,6 +4,8 @@ from __future__ import annotations
 import libcst as cst
 
 from codemods.base import Level, Rule
+from codemods.imports import compat_name
+from codemods.naming_prefix import as_compat_kwargs
 from codemods.scopes import ScopeTracking, base_names, is_super_init
 from codemods.syntax import dotted, names_in, string_value, without_items
 
@@ -11,18 +13,24 @@ from codemods.syntax import dotted, names_in, string_value, without_items
 _PREFIX_PARAMS_ONLY = {"Block", "HybridBlock", "Sequential", "HybridSequential"}
 
 
-def _is_kwargs_lookup(value: cst.BaseExpression) -> bool:
-    """``kwargs.get('prefix', None)`` / ``kw.pop('params')``."""
-    return (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
-            and value.func.attr.value in ("get", "pop") and bool(value.args)
-            and string_value(value.args[0].value) in ("prefix", "params"))
+def _kwargs_lookup(value: cst.BaseExpression):
+    """'prefix' or 'params' for ``kwargs.get('prefix', None)`` / ``kw.pop('params')``, else None."""
+    if (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+            and value.func.attr.value in ("get", "pop") and value.args):
+        key = string_value(value.args[0].value)
+        return key if key in ("prefix", "params") else None
+    return None
 
 
 class SuperInitArguments(ScopeTracking, Rule):
+    """B1. The dual form passes them on through ``compat`` (``{}`` on 2.x), keeping 1.x names."""
+
     id = "B1"
     level = Level.SAFE
     message = "`prefix`/`params` no longer passed to `super().__init__` (2.x Block takes neither)"
-    triggers = ("__init__",)
+    triggers = ("prefix", "params")     # what it removes is named so, or read from kwargs so
+    dual = ("`prefix`/`params` reach `super().__init__` as `**compat.prefix_kw(…)`/"
+            "`**compat.params_kw(…)` (1.x names kept, `{}` on 2.x)")
 
     def leave_Call(self, original, updated):
         cls = self.current_class
@@ -36,18 +44,25 @@ class SuperInitArguments(ScopeTracking, Rule):
                 self.warn(original, "`params=` kept: SymbolBlock still takes it in 2.x, keyed "
                                     "by the symbol's names", severity="info", level=Level.MANUAL)
         positional_too = bool(bases & _PREFIX_PARAMS_ONLY)
-        drop = set()
+        drop = {}           # index -> "prefix" / "params"
+        positional = 0
         for index, arg in enumerate(updated.args):
             if arg.star:
                 continue
             if arg.keyword is not None:
                 if arg.keyword.value in dropped_keywords:
-                    drop.add(index)
-            elif positional_too or _is_kwargs_lookup(arg.value):
-                drop.add(index)
+                    drop[index] = arg.keyword.value
+                continue
+            key = _kwargs_lookup(arg.value) or (
+                ("prefix", "params")[positional] if positional_too and positional < 2 else None)
+            positional += 1
+            if key in dropped_keywords or (positional_too and key is None):
+                drop[index] = key
         if not drop:
             return updated
-        args = without_items(updated.args, drop)
+        if self.for_dual:
+            return self._dual(original, updated, drop)
+        args = without_items(updated.args, set(drop))
         if args is None:
             self.warn(original, self.message + "; not removed, a comment would be lost",
                       level=Level.MANUAL)
@@ -57,10 +72,25 @@ class SuperInitArguments(ScopeTracking, Rule):
             self.context.dropped_names |= names_in(updated.args[index].value)
         return updated.with_changes(args=args)
 
+    def _dual(self, original, updated, drop: dict):
+        first = min(drop)
+        if None in drop.values() or any(a.keyword is None and not a.star and i not in drop
+                                        for i, a in enumerate(updated.args) if i > first):
+            self.warn(original, "`super().__init__` arguments not understood for dual-version "
+                                "code; pass `prefix`/`params` through `compat` by hand",
+                      level=Level.MANUAL)
+            return updated
+        self.record(original, "dual: " + self.dual)
+        return updated.with_changes(args=[
+            as_compat_kwargs(self, arg, drop[i] + "_kw") if i in drop else arg
+            for i, arg in enumerate(updated.args)])
+
 
 #: contrib containers that became core ``nn`` classes in 2.x.
 CONTRIB_RENAMES = {"HybridConcurrent": "HybridConcatenate", "Concurrent": "Concatenate",
                    "Identity": "Identity"}
+#: the ones ``compat`` aliases for dual-version code (1.9.1 has no ``nn.HybridConcatenate``).
+COMPAT_ALIASES = {"HybridConcurrent", "Identity"}
 
 
 class ContribContainers(Rule):
@@ -68,7 +98,9 @@ class ContribContainers(Rule):
     level = Level.SAFE
     message = "`contrib.nn.{old}` is `nn.{new}` in 2.x"
     triggers = ("contrib", *CONTRIB_RENAMES)
-    dual = "compat alias (1.9.1 has no nn.HybridConcatenate)"
+    dual = "`contrib.nn.{old}` is `compat.{new}` (the contrib class on 1.x, `nn.{new}` on 2.x)"
+    _NO_ALIAS = ("`contrib.nn.Concurrent` has no `compat` alias: for dual-version code pick "
+                 "the class by `compat.IS_MX2` by hand")
 
     def visit_Module(self, node):
         self.renamed_names: dict = {}
@@ -81,7 +113,8 @@ class ContribContainers(Rule):
         module = dotted(updated.module) if updated.module else ""
         if not module.endswith("contrib.nn") or isinstance(updated.names, cst.ImportStar):
             return updated
-        if any(alias.name.value not in CONTRIB_RENAMES for alias in updated.names):
+        movable = COMPAT_ALIASES if self.for_dual else CONTRIB_RENAMES
+        if any(alias.name.value not in movable for alias in updated.names):
             self.warn(original, "import from `contrib.nn` mixes moved and unmoved names; "
                                 "split it by hand", level=Level.MANUAL)
             return updated
@@ -92,9 +125,9 @@ class ContribContainers(Rule):
             if alias.asname is None and new != old:
                 self.renamed_names[old] = new
             names.append(alias.with_changes(name=cst.Name(new)))
-        new_module = cst.parse_expression(module[: -len("contrib.nn")] + "nn")
-        self.record(original, "imports from `contrib.nn` now come from `nn`")
-        return updated.with_changes(module=new_module, names=names)
+        new_module = "compat" if self.for_dual else module[: -len("contrib.nn")] + "nn"
+        self.record(original, f"imports from `contrib.nn` now come from `{new_module}`")
+        return updated.with_changes(module=cst.parse_expression(new_module), names=names)
 
     def leave_Name(self, original, updated):
         if original in self.attribute_names:
@@ -111,5 +144,11 @@ class ContribContainers(Rule):
             return updated
         old = parts[-1]
         new = CONTRIB_RENAMES[old]
-        self.record(original, self.message.format(old=old, new=new))
-        return cst.parse_expression(".".join(parts[:-3] + ["nn", new]))
+        if not self.for_dual:
+            self.record(original, self.message.format(old=old, new=new))
+            return cst.parse_expression(".".join(parts[:-3] + ["nn", new]))
+        if old not in COMPAT_ALIASES:
+            self.warn(original, self._NO_ALIAS, level=Level.MANUAL)
+            return updated
+        self.record(original, "dual: " + self.dual.format(old=old, new=new))
+        return compat_name(self, new)

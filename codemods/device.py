@@ -15,6 +15,7 @@ class ContextToDevice(Rule):
     id = "B4"
     level = Level.SAFE
     group = "device"
+    targets = ("mx2",)          # dual-version code keeps `ctx=`, which both versions accept
     message = "`ctx` is `device` in 2.x"
     triggers = ("ctx", "context")
 

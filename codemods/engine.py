@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import collections
-import functools
 import io
 import re
 import tokenize
@@ -35,29 +34,23 @@ class Outcome:
 
 
 def enabled_rules(options: Options) -> list:
-    rules = [r for r in RULES if r.group in options.groups or
-             (options.selected is not None and r.id in options.selected)]
+    rules = [r for r in RULES if options.target in r.targets and (r.group in options.groups or
+             (options.selected is not None and r.id in options.selected))]
     if options.selected is not None:
         rules = [r for r in rules if r.id in options.selected]
     return [r for r in rules if r.id not in options.ignored]
 
 
 _MXNET_WORDS = re.compile(r"\bmxnet\b|\bgluon\b|\bmx\.")
-
-
-@functools.lru_cache(maxsize=8)
-def _block_class_words(block_classes: frozenset):
-    if not block_classes:
-        return None
-    return re.compile(r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, block_classes))))
+_IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*")
 
 
 def uses_gluon(source: str, options: Options) -> bool:
     """Does the source mention MXNet, or one of the project's Block classes?"""
     if _MXNET_WORDS.search(source):
         return True
-    words = _block_class_words(options.block_classes)
-    return bool(words and words.search(source))
+    return bool(options.block_classes) and not options.block_classes.isdisjoint(
+        _IDENTIFIER.findall(source))
 
 
 def may_need_change(source: str, options: Options) -> bool:
@@ -91,18 +84,22 @@ def migrate(source: str, options: Optional[Options] = None) -> Outcome:
         return Outcome(source, findings)
     code = add_imports(module, context.needed_imports).code
     if code != source:
-        _check_result(source, code)
+        _check_result(source, code, copies=options.target == "dual")
     return Outcome(code, findings)
 
 
-def _check_result(before: str, after: str) -> None:
+def _check_result(before: str, after: str, copies: bool = False) -> None:
+    """The result compiles and keeps every comment; ``copies``: comments may also be repeated
+    (dual-version code keeps the 1.x ``hybrid_forward`` beside the 2.x ``forward``)."""
     try:
         compile(after, "<migrated>", "exec", dont_inherit=True)
     except SyntaxError as error:
         raise MigrationError(f"the migrated code would not compile ({error.msg}, line "
                              f"{error.lineno}); file left alone") from None
-    if not _same_comments_on_changed_lines(before, after) and \
-            sorted(comments(before)) != sorted(comments(after)):
+    if _same_comments_on_changed_lines(before, after):
+        return
+    old, new = collections.Counter(comments(before)), collections.Counter(comments(after))
+    if old != new and not (copies and not old - new):
         raise MigrationError("the migration would lose or alter a comment; file left alone")
 
 

@@ -1,4 +1,12 @@
-"""F1–F4, B3 (opt-in group "forward"): ``hybrid_forward(self, F, x, …)`` -> ``forward(self, x)``."""
+"""F1–F5, B3 (opt-in group "forward"): ``hybrid_forward(self, F, x, …)`` -> ``forward(self, x)``.
+
+Dual-version code (``--target dual``) cannot have one definition for both versions: 1.9.1's
+``HybridBlock.forward`` is the dispatcher that calls ``hybrid_forward`` (overriding it loses
+hybridization), and 2.x refuses a HybridBlock that defines ``hybrid_forward``. So F1 writes a
+version-conditional class body: the migrated ``forward`` under ``if compat.IS_MX2:`` and the
+original ``hybrid_forward``, untouched, under ``else:``. Definitions already inside such a branch
+are left alone by every forward rule.
+"""
 from __future__ import annotations
 
 from typing import Optional
@@ -8,7 +16,9 @@ import libcst.matchers as m
 
 from codemods.base import Level, Rule
 from codemods.forward_ops import CONCAT_DEFAULT_AXIS, OPS
+from codemods.imports import compat_name
 from codemods.namespaces import mx_namespace
+from codemods.scopes import ClassTracking
 from codemods.syntax import dotted, keyword, without_items
 
 
@@ -46,8 +56,17 @@ def _registered_parameters(cls: cst.ClassDef) -> set:
     return names
 
 
-class _InHybridForward(Rule):
-    """Tracks the ``F`` name while inside a ``hybrid_forward`` definition."""
+def _is_version_test(test: cst.BaseExpression) -> bool:
+    """``compat.IS_MX2`` / ``IS_MX2`` / ``not compat.IS_MX2``."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test = test.expression
+    name = dotted(test)
+    return name is not None and name.split(".")[-1] == "IS_MX2"
+
+
+class _InHybridForward(ClassTracking, Rule):
+    """Tracks the ``F`` name while inside a ``hybrid_forward`` definition (outside version
+    branches: those are dual-version code already)."""
 
     group = "forward"
     # statements inside hybrid_forward are visited when they may use `F` (or `_`, its other name)
@@ -59,13 +78,25 @@ class _InHybridForward(Rule):
 
     def visit_Module(self, node):
         self.f_stack: list = []
+        self.version_branches = 0
+
+    def visit_If(self, node):
+        self.version_branches += _is_version_test(node.test)
+
+    def leave_If(self, original, updated):
+        self.version_branches -= _is_version_test(original.test)
+        return updated
 
     def visit_FunctionDef(self, node):
-        self.f_stack.append(f_name(node))
+        self.f_stack.append(None if self.version_branches else f_name(node))
 
     def leave_FunctionDef(self, original, updated):
         self.f_stack.pop()
         return updated
+
+    def leave_function(self) -> Optional[str]:
+        """Pop the function being left; its ``F`` name if it is a ``hybrid_forward`` to migrate."""
+        return self.f_stack.pop()
 
     @property
     def f(self) -> Optional[str]:
@@ -151,15 +182,11 @@ class InjectedParameters(_InHybridForward):
     message = ("parameters injected into `hybrid_forward` are read from `self` in 2.x: "
                "`{name} = self.{name}.data({x}.device)`")
 
-    def visit_ClassDef(self, node):
-        self.registered = _registered_parameters(node)
-
     def leave_FunctionDef(self, original, updated):
-        name_of_f = f_name(original)
-        super().leave_FunctionDef(original, updated)
+        name_of_f = self.leave_function()
         if name_of_f is None or len(updated.params.params) < 3:
             return updated
-        registered = getattr(self, "registered", set())
+        registered = _registered_parameters(self.current_class) if self.current_class else set()
         params = updated.params.params
         injected = [p for p in params[3:] if p.name.value in registered]
         if updated.params.star_kwarg is not None and registered:
@@ -198,8 +225,7 @@ class FUsedBeyondOps(_InHybridForward):
                "mechanical 2.x form): rewrite with `np`/`npx` by hand")
 
     def leave_FunctionDef(self, original, updated):
-        name_of_f = f_name(original)
-        super().leave_FunctionDef(original, updated)
+        name_of_f = self.leave_function()
         if name_of_f is None:
             return updated
         for use in _unmapped_uses(original.body, name_of_f):
@@ -211,18 +237,66 @@ class HybridForwardToForward(_InHybridForward):
     id = "F1"
     level = Level.SAFE
     message = "`hybrid_forward(self, F, …)` is `forward(self, …)` in 2.x"
-    dual = "version-conditional class body (1.9.1 dispatches to hybrid_forward)"
+    dual = ("`hybrid_forward` kept for 1.x under `else:` of `if compat.IS_MX2:`, whose branch "
+            "holds the 2.x `forward`")
 
     def leave_FunctionDef(self, original, updated):
-        name_of_f = f_name(original)
-        super().leave_FunctionDef(original, updated)
-        if name_of_f is None or _uses(updated.body, name_of_f):
+        name_of_f = self.leave_function()
+        if name_of_f is None:
+            return updated
+        if _uses(updated.body, name_of_f):
+            if self.for_dual:       # 1.x code stays whole; F4 says why
+                self._forget_rewrites_from(self.context.locate(original)[0])
+                return original
             return updated
         params = updated.params.params
-        self.record(original)
-        return updated.with_changes(
+        forward = updated.with_changes(
             name=cst.Name("forward"),
             params=updated.params.with_changes(params=[params[0], *params[2:]]))
+        if not self.for_dual:
+            self.record(original)
+            return forward
+        self.record(original, "dual: " + self.dual)
+        return cst.If(test=compat_name(self, "IS_MX2"), leading_lines=original.leading_lines,
+                      body=cst.IndentedBlock([forward.with_changes(leading_lines=[])]),
+                      orelse=cst.Else(cst.IndentedBlock([original.with_changes(leading_lines=[])])))
+
+    def _forget_rewrites_from(self, line: int) -> None:
+        """Drop the F2/F3 rewrites recorded from ``line`` on (this definition's, as the rules
+        run in source order): they were undone by keeping the original."""
+        self.context.findings[:] = [
+            f for f in self.context.findings if not (
+                f.rule in ("F2", "F3") and f.line >= line and
+                (f.severity == "change" or f.message.startswith("review: ")))]
+
+
+def _needs_infer_shape(cls: cst.ClassDef) -> bool:
+    """Does the class create a parameter with a ``0`` (unknown) dim or ``allow_deferred_init``,
+    and define no ``infer_shape``?"""
+    if any(isinstance(s, cst.FunctionDef) and s.name.value == "infer_shape"
+           for s in getattr(cls.body, "body", ())):
+        return False
+    for call in m.findall(cls, m.Call()):
+        shape, deferred = keyword(call, "shape"), keyword(call, "allow_deferred_init")
+        if deferred is not None and not m.matches(deferred.value, m.Name("False")):
+            return True
+        if shape is not None and isinstance(shape.value, cst.Tuple) and any(
+                m.matches(e.value, m.Integer("0")) for e in shape.value.elements):
+            return True
+    return False
+
+
+class DeferredShapesInForward(_InHybridForward):
+    id = "F5"
+    level = Level.MANUAL
+    message = ("this block's parameters have unknown dims that 1.x filled in by symbolic shape "
+               "inference; 2.x `forward` blocks do not: implement `infer_shape(self, x, *args)`")
+
+    def leave_FunctionDef(self, original, updated):
+        cls = self.current_class
+        if self.leave_function() is not None and cls is not None and _needs_infer_shape(cls):
+            self.warn(original)
+        return updated
 
 
 class NumpyArrays(Rule):

@@ -1,4 +1,4 @@
-"""Spell ``mxnet.gluon.<name>`` in a module, adding the import it needs when nothing binds it."""
+"""Spell ``mxnet.gluon.<name>`` and ``compat.<name>`` in a module, adding the imports they need."""
 from __future__ import annotations
 
 import libcst as cst
@@ -6,32 +6,55 @@ import libcst as cst
 from codemods.syntax import imported_from
 
 
+def framework(imports: dict) -> str:
+    """The package a module takes Gluon from: ``gluonbridge`` (which mirrors MXNet's API) when it
+    imports gluonbridge and not mxnet, else ``mxnet``. ``imports`` is ``imported_from(module)``."""
+    roots = {path.split(".")[0] for path in imports.values()}
+    return "gluonbridge" if "gluonbridge" in roots and "mxnet" not in roots else "mxnet"
+
+
 def gluon_name(rule, name: str) -> cst.BaseExpression:
     """An expression for ``mxnet.gluon.<name>`` usable in the module ``rule`` is rewriting.
 
     Uses an existing ``gluon`` / ``mx`` / ``mxnet`` binding when there is one; otherwise asks
-    for ``from mxnet.gluon import <name>`` (added once the rule has run, see AddImports).
+    for ``from mxnet.gluon import <name>`` (added once the rule has run, see AddImports). A
+    module written against gluonbridge gets gluonbridge's spelling of the same names.
     """
     imports = imported_from(rule.context.original)
+    root = framework(imports)
     if imports.get(name, "").endswith(f"gluon.{name}"):
         return cst.Name(name)
     for alias, path in imports.items():
-        if path == "mxnet.gluon":
+        if path == f"{root}.gluon":
             return cst.Attribute(value=cst.Name(alias), attr=cst.Name(name))
-        if path == "mxnet":
+        if path == root:
             return cst.parse_expression(f"{alias}.gluon.{name}")
-    rule.context.needed_imports.add(("mxnet.gluon", name))
+    rule.context.needed_imports.add((f"{root}.gluon", name))
     return cst.Name(name)
 
 
+def compat_name(rule, name: str) -> cst.Attribute:
+    """``compat.<name>``, a dual-version shim (``--target dual``); ``import compat`` if needed."""
+    if imported_from(rule.context.original).get("compat") != "compat":
+        rule.context.needed_imports.add(("", "compat"))
+    return cst.Attribute(value=cst.Name("compat"), attr=cst.Name(name))
+
+
+def compat_call(rule, name: str, *args: cst.Arg) -> cst.Call:
+    """``compat.<name>(*args)``."""
+    return cst.Call(func=compat_name(rule, name), args=list(args))
+
+
 def add_imports(module: cst.Module, needed: set) -> cst.Module:
-    """Insert ``from <module> import <names>`` after the module's leading imports."""
+    """Insert ``from <module> import <names>`` (``import <name>`` for module "") after the
+    module's leading imports."""
     if not needed:
         return module
     grouped: dict = {}
     for source, name in sorted(needed):
         grouped.setdefault(source, []).append(name)
-    statements = [cst.parse_statement(f"from {source} import {', '.join(names)}")
+    statements = [cst.parse_statement(f"from {source} import {', '.join(names)}" if source
+                                      else f"import {', '.join(names)}")
                   for source, names in grouped.items()]
     body = list(module.body)
     position = 0

@@ -6,26 +6,41 @@ import libcst.matchers as m
 
 from codemods.base import Level, Rule
 from codemods.blocks import block_verdict
+from codemods.imports import compat_call
 from codemods.scopes import ScopeTracking, is_super_init
 from codemods.syntax import dotted, keyword, names_in, string_value, without_keywords
 
 
-def _prefix_level(value: cst.BaseExpression) -> Level:
-    """SAFE for side-effect-free values; a call, or a read of an old ``.prefix``, is UNSAFE."""
+def _prefix_level(value: cst.BaseExpression, dual: bool) -> Level:
+    """SAFE for side-effect-free values; a call, or a read of an old ``.prefix``, is UNSAFE.
+
+    The dual form still evaluates the value, so only the ``.prefix`` read (gone in 2.x) is UNSAFE.
+    """
     if isinstance(value, cst.Attribute) and value.attr.value in ("prefix", "_prefix"):
         return Level.UNSAFE
+    if dual:
+        return Level.SAFE
     calls = m.findall(value, m.Call())
     if any(not (isinstance(c.func, cst.Attribute) and c.func.attr.value == "format") for c in calls):
         return Level.UNSAFE
     return Level.SAFE
 
 
+def as_compat_kwargs(rule: Rule, arg: cst.Arg, function: str) -> cst.Arg:
+    """``prefix=v`` -> ``**compat.<function>(v)`` in place (same comma, so comments stay)."""
+    return arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, star="**",
+                            value=compat_call(rule, function, cst.Arg(arg.value)))
+
+
 class DropPrefixArgument(ScopeTracking, Rule):
+    """N4. The dual form keeps the 1.x names exactly (``prefix_kw`` is ``{}`` on 2.x), so code
+    and checkpoints that depend on them keep working on 1.x."""
+
     id = "N4"
     level = Level.SAFE
     message = "2.x Blocks take no `prefix=` (names are structural): argument dropped"
     triggers = ("prefix",)
-    dual = "**compat.prefix_kw(<value>)"
+    dual = "`prefix=<value>` is `**compat.prefix_kw(<value>)` (1.x names kept, `{}` on 2.x)"
 
     def visit_Module(self, node):
         super().visit_Module(node)
@@ -38,8 +53,8 @@ class DropPrefixArgument(ScopeTracking, Rule):
         verdict = block_verdict(updated.func, self.block_classes, self.imports)
         if verdict is False or dotted(updated.func) in self.local_functions:
             return updated      # not a Block (tempfile, ...), or a helper (rule N5)
-        level = _prefix_level(arg.value)
-        text = self.message
+        level = _prefix_level(arg.value, self.for_dual)
+        text = "dual: " + self.dual if self.for_dual else self.message
         if verdict is None:
             level = Level.UNSAFE
             text += f"; the callee `{cst.Module([]).code_for_node(updated.func)}` is assumed " \
@@ -47,6 +62,10 @@ class DropPrefixArgument(ScopeTracking, Rule):
         if not self.allowed(level):
             self.warn(original, text, level=level)
             return updated
+        if self.for_dual:
+            self.record(original, text, level=level)
+            return updated.with_changes(args=[as_compat_kwargs(self, a, "prefix_kw") if a is arg
+                                              else a for a in updated.args])
         rewritten = without_keywords(updated, {"prefix"})
         if rewritten is None:
             self.warn(original, text + "; not removed, a comment would be lost",
@@ -70,9 +89,18 @@ class ForwardedPrefix(Rule):
                 isinstance(node.value, cst.Name):
             self.warn(node)
 
+    def visit_Module(self, node):
+        # lookups that are `super().__init__` arguments (B1 drops them, or passes them on
+        # through `compat` in dual-version code)
+        self.passed_to_super: set = set()
+
     def visit_Call(self, node):
+        if "B1" in self.context.enabled and (
+                is_super_init(node) or dotted(node.func) in ("compat.prefix_kw", "compat.params_kw")):
+            self.passed_to_super |= {a.value for a in node.args}
         func = node.func
-        if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+        if node in self.passed_to_super or not isinstance(func, cst.Attribute) or \
+                not isinstance(func.value, cst.Name):
             return
         if func.attr.value in ("get", "pop") and node.args and \
                 string_value(node.args[0].value) in ("prefix", "params"):
@@ -90,8 +118,9 @@ class PrefixRead(Rule):
     message = ("`.prefix` read: 2.x Blocks have no prefix (structural names such as "
                "`features.0.weight`); rewrite this use by hand")
     triggers = ("prefix",)
-    dual = "getattr(blk, 'prefix', '')"
+    dual = ("in dual-version code guard it as `getattr(blk, 'prefix', '')` where the value is "
+            "only cosmetic (logging)")
 
     def visit_Attribute(self, node):
         if node.attr.value in ("prefix", "_prefix"):
-            self.warn(node)
+            self.warn(node, f"{self.message}; {self.dual}" if self.for_dual else None)

@@ -7,6 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from codemods.base import Level, Rule
+from codemods.imports import compat_call
 from codemods.syntax import has_comment, method_receiver, without_items
 
 
@@ -33,8 +34,19 @@ class _DedentBackslashLines(cst.CSTTransformer):
         return updated.with_changes(value=self._backslash.sub(r"\\\1", updated.value))
 
 
+def compat_scopes(rule: Rule, items) -> list:
+    """Dual target: every ``blk.name_scope()`` item (no ``as``) becomes ``compat.name_scope(blk)``."""
+    return [item.with_changes(item=compat_call(rule, "name_scope", cst.Arg(receiver)))
+            if item.asname is None and receiver is not None else item
+            for item, receiver in ((i, name_scope_receiver(i.item)) for i in items)]
+
+
 class _UnwrapNameScope(Rule):
-    """Splice the body of each matching ``with`` into the enclosing block, one level out."""
+    """Splice the body of each matching ``with`` into the enclosing block, one level out.
+
+    With ``--target dual`` the scope stays, as ``compat.name_scope(blk)``: the real scope on 1.x
+    (child names, ``params=`` sharing), nothing on 2.x. Comments do not move, so it is SAFE.
+    """
 
     level = Level.SAFE
     triggers = ("name_scope",)
@@ -55,6 +67,9 @@ class _UnwrapNameScope(Rule):
     def leave_With(self, original, updated):
         if not self._target(updated):
             return updated
+        if self.for_dual:
+            self.record(original, "dual: " + self.dual)
+            return updated.with_changes(items=compat_scopes(self, updated.items))
         moved = self._moved_comments(updated)
         if moved and not self.allowed(Level.UNSAFE):
             self.warn(original, self.message + "; a header/footer comment would move",
@@ -120,7 +135,7 @@ class _UnwrapNameScope(Rule):
 class UnwrapSelfNameScope(_UnwrapNameScope):
     id = "N1"
     message = "`with self.name_scope():` does nothing in 2.x (names are structural): body un-nested"
-    dual = "with compat.name_scope(self):"
+    dual = "`with self.name_scope():` is `with compat.name_scope(self):`"
 
     def matches_receiver(self, receiver):
         return isinstance(receiver, cst.Name) and receiver.value == "self"
@@ -129,7 +144,7 @@ class UnwrapSelfNameScope(_UnwrapNameScope):
 class UnwrapOtherNameScope(_UnwrapNameScope):
     id = "N2"
     message = "`with <block>.name_scope():` does nothing in 2.x (names are structural): body un-nested"
-    dual = "with compat.name_scope(<block>):"
+    dual = "`with <block>.name_scope():` is `with compat.name_scope(<block>):`"
 
     def matches_receiver(self, receiver):
         return not (isinstance(receiver, cst.Name) and receiver.value == "self")
@@ -142,7 +157,7 @@ class DropNameScopeItem(Rule):
     level = Level.SAFE
     message = "`name_scope()` item dropped from a multi-item `with`"
     triggers = ("name_scope",)
-    dual = "with compat.name_scope(a), b():"
+    dual = "`with a.name_scope(), b():` is `with compat.name_scope(a), b():`"
 
     def __init__(self, context):
         super().__init__(context)
@@ -166,6 +181,9 @@ class DropNameScopeItem(Rule):
             return updated
         drop = {i for i, item in enumerate(updated.items)
                 if item.asname is None and name_scope_receiver(item.item) is not None}
+        if drop and self.for_dual:
+            self.record(original, "dual: " + self.dual)
+            return updated.with_changes(items=compat_scopes(self, updated.items))
         if not drop or len(drop) == len(updated.items):
             return updated
         items = without_items(updated.items, drop)

@@ -194,7 +194,7 @@ class UnusedBlockInitParameter(_UnusedParameters):
 
     id = "N6"
     message = "`prefix`/`params` parameters of a Block `__init__` removed (callers may pass them)"
-    dual = "keep accepting and ignoring prefix/params"
+    targets = ("mx2",)          # dual-version code keeps accepting them (1.x callers pass them)
 
     def wanted(self, key, names):
         blocks = self.context.options.block_classes | project_block_classes([self.context.source])

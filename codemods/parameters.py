@@ -6,7 +6,8 @@ import libcst.matchers as m
 
 from codemods.base import Level, Rule
 from codemods.blocks import block_verdict
-from codemods.imports import gluon_name
+from codemods.imports import compat_call, gluon_name
+from codemods.naming_prefix import as_compat_kwargs
 from codemods.scopes import ScopeTracking, is_super_init
 from codemods.syntax import dotted, keyword, string_value, without_keywords
 
@@ -33,7 +34,8 @@ class _ParamsGetToParameter(Rule):
 
     level = Level.SAFE
     triggers = ("params.get(",)
-    dual = "self.<attr> = compat.new_param(self, <name>, …)"
+    dual = ("`self.params.get(name, …)` is `compat.new_param(self, name, …)` (a bare 2.x "
+            "`Parameter` is not collected on 1.9.1)")
 
     def applies_to(self, attribute: str, name_node: cst.BaseExpression) -> bool:
         raise NotImplementedError
@@ -46,6 +48,10 @@ class _ParamsGetToParameter(Rule):
             return updated
         if not self.applies_to(attribute, call.args[0].value):
             return updated
+        if self.for_dual:
+            self.record(original, "dual: " + self.dual)
+            new = compat_call(self, "new_param", cst.Arg(cst.Name("self")), *call.args)
+            return updated.with_changes(value=call.with_changes(func=new.func, args=new.args))
         parameter = gluon_name(self, "Parameter")
         self.record(original)
         return updated.with_changes(value=call.with_changes(func=parameter))
@@ -83,7 +89,7 @@ class ParamsGetConstant(Rule):
     level = Level.SAFE
     message = "`self.params.get_constant(name, value)` is `Constant(value)` in 2.x"
     triggers = ("get_constant",)
-    dual = "compat.new_const(self, <name>, <value>)"
+    dual = "`self.params.get_constant(name, value)` is `compat.new_const(self, name, value)`"
 
     def leave_Assign(self, original, updated):
         call = updated.value
@@ -97,6 +103,13 @@ class ParamsGetConstant(Rule):
             self.warn(original, self.message + "; arguments not understood, rewrite by hand",
                       level=Level.MANUAL)
             return updated
+        if self.for_dual:
+            self.record(original, "dual: " + self.dual)
+            name = next(a for a in call.args if a is not value)
+            new = compat_call(self, "new_const", cst.Arg(cst.Name("self")), *(
+                a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+                for a in (name, value)))
+            return updated.with_changes(value=call.with_changes(func=new.func, args=new.args))
         self.record(original)
         return updated.with_changes(value=cst.Call(
             func=gluon_name(self, "Constant"),
@@ -137,7 +150,8 @@ class ParamsSharing(ScopeTracking, Rule):
     message = ("`params=` sharing becomes `.share_parameters(…)`: 2.x shares by structural key, "
                "so both blocks must have the same structure")
     triggers = ("params",)
-    dual = "compat.share(Block(…, **compat.params_kw(shared)), shared)"
+    dual = ("`Block(…, params=shared)` is `compat.share(Block(…, **compat.params_kw(shared)), "
+            "shared)`: 1.x shares by prefixed name, 2.x by structural key")
 
     def leave_Call(self, original, updated):
         arg = keyword(updated, "params")
@@ -161,8 +175,13 @@ class ParamsSharing(ScopeTracking, Rule):
             self.record(original, "`params=None` dropped", level=Level.SAFE)
             return rewritten
         if not self.allowed():
-            self.warn(original)
+            self.warn(original, self.dual if self.for_dual else None)
             return updated
+        if self.for_dual:
+            self.record(original, "dual: " + self.dual)
+            block = updated.with_changes(args=[as_compat_kwargs(self, a, "params_kw") if a is arg
+                                               else a for a in updated.args])
+            return compat_call(self, "share", cst.Arg(block), cst.Arg(arg.value))
         self.record(original)
         return cst.Call(func=cst.Attribute(value=rewritten, attr=cst.Name("share_parameters")),
                         args=[cst.Arg(arg.value)])

@@ -3,24 +3,26 @@
 Rules that delete arguments run before those that read what is left (N5/N6 look for
 parameters nothing reads any more), and the ``name_scope`` unwrapping runs last among the
 naming rules so that the other rules' warnings point at lines of the file as it was read.
-Rule ids the spec lists as "unchanged" (N10, S5, D6) need no transformer: N10 is the test
-that keeps N11 and D5 quiet, S5/D6 are left as written.
+Rule ids the spec lists as "unchanged" (N10, S5, D6) are in the table but never run (see
+:mod:`codemods.unchanged`).
 """
 from codemods.collect_params import (InitializeOnBlock, NameDependentSelection, PrefixedNameReads,
                                      ResetDeviceOnBlock, SelectedParametersLoop, SetattrOnBlock,
                                      ZeroGradOnBlock)
 from codemods.construction import ContribContainers, SuperInitArguments
 from codemods.device import ContextToDevice
-from codemods.forward import (ForwardOps, FUsedBeyondOps, HybridForwardToForward,
-                              InjectedParameters, NumpyArrays)
+from codemods.forward import (DeferredShapesInForward, ForwardOps, FUsedBeyondOps,
+                              HybridForwardToForward, InjectedParameters, NumpyArrays)
 from codemods.naming_prefix import DropPrefixArgument, ForwardedPrefix, PrefixRead
 from codemods.naming_scope import DropNameScopeItem, UnwrapOtherNameScope, UnwrapSelfNameScope
 from codemods.naming_unused import UnusedBlockInitParameter, UnusedHelperParameter
 from codemods.parameters import (DeferredShape, ParameterDictUse, ParamsGetComputedName,
                                  ParamsGetConstant, ParamsGetOtherName, ParamsGetSameName,
                                  ParamsLookup, ParamsSharing)
-from codemods.save_load import (DeprecatedSaveLoad, LoadDictThroughBlock, LoadThroughBlock,
-                                SaveThroughBlock, TrainerStates)
+from codemods.save_load import (CheckpointsAcrossVersions, DeprecatedSaveLoad,
+                                LoadDictThroughBlock, LoadThroughBlock, SaveThroughBlock,
+                                TrainerStates)
+from codemods.unchanged import SaveLoadParameters, StructuralSelection, TrainerOverParameters
 
 RULES = (
     # construction and prefixes
@@ -44,12 +46,16 @@ RULES = (
     ResetDeviceOnBlock,             # D3
     ZeroGradOnBlock,                # D4
     SelectedParametersLoop,         # D5
+    TrainerOverParameters,          # D6 (unchanged)
     PrefixedNameReads,              # N9
+    StructuralSelection,            # N10 (unchanged)
     NameDependentSelection,         # N11
     SaveThroughBlock,               # S1
     LoadThroughBlock,               # S2
     LoadDictThroughBlock,           # S3
     DeprecatedSaveLoad,             # S4
+    SaveLoadParameters,             # S5 (unchanged)
+    CheckpointsAcrossVersions,      # S6 (dual only)
     TrainerStates,                  # S7
     # what became dead, then the scopes
     UnusedHelperParameter,          # N5
@@ -62,6 +68,7 @@ RULES = (
     ForwardOps,                     # F2
     InjectedParameters,             # F3
     FUsedBeyondOps,                 # F4
+    DeferredShapesInForward,        # F5
     HybridForwardToForward,         # F1
     # opt-in: device
     ContextToDevice,                # B4

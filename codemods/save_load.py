@@ -1,10 +1,11 @@
-"""S1–S4, S7: saving and loading parameters go through the Block in 2.x."""
+"""S1–S4, S6, S7: saving and loading parameters go through the Block in 2.x."""
 from __future__ import annotations
 
 import libcst as cst
 
 from codemods.base import Level, Rule
 from codemods.collect_params import collect_params_receiver
+from codemods.imports import compat_call
 from codemods.syntax import method_receiver
 
 
@@ -21,7 +22,11 @@ def _device_keyword(args: list, position: int) -> list:
 
 
 class _CollectParamsFileCall(Rule):
-    """``net.collect_params().<old>(file, …)`` -> ``net.<new>(file, …)``."""
+    """``net.collect_params().<old>(file, …)`` -> ``net.<new>(file, …)``.
+
+    Dual: ``compat.<shim>(net, file, …)`` with the 1.x arguments as they are (``ctx`` kept), when
+    the 2.x method does not serve 1.x (``shim`` None: the 2.x form works on both).
+    """
 
     level = Level.UNSAFE
     triggers = ("collect_params",)
@@ -30,6 +35,7 @@ class _CollectParamsFileCall(Rule):
     device_position = None          # index of the positional ctx argument, if any
     max_positional = 1              # more positional arguments than this have no 2.x counterpart
     unsupported = ()                # 1.x keywords without a 2.x counterpart
+    shim = None
 
     def leave_Call(self, original, updated):
         inner = method_receiver(updated, self.old)
@@ -43,8 +49,12 @@ class _CollectParamsFileCall(Rule):
                                                "rewrite by hand", level=Level.MANUAL)
             return updated
         if not self.allowed():
-            self.warn(original)
+            self.warn(original, self.dual if self.for_dual and self.shim else None)
             return updated
+        if self.for_dual and self.shim:
+            self.record(original, "dual: " + self.dual)
+            new = compat_call(self, self.shim, cst.Arg(receiver), *updated.args)
+            return updated.with_changes(func=new.func, args=new.args)
         args = updated.args
         if self.device_position is not None:
             args = _device_keyword(args, self.device_position)
@@ -57,7 +67,6 @@ class SaveThroughBlock(_CollectParamsFileCall):
     id, old, new = "S1", "save", "save_parameters"
     message = ("`collect_params().save(f)` is `save_parameters(f)`: file keys change from "
                "1.x names (`dense0_weight`) to structural ones (`0.weight`); update every reader")
-    dual = "net.save_parameters(f)"
     unsupported = ("strip_prefix",)
 
 
@@ -67,6 +76,9 @@ class LoadThroughBlock(_CollectParamsFileCall):
                "reads files with structural keys (no fallback for 1.x prefixed names)")
     device_position, max_positional = 1, 4     # (filename, ctx, allow_missing, ignore_extra)
     unsupported = ("restore_prefix",)
+    shim = "load_parameters"
+    dual = ("`collect_params().load(f, ctx)` is `compat.load_parameters(net, f, ctx)`: reads "
+            "either naming on both versions and reports mismatches")
 
 
 class LoadDictThroughBlock(_CollectParamsFileCall):
@@ -75,6 +87,9 @@ class LoadDictThroughBlock(_CollectParamsFileCall):
                "must be structural")
     device_position, max_positional = 1, 4     # (param_dict, ctx, allow_missing, ignore_extra)
     unsupported = ("restore_prefix",)
+    shim = "load_dict"
+    dual = "`collect_params().load_dict(d, ctx)` is `compat.load_dict(net, d, ctx)` (1.9.1's " \
+           "Block has no `load_dict`)"
 
 
 class DeprecatedSaveLoad(Rule):
@@ -95,6 +110,21 @@ class DeprecatedSaveLoad(Rule):
         self.record(original)
         return updated.with_changes(
             func=func.with_changes(attr=cst.Name(self._RENAMES[func.attr.value])))
+
+
+class CheckpointsAcrossVersions(Rule):
+    id = "S6"
+    level = Level.MANUAL
+    targets = ("dual",)
+    message = ("a checkpoint saved by 2.x under numpy semantics (`npx.set_np()`/`@use_np`) is a "
+               "ZIP/npz archive that 1.9.1 cannot read: when 1.x runs must load it, save it "
+               "with `compat.save_parameters(net, f)` (a file both versions read) or convert it")
+    triggers = ("save_parameters", "collect_params")
+
+    def leave_Call(self, original, updated):
+        if method_receiver(updated, "save_parameters") is not None:
+            self.warn(original, severity="info")
+        return updated
 
 
 class TrainerStates(Rule):

@@ -9,14 +9,12 @@ from codemods.blocks import project_block_classes
 from codemods.syntax import dotted, imported_from
 
 
-class ScopeTracking:
-    """Mixin for rules: the enclosing classes, the module's imports and the known Block classes."""
+class ClassTracking:
+    """Mixin for rules: the classes enclosing the node being visited."""
 
-    def visit_Module(self, node):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.classes: list = []
-        self.imports = imported_from(node)
-        self.block_classes = (self.context.options.block_classes
-                              | project_block_classes([self.context.source]))
 
     def visit_ClassDef(self, node):
         self.classes.append(node)
@@ -28,6 +26,15 @@ class ScopeTracking:
     @property
     def current_class(self) -> Optional[cst.ClassDef]:
         return self.classes[-1] if self.classes else None
+
+
+class ScopeTracking(ClassTracking):
+    """Mixin for rules: the enclosing classes, the module's imports and the known Block classes."""
+
+    def visit_Module(self, node):
+        self.imports = imported_from(node)
+        self.block_classes = (self.context.options.block_classes
+                              | project_block_classes([self.context.source]))
 
     def in_block_class(self) -> bool:
         cls = self.current_class

@@ -1,39 +1,38 @@
-"""A small model written the MXNet 1.x way (name_scope, prefix=, params.get).
+"""A small model written the MXNet 1.x way: name_scope, prefix=, params.get, hybrid_forward.
 
-With `from mxnet import gluon` this is plain MXNet 1.x code; the example imports gluonbridge's
-Gluon instead, so the same definition builds under either naming mode.
+This is plain MXNet 1.x code with one change: it imports Gluon from gluonbridge instead of
+mxnet. examples/main.py migrates it to MXNet 2 style with the codemod.
 """
 from gluonbridge import gluon
 from gluonbridge.gluon import nn
 
 
 class Head(gluon.HybridBlock):
-    """A custom block with its own parameter (1.x: params.get; 2.x: a Parameter attribute)."""
+    """Classifier head with its own learnable scale (a custom 1.x parameter)."""
 
     def __init__(self, classes, **kwargs):
-        super().__init__(**kwargs)
-        legacy = self._naming.semantics == "mx1"
-        with (self.name_scope() if legacy else _nothing()):
+        super(Head, self).__init__(**kwargs)
+        with self.name_scope():
             self.fc = nn.Dense(classes)
-            self.scale = (self.params.get("scale", shape=(1,)) if legacy
-                          else gluon.Parameter("scale", shape=(1,)))
+            self.scale = self.params.get("scale", shape=(1,), init="ones")
+
+    def hybrid_forward(self, F, x, scale):
+        return F.broadcast_mul(self.fc(x), scale)
 
 
-def _nothing():
-    import contextlib
-    return contextlib.nullcontext()
+def _stage(index, channels):
+    stage = nn.HybridSequential(prefix="stage%d_" % index)
+    with stage.name_scope():
+        stage.add(nn.Conv2D(channels, 3, padding=1), nn.BatchNorm(), nn.Activation("relu"))
+    return stage
 
 
 def build(classes=10):
     """The example network: a conv stem, two conv stages and a head."""
     net = nn.HybridSequential()
-    legacy = net._naming.semantics == "mx1"
-    with (net.name_scope() if legacy else _nothing()):
+    with net.name_scope():
         net.add(nn.Conv2D(8, 3, padding=1, in_channels=3), nn.BatchNorm(), nn.Activation("relu"))
-        for stage in range(2):
-            body = nn.HybridSequential(**({"prefix": f"stage{stage}_"} if legacy else {}))
-            with (body.name_scope() if legacy else _nothing()):
-                body.add(nn.Conv2D(8, 3, padding=1), nn.BatchNorm(), nn.Activation("relu"))
-            net.add(body)
+        for index in range(2):
+            net.add(_stage(index, 8))   # stage0_, stage1_ inside the net's scope
         net.add(nn.GlobalAvgPool2D(), Head(classes))
     return net

@@ -96,3 +96,15 @@ def test_unsafe_naming_migration_leaves_no_name_scope(source):
     once = migrate(source, Options(unsafe=True)).code
     assert "name_scope" not in once
     assert "prefix=" not in once.replace("prefix=None", "")
+
+
+@SETTINGS
+@given(gluon_module(), st.booleans())
+def test_dual_migration_compiles_is_idempotent_and_keeps_the_scopes(source, unsafe):
+    options = Options(unsafe=unsafe, groups=ALL, target="dual")
+    once = migrate(source, options).code
+    compile(once, "migrated", "exec")
+    assert migrate(once, options).code == once
+    assert not collections.Counter(comments(source)) - collections.Counter(comments(once))
+    assert once.count("compat.name_scope(") == source.count(".name_scope()")
+    assert "prefix=" not in once.replace("prefix=None", "")

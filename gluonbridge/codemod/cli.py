@@ -18,6 +18,8 @@ EXAMPLES = textwrap.dedent("""\
                                                          name_scope left, dead prefix helpers gone
       python -m gluonbridge.codemod --unsafe --forward src/
                                                          also hybrid_forward(self, F, x) -> forward
+      python -m gluonbridge.codemod --target dual src/   code that runs on 1.x and 2.x (through
+                                                         the project's `compat` package)
       python -m gluonbridge.codemod --select N1,N4 src/  only these rules
       python -m gluonbridge.codemod --report out.json src/
                                                          every change and warning, as JSON
@@ -26,6 +28,11 @@ EXAMPLES = textwrap.dedent("""\
     levels: safe rules run by default; unsafe ones (behaviour may change: names seen by
     files, sharing semantics, moved comments) with --unsafe, and always warn; manual ones
     never rewrite and only warn, as path:line:col: GLU<id> <severity>: <text>.
+
+    targets: mx2 removes the 1.x constructs; dual rewrites them to `compat` calls instead
+    (name_scope -> compat.name_scope(blk), prefix= -> **compat.prefix_kw(...),
+    params.get -> compat.new_param(self, ...), hybrid_forward kept for 1.x beside a 2.x
+    forward under `if compat.IS_MX2:`), keeping 1.x names and behaviour exactly.
 
     exit codes: 0 ok; 1 --check found files to change, or a file could not be migrated
     (it is left alone); 2 usage error.""")
@@ -49,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--check", action="store_true",
                       help="write nothing; exit 1 if any file would change")
     parser.add_argument("--target", choices=("mx2", "dual"), default="mx2",
-                        help="mx2: code for MXNet 2.x (default); dual: not yet supported")
+                        help="mx2: code for MXNet 2.x (default); dual: code for 1.x and 2.x, "
+                             "through the `compat` package")
     parser.add_argument("--unsafe", action="store_true",
                         help="also apply unsafe rewrites (each one is reported for review)")
     parser.add_argument("--forward", action="store_true",
@@ -92,9 +100,6 @@ def main(argv=None) -> int:
 def _main(argv) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.target == "dual":
-        parser.error("--target dual is not yet supported (it comes with the compat layer); "
-                     "use --target mx2")
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
 
@@ -104,7 +109,9 @@ def _main(argv) -> int:
 
     if args.list_rules:
         for rule in sorted(RULES, key=lambda r: (r.id[0], int(r.id[1:]))):
-            print(f"GLU{rule.id:4} {rule.level.value:7} {rule.group:8} {rule.message}")
+            only = f" ({rule.targets[0]} only)" if len(rule.targets) == 1 else ""
+            dual = f" [dual: {rule.dual}]" if args.target == "dual" and rule.dual else ""
+            print(f"GLU{rule.id:4} {rule.level.value:7} {rule.group:8} {rule.message}{only}{dual}")
         return exit_codes.OK
     if not args.paths:
         parser.error("no PATH given (try: python -m gluonbridge.codemod --diff src/)")
@@ -127,6 +134,7 @@ def _main(argv) -> int:
         selected=_rule_ids(parser, args.select, known) if args.select else None,
         ignored=_rule_ids(parser, args.ignore, known) if args.ignore else frozenset(),
         groups=frozenset(groups),
+        target=args.target,
         block_classes=project_block_classes(_texts(paths, read_source)),
     )
     write = not (args.diff or args.check)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 from functools import partial
 from typing import Iterator, Sequence
 
@@ -15,9 +16,13 @@ def run(paths: Sequence, options, write: bool, want_diff: bool, jobs: int) -> It
         yield from map(task, paths)
         return
     chunk = max(1, min(16, len(paths) // (jobs * 8)))
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs,
-                                                initializer=_warm_up) as pool:
-        yield from pool.map(task, paths, chunksize=chunk)
+    gc.freeze()     # the forked workers' collections skip (and so do not copy) what we hold
+    try:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs,
+                                                    initializer=_warm_up) as pool:
+            yield from pool.map(task, paths, chunksize=chunk)
+    finally:
+        gc.unfreeze()
 
 
 def _warm_up() -> None:

@@ -36,7 +36,8 @@ def summary(results: list, wrote: bool) -> str:
 def write_report(path: Path, results: list, options) -> None:
     """Every change and warning of the run, per file, as JSON."""
     report = {
-        "options": {"unsafe": options.unsafe, "groups": sorted(options.groups),
+        "options": {"target": options.target, "unsafe": options.unsafe,
+                    "groups": sorted(options.groups),
                     "select": sorted(options.selected) if options.selected else None,
                     "ignore": sorted(options.ignored)},
         "files": [{

@@ -55,7 +55,7 @@ def test_diff_prints_unified_diff_and_writes_nothing(project, capsys):
     assert (project / "pkg" / "net.py").read_bytes() == LEGACY
 
 
-@pytest.mark.parametrize("args", [["--target", "dual"], ["--select", "N99"], ["--jobs", "0"], []])
+@pytest.mark.parametrize("args", [["--target", "mx3"], ["--select", "N99"], ["--jobs", "0"], []])
 def test_usage_errors_exit_2_without_traceback(project, args, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(args + ([str(project)] if args else []))
@@ -70,10 +70,16 @@ def test_missing_path_is_a_usage_error(tmp_path, capsys):
     assert exit_info.value.code == 2
 
 
-def test_dual_target_says_not_yet_supported(project, capsys):
-    with pytest.raises(SystemExit):
-        cli("--target", "dual", project)
-    assert "not yet supported" in capsys.readouterr().err
+def test_dual_target_rewrites_to_compat_and_reports_it(project):
+    report = project / "report.json"
+    assert cli("--target", "dual", "--report", report, project) == 0
+    assert (project / "pkg" / "net.py").read_bytes() == (
+        LEGACY.replace(b"from mxnet.gluon import nn\n", b"from mxnet.gluon import nn\nimport compat\n")
+        .replace(b"with self.name_scope():", b"with compat.name_scope(self):")
+        .replace(b"prefix='fc_'", b"**compat.prefix_kw('fc_')"))
+    data = json.loads(report.read_text())
+    assert data["options"]["target"] == "dual"
+    assert cli("--target", "dual", "--check", project) == 0
 
 
 @pytest.mark.parametrize("transform", [
@@ -157,3 +163,16 @@ def test_list_rules_shows_every_rule_with_its_level(capsys):
     assert main(["--list-rules"]) == 0
     out = capsys.readouterr().out
     assert all(f"GLU{rule.id}" in out for rule in RULES)
+
+
+def test_progress_bar_is_silent_when_stderr_is_not_a_terminal(capsys):
+    from gluonbridge.codemod.progress import progress
+    assert list(progress(iter(range(3)), 3)) == [0, 1, 2]
+    assert capsys.readouterr().err == ""
+
+
+def test_in_place_write_keeps_the_file_mode(project):
+    path = project / "pkg" / "net.py"
+    path.chmod(0o640)
+    assert cli(path) == 0
+    assert path.read_bytes() == MIGRATED and path.stat().st_mode & 0o777 == 0o640

@@ -1,6 +1,10 @@
-"""D1–D5, N9, N11, S1–S4, S7: collect_params() helpers, selections, saving and loading."""
+"""D1–D6, N9–N11, S1–S5, S7: collect_params() helpers, selections, saving and loading."""
 import textwrap
 
+import pytest
+
+from codemods.base import Options
+from codemods.engine import migrate
 from tests.codemod.helpers import assert_rewrites, assert_unchanged, rewrite, warnings
 
 
@@ -91,3 +95,13 @@ def test_s4_deprecated_names_and_s7_trainer_states():
     assert_rewrites(source, source.replace("_params(", "_parameters("), "S4", unsafe=True)
     assert [w.rule for w in warnings(source, "S4", "S7")] == ["S4", "S4", "S7"]
     assert_unchanged("net.save_parameters(f)\nnet.load_parameters(f, ctx=ctx)\n", "S1", "S2", "S4")
+
+
+@pytest.mark.parametrize("target", ["mx2", "dual"])
+def test_n10_s5_d6_unchanged_constructs_pass_every_rule_untouched(target):
+    source = ("import mxnet as mx\nfrom mxnet import gluon\n"
+              "selected = net.collect_params('.*weight|.*bias|.*gamma')\n"        # N10
+              "net.load_parameters(f, ctx=ctx)\n"                                # S5
+              "trainer = gluon.Trainer(net.collect_params(), 'sgd')\n")          # D6
+    outcome = migrate(source, Options(unsafe=True, target=target))   # default groups
+    assert outcome.code == source and outcome.findings == []

@@ -4,7 +4,7 @@ The packages are fetched once with ``pip download --no-deps`` into a cache direc
 (``GLUONBRIDGE_CORPUS_CACHE``, default ``~/.cache/gluonbridge/corpus``), unpacked into a temp
 directory, migrated with ``--unsafe``, and checked: everything compiles, a second run changes
 nothing, no comment is lost, and every ``name_scope``/``prefix=``/``params=`` left behind is
-covered by a warning of the second run's report.
+covered by a warning of the second run's report. A second copy is migrated with ``--target dual``.
 """
 import ast
 import collections
@@ -49,12 +49,14 @@ def _download() -> list:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def archives():
     try:
-        archives = _download()
+        return _download()
     except subprocess.CalledProcessError as error:
         pytest.fail(f"cannot download the corpus: {error.stderr[-500:]}")
-    root = tmp_path_factory.mktemp("corpus")
+
+
+def _unpack(archives: list, root: Path) -> None:
     for archive in archives:
         target = root / archive.name.split("-")[0]
         if archive.suffix in (".whl", ".zip"):
@@ -62,6 +64,12 @@ def corpus(tmp_path_factory):
         else:
             with tarfile.open(archive) as tar:
                 tar.extractall(target, filter="data")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, archives):
+    root = tmp_path_factory.mktemp("corpus")
+    _unpack(archives, root)
     files = sorted(root.rglob("*.py"))
     before = {path: read_source(path)[0] for path in files}
     report = root / "first.json"
@@ -103,6 +111,22 @@ def test_corpus_second_run_changes_nothing_and_warns_for_every_leftover(corpus, 
                 for line, what in _leftovers(read_source(path)[0])
                 if (str(path), line) not in warned]
     assert unwarned == []
+
+
+def test_corpus_as_dual_version_code(archives, tmp_path):
+    """``--target dual`` (with the forward rules): no failures, every result compiles, every
+    comment is kept, and a second run changes nothing."""
+    _unpack(archives, tmp_path)
+    before = {path: read_source(path)[0] for path in sorted(tmp_path.rglob("*.py"))}
+    flags = ["--target", "dual", "--unsafe", "--forward", "--no-progress", "--quiet"]
+    report = tmp_path / "dual.json"
+    assert main([str(tmp_path), *flags, "--report", str(report)]) == 0
+    assert sum(f["status"] == "changed" for f in json.loads(report.read_text())["files"]) > 100
+    for path, old in before.items():
+        new = read_source(path)[0]
+        compile(new, str(path), "exec", dont_inherit=True)
+        assert not collections.Counter(comments(old)) - collections.Counter(comments(new)), path
+    assert main([str(tmp_path), *flags, "--check"]) == 0
 
 
 def _leftovers(source: str):

@@ -27,8 +27,16 @@ def test_every_rule_declares_id_level_message_and_group():
     assert len(ids) == len(set(ids))
     for rule in RULES:
         assert rule.id[0] in "NPSDFB" and rule.id[1:].isdigit()
-        assert isinstance(rule.level, Level) and rule.message and rule.triggers
+        assert isinstance(rule.level, Level) and rule.message
+        assert rule.triggers or rule.__module__ == "codemods.unchanged"
         assert rule.group in ("naming", "forward", "device")
+        assert set(rule.targets) <= {"mx2", "dual"} and rule.targets
+
+
+def test_every_rule_id_of_the_spec_is_in_the_table():
+    spec = {f"{letter}{n}" for letter, count in zip("NPSDBF", (11, 8, 7, 6, 4, 5))
+            for n in range(1, count + 1)}
+    assert {rule.id for rule in RULES} == spec
 
 
 def test_unsafe_run_keeps_every_comment_and_is_idempotent():
@@ -62,3 +70,5 @@ def test_usable_as_a_libcst_codemod_command():
     command = MigrateGluonCommand(CodemodContext(), unsafe=True)
     result = command.transform_module(cst.parse_module(LEGACY))
     assert "name_scope" not in result.code and "# footer comment" in result.code
+    dual = MigrateGluonCommand(CodemodContext(), target="dual")
+    assert "with compat.name_scope(self):" in dual.transform_module(cst.parse_module(LEGACY)).code

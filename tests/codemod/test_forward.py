@@ -1,4 +1,4 @@
-"""F1–F4 and B3 (opt-in group "forward"): hybrid_forward(self, F, …) -> forward(self, …)."""
+"""F1–F5 and B3 (opt-in group "forward"): hybrid_forward(self, F, …) -> forward(self, …)."""
 from tests.codemod.helpers import assert_rewrites, assert_unchanged, warnings
 
 FORWARD = ("B3", "F2", "F3", "F4", "F1")
@@ -104,3 +104,22 @@ def test_b3_warns_once_per_file():
 
 def test_forward_rules_leave_plain_forward_alone():
     assert_unchanged("class A(Block):\n    def forward(self, x):\n        return F.relu(x)\n", *FORWARD)
+
+
+def test_f5_deferred_shapes_need_infer_shape_in_forward_blocks():
+    source = """\
+        from mxnet.gluon import nn
+        class Net(nn.HybridBlock):
+            def __init__(self, units):
+                super().__init__()
+                self.w = self.params.get('w', shape=(units, 0))
+
+            def hybrid_forward(self, F, x, w):
+                return F.FullyConnected(x, w, no_bias=True, num_hidden=3)
+        """
+    assert [w.line for w in warnings(source, "F5")] == [7]
+    with_infer_shape = source.replace(
+        "    def hybrid_forward", "    def infer_shape(self, x, *args):\n"
+        "                self.w.shape = (self.w.shape[0], x.shape[1])\n\n"
+        "            def hybrid_forward")
+    assert warnings(with_infer_shape, "F5") == []

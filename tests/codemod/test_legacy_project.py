@@ -1,4 +1,5 @@
-"""The embedded legacy example project: its diff, and (oracle) that the result runs on 2.x."""
+"""The embedded legacy example project (examples/legacy_project, shown by the README's main job):
+its diff, and (oracle) that the result runs on 2.x."""
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import pytest
 
 from gluonbridge.codemod.cli import main
 
-PROJECT = Path(__file__).parent / "legacy_project"
+PROJECT = Path(__file__).parents[2] / "examples" / "legacy_project"
 FLAGS = ["--unsafe", "--forward", "--no-progress", "--jobs", "1"]
 
 
@@ -20,7 +21,8 @@ def test_diff_of_the_example_project_shows_the_whole_migration():
     assert result.returncode == 0, result.stderr
     for line in ("+def _make_stage(channels):", "+    def __init__(self, classes=10):",
                  "+        self.output = nn.Dense(classes)  # the classifier",
-                 "+    def forward(self, x):", "+        scale = self.scale.data(x.device)"):
+                 "+    def forward(self, x):", "+        scale = self.scale.data(x.device)",
+                 "+    net.load_parameters(path, device=ctx)", "+    net.reset_device(ctx)"):
         assert line in result.stdout
     assert "GLUN11 error" in result.stderr
 

@@ -6,69 +6,28 @@ package-relative imports made absolute (as in a user's project), and migrated wi
 parameter keys and shapes as 2.0.0b1's own model zoo, and a checkpoint that 1.9.1 saved from
 the original model loads into the codemodded one and reproduces 1.9.1's output.
 """
-import ast
-import json
-import re
-import shutil
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from gluonbridge.codemod.cli import main
-from tests.oracle.harness import oracle_dir
+from tests.codemod.zoo_sources import (CHECKPOINT_MODELS, codemodded_zoo,
+                                       load_checkpoints_snippet, path_setup,
+                                       save_checkpoints_snippet, structure_snippet)
 
 pytestmark = [pytest.mark.oracle, pytest.mark.slow]
-
-_ABSOLUTE = [(r"from \.\.\.\. import", "from mxnet import"),
-             (r"from \.\.\.\. ?(\w)", r"from mxnet.\1"),
-             (r"from \.\.\. import", "from mxnet.gluon import"),
-             (r"from \.\.\.(\w)", r"from mxnet.gluon.\1"),
-             (r"from \.\.model_store", "from mxnet.gluon.model_zoo.model_store")]
-CHECKPOINT_MODELS = ["resnet18_v1", "resnet18_v2", "mobilenet0.25", "mobilenetv2_0.25",
-                     "squeezenet1.1", "densenet121", "inceptionv3"]
 
 
 @pytest.fixture(scope="module")
 def migrated_zoo(tmp_path_factory, mx1):
-    source = oracle_dir() / "mx1/lib/python3.11/site-packages/mxnet/gluon/model_zoo/vision"
-    root = tmp_path_factory.mktemp("zoo")
-    package = root / "legacy_zoo"
-    package.mkdir()
-    for path in source.glob("*.py"):
-        text = path.read_text()
-        for pattern, replacement in _ABSOLUTE:
-            text = re.sub(pattern, replacement, text)
-        (package / path.name).write_text(text)
-    shutil.copytree(package, root / "original_zoo")
-    report = root / "report.json"
-    assert main([str(package), "--unsafe", "--forward", "--device", "--no-progress", "--quiet",
-                 "--jobs", "1", "--report", str(report)]) == 0
-    migrated = "".join(p.read_text() for p in package.glob("*.py"))
+    root, names, report, migrated = codemodded_zoo(tmp_path_factory, "legacy_zoo", "--unsafe",
+                                                   "--forward", "--device")
     assert "name_scope" not in migrated and "prefix=" not in migrated
     assert "hybrid_forward" not in migrated
-    return root, _model_names(package / "__init__.py"), json.loads(report.read_text())
-
-
-def _model_names(init: Path) -> list:
-    for node in ast.walk(ast.parse(init.read_text())):
-        if isinstance(node, ast.Dict) and len(node.keys) > 20:
-            return [key.value for key in node.keys]
-    raise AssertionError("model table not found")
+    return root, names, report
 
 
 def test_every_codemodded_model_has_mx2_model_zoo_structure(migrated_zoo, mx2):
     root, names, _ = migrated_zoo
-    result = mx2.run(f"""
-import sys
-sys.path.insert(0, {str(root)!r})
-import legacy_zoo
-from mxnet.gluon.model_zoo import vision
-def keys(net):
-    return sorted((k, list(p.shape)) for k, p in net.collect_params().items())
-result = {{name: [keys(legacy_zoo.get_model(name)), keys(vision.get_model(name))]
-          for name in {names!r}}}
-""")
+    result = mx2.run(path_setup(root) + structure_snippet("legacy_zoo", names))
     assert sorted(result) == sorted(names) and len(names) > 30
     for name, (mine, theirs) in result.items():
         assert mine == theirs, name
@@ -77,34 +36,9 @@ result = {{name: [keys(legacy_zoo.get_model(name)), keys(vision.get_model(name))
 def test_checkpoint_saved_by_mx1_gives_mx1_output_in_codemodded_model(migrated_zoo, mx1, mx2,
                                                                      tmp_path):
     root, _, _ = migrated_zoo
-    expected = mx1.run(f"""
-import sys, numpy as np
-sys.path.insert(0, {str(root)!r})
-import original_zoo
-out = {{}}
-for name in {CHECKPOINT_MODELS!r}:
-    size = 299 if name == 'inceptionv3' else 224
-    x = np.random.RandomState(0).uniform(-1, 1, (1, 3, size, size)).astype('float32')
-    np.save({str(tmp_path)!r} + '/' + name + '.npy', x)
-    net = original_zoo.get_model(name)
-    net.initialize(mx.init.Xavier(magnitude=2), force_reinit=True)
-    y = net(mx.nd.array(x))
-    net.save_parameters({str(tmp_path)!r} + '/' + name + '.params')
-    out[name] = y.asnumpy().ravel().tolist()
-result = out
-""")
-    actual = mx2.run(f"""
-import sys, numpy as onp
-sys.path.insert(0, {str(root)!r})
-import legacy_zoo
-out = {{}}
-for name in {CHECKPOINT_MODELS!r}:
-    net = legacy_zoo.get_model(name)
-    net.load_parameters({str(tmp_path)!r} + '/' + name + '.params')
-    x = mx.np.array(onp.load({str(tmp_path)!r} + '/' + name + '.npy'))
-    out[name] = net(x).asnumpy().ravel().tolist()
-result = out
-""")
+    expected = mx1.run(path_setup(root) + save_checkpoints_snippet("original_zoo", tmp_path))
+    actual = mx2.run(path_setup(root) + load_checkpoints_snippet("legacy_zoo", tmp_path,
+                                                                 "mx.np.array"))
     for name in CHECKPOINT_MODELS:
         np.testing.assert_allclose(actual[name], expected[name], rtol=1e-4, atol=1e-5,
                                    err_msg=name)

@@ -41,6 +41,13 @@ NOOPS = {
     "S3": "net.load_dict(d)\n",
     "S4": "net.save_parameters(f)\nnet.load_parameters(f)\n",
     "S7": "trainer.save_states(f)\n",
+    "N10": "net.collect_params('.*weight|.*bias').setattr('lr_mult', 1)\n",
+    "S5": "net.save_parameters(f)\nnet.load_parameters(f, ctx=ctx)\n",
+    "S6": "nd.save(f, arrays)\nnet.load_parameters(f)\n",
+    "D6": "trainer = gluon.Trainer(net.collect_params(), 'sgd')\n",
+    "F5": "class A(HybridBlock):\n    def __init__(self):\n        super().__init__()\n"
+          "        self.w = self.params.get('w', shape=(3, 4))\n"
+          "    def hybrid_forward(self, F, x, w):\n        return x\n",
 }
 
 
@@ -48,9 +55,10 @@ def test_every_rule_has_a_noop_case():
     assert set(NOOPS) == {rule.id for rule in RULES}
 
 
+@pytest.mark.parametrize("target", ["mx2", "dual"])
 @pytest.mark.parametrize("rule_id", sorted(NOOPS))
-def test_noop(rule_id):
+def test_noop(rule_id, target):
     source = "import mxnet as mx\nimport requests\nfrom mxnet import gluon\n" + NOOPS[rule_id]
-    code, findings = run(source, rule_id, unsafe=True)
+    code, findings = run(source, rule_id, unsafe=True, target=target)
     assert code == source
     assert [f for f in findings if f.rule == rule_id] == []
