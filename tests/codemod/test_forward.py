@@ -52,6 +52,34 @@ def test_f2_uses_mx_np_when_np_is_numpy():
         ''', *FORWARD)
 
 
+def test_f2_uses_gluonbridge_np_in_a_module_that_imports_gluonbridge():
+    assert_rewrites('''\
+        import gluonbridge as mx
+        import numpy as np
+        class A(mx.gluon.HybridBlock):
+            def hybrid_forward(self, F, x):
+                return F.relu(x)
+        ''', '''\
+        import gluonbridge as mx
+        import numpy as np
+        class A(mx.gluon.HybridBlock):
+            def forward(self, x):
+                return mx.npx.relu(x)
+        ''', *FORWARD)
+    assert_rewrites('''\
+        from gluonbridge import gluon
+        class A(gluon.HybridBlock):
+            def hybrid_forward(self, F, x):
+                return F.relu(x)
+        ''', '''\
+        from gluonbridge import gluon
+        from gluonbridge import npx
+        class A(gluon.HybridBlock):
+            def forward(self, x):
+                return npx.relu(x)
+        ''', *FORWARD)
+
+
 def test_f3_injected_parameters_are_read_from_self():
     # gluonts sndense.py:92, gluoncv yolo3.py:137
     source = '''\

@@ -31,6 +31,25 @@ def test_p1_adds_an_import_when_nothing_binds_gluon():
         ''', "P1")
 
 
+def test_p1_spells_parameter_through_gluonbridge_in_a_module_that_imports_it():
+    # the README's example model: MXNet 1.x code whose only change is `from gluonbridge import`
+    assert_rewrites('''\
+        from gluonbridge import gluon
+        self.w = self.params.get('w', shape=(3,))
+        ''', '''\
+        from gluonbridge import gluon
+        self.w = gluon.Parameter('w', shape=(3,))
+        ''', "P1")
+    assert_rewrites('''\
+        from gluonbridge.gluon import nn
+        self.w = self.params.get('w', shape=(3,))
+        ''', '''\
+        from gluonbridge.gluon import nn
+        from gluonbridge.gluon import Parameter
+        self.w = Parameter('w', shape=(3,))
+        ''', "P1")
+
+
 def test_p2_attribute_differs_from_name_and_p5_computed_name():
     # gluonts sndense.py:64; gluoncv yolo3.py:75-like computed names
     source = '''\
