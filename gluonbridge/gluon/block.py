@@ -34,7 +34,8 @@ _NO_SHARE_HINT = ("legacy naming mirrors MXNet 1.x, which shares parameters with
 
 # Containers the Block system itself keeps; none can hold an unregistered Block.
 _INTERNAL_CONTAINERS = frozenset(
-    ["_children", "_reg_params", "_forward_hooks", "_forward_pre_hooks", "_kwargs", "_layers"])
+    ["_children", "_reg_params", "_forward_hooks", "_forward_pre_hooks", "_kwargs", "_layers",
+     "_executors"])
 
 
 class _ModeAttribute:
@@ -98,6 +99,9 @@ class Block:
     def __setattr__(self, name, value):
         """Registers Blocks and Parameters assigned as attributes."""
         existing = self.__dict__.get(name)  # Blocks and Parameters only ever live here
+        if existing is None and not isinstance(value, (Block, Parameter)):
+            object.__setattr__(self, name, value)       # the common case: plain attributes
+            return
         if existing is not None:
             if isinstance(existing, (Parameter, Block)) and not isinstance(value, type(existing)):
                 raise TypeError(f"Changing attribute type for {name} from {type(existing)} to "
@@ -131,8 +135,8 @@ class Block:
     def _check_container_with_block(self):
         """Warn about Blocks kept in list/tuple/dict attributes: they are not registered."""
         containers = [(k, v) for k, v in self.__dict__.items()
-                      if isinstance(v, (list, tuple, dict))
-                      and not (k.startswith("__") or k in _INTERNAL_CONTAINERS)]
+                      if isinstance(v, (list, tuple, dict)) and k not in _INTERNAL_CONTAINERS
+                      and not k.startswith("__")]
         if not containers:
             return
         children = {id(child) for _, child in self._child_items()}
@@ -339,11 +343,6 @@ class HybridBlock(Block):
                 f"{type(block)}. If you are using Sequential, please try HybridSequential instead.")
         super().register_child(block, name)
         self._clear_cached_op()
-
-    def __setattr__(self, name, value):
-        super().__setattr__(name, value)
-        if isinstance(value, HybridBlock):
-            self._clear_cached_op()
 
     def _clear_cached_op(self):
         """Forget traced graphs and sessions (the structure changed)."""

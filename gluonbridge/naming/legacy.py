@@ -128,6 +128,57 @@ def _parameter_dict_class():
 _ParameterDict = None
 
 
+def _collect_into(ret, block, pattern, select):
+    """Add ``block``'s parameters and its descendants' to the ParameterDict ``ret`` in
+    ``collect_params`` order; a different Parameter under a name already there fails."""
+    block._check_container_with_block()
+    own = block.params.items()
+    if pattern is not None:
+        own = [(name, p) for name, p in own if pattern.match(name)]
+    _add_params(ret._params, own)
+    for _, child in block._child_items():
+        if type(child).collect_params is _block_collect_params():
+            _collect_into(ret, child, pattern, select)
+        else:
+            _add_params(ret._params, child.collect_params(select=select).items())
+
+
+def _collect_per_level(block, select):
+    """``collect_params`` exactly as MXNet 1.x computes it: a ParameterDict per level."""
+    block._check_container_with_block()
+    ret = _parameter_dict_class()(block.params.prefix)
+    if not select:
+        ret.update(block.params)
+    else:
+        pattern = re.compile(select)
+        ret.update({name: p for name, p in block.params.items() if pattern.match(name)})
+    for _, child in block._child_items():
+        ret.update(_collect_per_level(child, select)
+                   if type(child).collect_params is _block_collect_params()
+                   else child.collect_params(select=select))
+    return ret
+
+
+def _add_params(params: dict, items) -> None:
+    for name, param in items:
+        existing = params.setdefault(name, param)
+        assert existing is param, (
+            "Cannot update self with other because they have different Parameters with "
+            f"the same name '{name}'")
+
+
+def _block_collect_params():
+    """gluon.Block.collect_params (imported on first use: gluon imports this module)."""
+    global _BLOCK_COLLECT_PARAMS
+    if _BLOCK_COLLECT_PARAMS is None:
+        from ..gluon.block import Block
+        _BLOCK_COLLECT_PARAMS = Block.collect_params
+    return _BLOCK_COLLECT_PARAMS
+
+
+_BLOCK_COLLECT_PARAMS = None
+
+
 class LegacyNaming(NamingPolicy):
     """MXNet 1.x naming (the default): ``dense0_weight``, ``resnetv10_stage1_conv0_weight``."""
 
@@ -163,16 +214,19 @@ class LegacyNaming(NamingPolicy):
 
     def collect_params(self, block, select):
         """A ParameterDict keyed by full name: own params, then each child's, deduplicated by
-        name; ``select`` is ``re.match`` on the full name at every level."""
-        block._check_container_with_block()
+        name; ``select`` is ``re.match`` on the full name at every level.
+
+        One pass over the tree into one dict; MXNet builds a dict per level and merges them,
+        which gives the same result, so that is done only when two different Parameters share
+        a name, for MXNet's error (the first clash MXNet meets). A child that overrides
+        ``collect_params`` is asked for its own.
+        """
         ret = _parameter_dict_class()(block.params.prefix)
-        if not select:
-            ret.update(block.params)
-        else:
-            pattern = re.compile(select)
-            ret.update({name: p for name, p in block.params.items() if pattern.match(name)})
-        for _, child in block._child_items():
-            ret.update(child.collect_params(select=select))
+        try:
+            _collect_into(ret, block, re.compile(select) if select else None, select)
+        except AssertionError:
+            _collect_per_level(block, select)   # raises MXNet's own AssertionError
+            raise
         return ret
 
     def variable_name(self, param):
