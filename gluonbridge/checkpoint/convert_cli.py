@@ -10,7 +10,6 @@ from ..atomic import atomic_output
 from .dtypes import DTYPES, MXNET1_FLAGS
 from .errors import CheckpointError, UnsupportedError
 from .formats import TARGETS, read_index, sniff_format, write
-from .model_namemap import load_factory
 from .namemap import NameMap, match_by_prefix, namemap_from_model, namemap_from_symbol, translate
 from .tensor import Checkpoint
 
@@ -84,6 +83,7 @@ def _rename(checkpoint: Checkpoint, args) -> Checkpoint:
     if not _renaming(args):
         return checkpoint
     if args.model:
+        from .model_namemap import load_factory   # imports the Gluon layer: only when needed
         namemap = namemap_from_model(load_factory(args.model), args.model)
     elif args.namemap:
         namemap = NameMap.from_json(args.namemap)

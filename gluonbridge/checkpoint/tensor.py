@@ -23,6 +23,7 @@ from .dtypes import DTYPES, dtype_of_array
 from .errors import CorruptDataError, UnsupportedError
 
 CHUNK = 1 << 20                 # larger buffers measured slower (cache misses)
+COPY_CHUNK = 64 << 20           # per in-kernel copy: progress moves, writeback keeps pace
 SPARSE_PART_NAMES = {
     "default": ("data",),
     "row_sparse": ("data", "indices"),
@@ -115,7 +116,7 @@ class FileRange:
         with open(self.path, "rb", buffering=0) as fh:
             while left and dst is not None:
                 try:
-                    done = copy_range(fh.fileno(), dst, min(left, 1 << 30), offset)
+                    done = copy_range(fh.fileno(), dst, min(left, COPY_CHUNK), offset)
                 except OSError:
                     break
                 if done == 0:
