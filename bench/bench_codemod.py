@@ -1,9 +1,10 @@
 """Speed of ``python -m gluonbridge.codemod`` on a corpus, against baselines from the same run.
 
-    python bench/bench_codemod.py CORPUS_DIR [--repeat 3]
+    python bench/bench_codemod.py [CORPUS_DIR] [--repeat 3]
 
-CORPUS_DIR holds unpacked sources (e.g. ``pip download --no-deps gluoncv==0.10.5.post0
-gluonnlp==0.10.0 gluonts==0.17.0`` and unzip/untar them). Goals (issue 5):
+CORPUS_DIR holds unpacked sources; by default the released GluonCV 0.10.5.post0, GluonNLP
+0.10.0 and GluonTS 0.17.0 sources (890 files) are fetched with ``pip download`` (once, into the
+cache the corpus test uses) and unpacked into a temporary folder. Goals (issue 5):
 
 * one process: codemod time <= 1.0x a bare libcst parse + code regeneration of the same files;
 * ``--jobs 2`` at least 1.7x faster than ``--jobs 1``.
@@ -19,6 +20,7 @@ import os
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,6 +31,7 @@ import libcst as cst  # noqa: E402
 from gluonbridge.codemod.cli import main  # noqa: E402
 from gluonbridge.codemod.files import python_files  # noqa: E402
 from gluonbridge.codemod.migrate_file import read_source  # noqa: E402
+from tests.codemod.corpus_sources import download, unpack  # noqa: E402
 
 
 def bare_libcst(paths: list) -> None:
@@ -62,18 +65,28 @@ def interleaved_medians(actions: dict, repeat: int) -> dict:
 
 def run() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", type=Path)
+    parser.add_argument("corpus", type=Path, nargs="?",
+                        help="folder of sources (default: the GluonCV/GluonNLP/GluonTS corpus)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    paths = list(python_files([str(args.corpus)]))
+    if args.corpus is None:
+        with tempfile.TemporaryDirectory(prefix="gb_codemod_corpus_") as scratch:
+            unpack(download(), Path(scratch))
+            measure(Path(scratch), args.repeat)
+    else:
+        measure(args.corpus, args.repeat)
+
+
+def measure(corpus: Path, repeat: int) -> None:
+    paths = list(python_files([str(corpus)]))
     print(f"{len(paths)} files, {os.cpu_count()} cores, load average before: "
           f"{os.getloadavg()[0]:.1f}")
     medians = interleaved_medians({"bare": lambda: bare_libcst(paths),
-                                   "one": lambda: codemod(args.corpus, 1),
-                                   "two": lambda: codemod(args.corpus, 2)}, args.repeat)
+                                   "one": lambda: codemod(corpus, 1),
+                                   "two": lambda: codemod(corpus, 2)}, repeat)
     (bare, bare_cpu), (one, one_cpu), (two, two_cpu) = (medians["bare"], medians["one"],
                                                         medians["two"])
-    print(f"medians of {args.repeat} runs (wall s / CPU s, workers included)")
+    print(f"medians of {repeat} runs (wall s / CPU s, workers included)")
     print(f"bare libcst parse+codegen : {bare:7.2f} / {bare_cpu:7.2f}")
     print(f"codemod --jobs 1          : {one:7.2f} / {one_cpu:7.2f}  ratio {one / bare:.2f}x wall, "
           f"{one_cpu / bare_cpu:.2f}x CPU  (goal <= 1.0x)")

@@ -1,7 +1,6 @@
 """Slow: the codemod over the released sources of GluonCV, GluonNLP and GluonTS.
 
-The packages are fetched once with ``pip download --no-deps`` into a cache directory
-(``GLUONBRIDGE_CORPUS_CACHE``, default ``~/.cache/gluonbridge/corpus``), unpacked into a temp
+The packages (fetched once, see :mod:`tests.codemod.corpus_sources`) are unpacked into a temp
 directory, migrated with ``--unsafe``, and checked: everything compiles, a second run changes
 nothing, no comment is lost, and every ``name_scope``/``prefix=``/``params=`` left behind is
 covered by a warning of the second run's report. A second copy is migrated with ``--target dual``.
@@ -9,67 +8,30 @@ covered by a warning of the second run's report. A second copy is migrated with 
 import ast
 import collections
 import json
-import os
 import subprocess
-import sys
-import tarfile
-import zipfile
-from pathlib import Path
 
 import pytest
 
 from codemods.engine import comments
 from gluonbridge.codemod.cli import main
 from gluonbridge.codemod.migrate_file import read_source
-
-PACKAGES = ("gluoncv==0.10.5.post0", "gluonnlp==0.10.0", "gluonts==0.17.0")
+from tests.codemod.corpus_sources import download, unpack
 
 pytestmark = pytest.mark.slow
-
-
-def _cache() -> Path:
-    return Path(os.environ.get("GLUONBRIDGE_CORPUS_CACHE",
-                               Path.home() / ".cache" / "gluonbridge" / "corpus"))
-
-
-def _download() -> list:
-    cache = _cache()
-    cache.mkdir(parents=True, exist_ok=True)
-    archives = []
-    for requirement in PACKAGES:
-        name, version = requirement.split("==")
-        found = sorted(cache.glob(f"{name}-{version}*"))
-        if not found:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
-                            "-d", str(cache), requirement],
-                           check=True, capture_output=True)
-            found = sorted(cache.glob(f"{name}-{version}*"))
-        archives.append(found[0])
-    return archives
 
 
 @pytest.fixture(scope="module")
 def archives():
     try:
-        return _download()
+        return download()
     except subprocess.CalledProcessError as error:
         pytest.fail(f"cannot download the corpus: {error.stderr[-500:]}")
-
-
-def _unpack(archives: list, root: Path) -> None:
-    for archive in archives:
-        target = root / archive.name.split("-")[0]
-        if archive.suffix in (".whl", ".zip"):
-            zipfile.ZipFile(archive).extractall(target)
-        else:
-            with tarfile.open(archive) as tar:
-                tar.extractall(target, filter="data")
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory, archives):
     root = tmp_path_factory.mktemp("corpus")
-    _unpack(archives, root)
+    unpack(archives, root)
     files = sorted(root.rglob("*.py"))
     before = {path: read_source(path)[0] for path in files}
     report = root / "first.json"
@@ -116,7 +78,7 @@ def test_corpus_second_run_changes_nothing_and_warns_for_every_leftover(corpus, 
 def test_corpus_as_dual_version_code(archives, tmp_path):
     """``--target dual`` (with the forward rules): no failures, every result compiles, every
     comment is kept, and a second run changes nothing."""
-    _unpack(archives, tmp_path)
+    unpack(archives, tmp_path)
     before = {path: read_source(path)[0] for path in sorted(tmp_path.rglob("*.py"))}
     flags = ["--target", "dual", "--unsafe", "--forward", "--no-progress", "--quiet"]
     report = tmp_path / "dual.json"
