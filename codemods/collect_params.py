@@ -48,8 +48,7 @@ class _MoveToBlock(Rule):
             return updated
         if self.for_dual and self.shim:
             self.record(original, "dual: " + self.dual)
-            new = compat_call(self, self.shim, cst.Arg(receiver), *updated.args)
-            return updated.with_changes(func=new.func, args=new.args)
+            return compat_call(self, self.shim, cst.Arg(receiver), *updated.args, like=updated)
         self.record(original)
         return updated.with_changes(func=updated.func.with_changes(
             value=receiver, attr=cst.Name(self.new)))

@@ -40,9 +40,13 @@ def compat_name(rule, name: str) -> cst.Attribute:
     return cst.Attribute(value=cst.Name("compat"), attr=cst.Name(name))
 
 
-def compat_call(rule, name: str, *args: cst.Arg) -> cst.Call:
-    """``compat.<name>(*args)``."""
-    return cst.Call(func=compat_name(rule, name), args=list(args))
+def compat_call(rule, name: str, *args: cst.Arg, like: cst.Call | None = None) -> cst.Call:
+    """``compat.<name>(*args)``; in place of the call ``like``, keeping its parentheses and
+    whitespace."""
+    func = compat_name(rule, name)
+    if like is None:
+        return cst.Call(func=func, args=list(args))
+    return like.with_changes(func=func, args=list(args))
 
 
 def add_imports(module: cst.Module, needed: set) -> cst.Module:

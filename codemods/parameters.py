@@ -50,8 +50,8 @@ class _ParamsGetToParameter(Rule):
             return updated
         if self.for_dual:
             self.record(original, "dual: " + self.dual)
-            new = compat_call(self, "new_param", cst.Arg(cst.Name("self")), *call.args)
-            return updated.with_changes(value=call.with_changes(func=new.func, args=new.args))
+            return updated.with_changes(value=compat_call(
+                self, "new_param", cst.Arg(cst.Name("self")), *call.args, like=call))
         parameter = gluon_name(self, "Parameter")
         self.record(original)
         return updated.with_changes(value=call.with_changes(func=parameter))
@@ -106,10 +106,10 @@ class ParamsGetConstant(Rule):
         if self.for_dual:
             self.record(original, "dual: " + self.dual)
             name = next(a for a in call.args if a is not value)
-            new = compat_call(self, "new_const", cst.Arg(cst.Name("self")), *(
-                a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
-                for a in (name, value)))
-            return updated.with_changes(value=call.with_changes(func=new.func, args=new.args))
+            positional = (a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)
+                          for a in (name, value))
+            return updated.with_changes(value=compat_call(
+                self, "new_const", cst.Arg(cst.Name("self")), *positional, like=call))
         self.record(original)
         return updated.with_changes(value=cst.Call(
             func=gluon_name(self, "Constant"),

@@ -53,8 +53,7 @@ class _CollectParamsFileCall(Rule):
             return updated
         if self.for_dual and self.shim:
             self.record(original, "dual: " + self.dual)
-            new = compat_call(self, self.shim, cst.Arg(receiver), *updated.args)
-            return updated.with_changes(func=new.func, args=new.args)
+            return compat_call(self, self.shim, cst.Arg(receiver), *updated.args, like=updated)
         args = updated.args
         if self.device_position is not None:
             args = _device_keyword(args, self.device_position)

@@ -6,6 +6,7 @@ target name, never a partial one; at worst a ``.<name>.gb-tmp-*`` file remains b
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import tempfile
@@ -13,6 +14,7 @@ import threading
 
 #: How often the writeback thread asks the kernel to start writing what has been written.
 WRITEBACK_INTERVAL_S = 0.02
+SYNC_FILE_RANGE_WRITE = 2       # <linux/fs.h>: start writeback of the range, do not wait
 
 
 @contextlib.contextmanager
@@ -72,7 +74,7 @@ def _writeback(fd: int):
         while not stop.wait(WRITEBACK_INTERVAL_S):
             written = os.lseek(fd, 0, os.SEEK_CUR)     # writers append at the file position
             if written > done:
-                start(fd, done, written - done, 2)     # SYNC_FILE_RANGE_WRITE: the new bytes
+                start(fd, done, written - done, SYNC_FILE_RANGE_WRITE)
                 done = written
 
     worker = threading.Thread(target=loop, name="gluonbridge-writeback", daemon=True)
@@ -84,19 +86,15 @@ def _writeback(fd: int):
         worker.join()
 
 
-_SYNC_FILE_RANGE = []
-
-
+@functools.lru_cache(maxsize=None)
 def _sync_file_range():
     """libc's ``sync_file_range`` through ctypes (not in :mod:`os`), or None off Linux."""
-    if not _SYNC_FILE_RANGE:
-        function = None
-        if sys.platform.startswith("linux"):
-            try:
-                import ctypes
-                function = ctypes.CDLL(None, use_errno=True).sync_file_range
-                function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
-            except (OSError, AttributeError):
-                function = None
-        _SYNC_FILE_RANGE.append(function)
-    return _SYNC_FILE_RANGE[0]
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+        function = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+    return function

@@ -128,17 +128,18 @@ def _parameter_dict_class():
 _ParameterDict = None
 
 
-def _collect_into(ret, block, pattern, select):
+def _collect_into(ret, block, select):
     """Add ``block``'s parameters and its descendants' to the ParameterDict ``ret`` in
     ``collect_params`` order; a different Parameter under a name already there fails."""
     block._check_container_with_block()
     own = block.params.items()
-    if pattern is not None:
+    if select:
+        pattern = re.compile(select)            # re caches it: compiled once per process
         own = [(name, p) for name, p in own if pattern.match(name)]
     _add_params(ret._params, own)
     for _, child in block._child_items():
         if type(child).collect_params is _block_collect_params():
-            _collect_into(ret, child, pattern, select)
+            _collect_into(ret, child, select)
         else:
             _add_params(ret._params, child.collect_params(select=select).items())
 
@@ -223,7 +224,7 @@ class LegacyNaming(NamingPolicy):
         """
         ret = _parameter_dict_class()(block.params.prefix)
         try:
-            _collect_into(ret, block, re.compile(select) if select else None, select)
+            _collect_into(ret, block, select)
         except AssertionError:
             _collect_per_level(block, select)   # raises MXNet's own AssertionError
             raise
