@@ -189,6 +189,29 @@ class Parameter:
                     "block.initialize() or load_parameters() before running the block.")
             self._finish_deferred_init()
 
+    # -- the public interface the backend and the translation layer read ---------------
+    @property
+    def version(self) -> int:
+        """A counter bumped whenever the data changes (traced graphs bound to it go stale)."""
+        return self._version
+
+    @property
+    def raw_shape(self):
+        """The shape with unknown dimensions as 0 whatever the naming mode (None if unset)."""
+        return None if self._shape is None else tuple(self._shape)
+
+    def complete_shape(self, shape):
+        """Fill the unknown dimensions from ``shape`` and make sure data exists (deferred
+        initialization finished); the public name of what ops call when they bind a weight."""
+        self._complete_shape(shape)
+
+    def array(self):
+        """The numpy array held (no trace involved); DeferredInitializationError if none."""
+        if self._data is None:
+            raise DeferredInitializationError(
+                f"Parameter '{self.name}' has not been initialized or loaded yet")
+        return self._data
+
     def _set(self, array):
         self._data = array
         self._version += 1
