@@ -34,7 +34,7 @@ examples:
 
 The input is never modified; the output is written to a temporary file, fsynced and renamed, so
 it is either complete or absent. An existing output is only replaced with --force.
-exit status: 0 ok, 1 conversion failed (the message says why), 2 usage error
+exit status: 0 ok, 1 conversion failed (the message says why), 2 usage error, 130 interrupted
 """
 
 
@@ -199,5 +199,5 @@ def main(argv=None) -> int:
         return 1
     except KeyboardInterrupt:
         print("error: interrupted; no output was written", file=sys.stderr)
-        return 1
+        return 130
     return 0

@@ -6,7 +6,7 @@ from tests.oracle.harness import Interpreter, SnippetError
 
 PROBE = """
 import sys
-import compat
+from gluonbridge import compat
 result = {'backend': compat.BACKEND, 'is_mx2': compat.IS_MX2,
           'loaded': sorted(m for m in ('mxnet', 'gluonbridge', 'onnx', 'onnxruntime', 'libcst')
                            if m in sys.modules)}
