@@ -61,7 +61,7 @@ def _create_temporary(directory: str, name: str) -> tuple:
     """(fd, path) of a new file ``.<name>.gb-tmp-<random>`` in ``directory``, created as
     ``open()`` creates files (mode 0o666 minus the umask), exclusively; not inherited by
     child processes (as every ``os.open`` file)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)   # no newline
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)   # Windows: bytes as they are
     for _ in range(_TEMPORARY_NAME_ATTEMPTS):
         tmp = os.path.join(directory, f".{name}.gb-tmp-{secrets.token_hex(4)}")
         try:
