@@ -41,10 +41,10 @@ def sniff_format(path) -> str:
     if path.endswith(".onnx") or head[:1] == b"\x08":
         return "onnx"
     if not head:
-        raise TruncatedError(path, "byte 0", "a checkpoint file", "an empty file")
-    raise UnknownFormatError(path, "byte 0", "an MXNet .params/.npz/.npy, safetensors, ONNX or "
+        raise TruncatedError(path, None, "a checkpoint file", "an empty file", offset=0)
+    raise UnknownFormatError(path, None, "an MXNet .params/.npz/.npy, safetensors, ONNX or "
                              "symbol JSON file", repr(head[:8]),
-                             "is this really a checkpoint file?")
+                             "is this really a checkpoint file?", offset=0)
 
 
 def read_index(path, format: str | None = None) -> Checkpoint:
