@@ -28,6 +28,7 @@ parse consistently, as "none" arrays.
 """
 from __future__ import annotations
 
+import enum
 import mmap
 import os
 import struct
@@ -333,41 +334,55 @@ def _record_header(tensor: Tensor, kind: str, preserve: bool) -> bytes:
     return b"".join(head)
 
 
-def record_kinds(checkpoint: Checkpoint, semantics: str) -> list:
-    """The record kind (``'V2'``/``'V3'``) each tensor is written as.
+class RecordVersion(enum.Enum):
+    """Which NDArray records a ``.params`` file is written with, and so which shape semantics a
+    reader applies to it (spec 2.2, 2.7). Not to be confused with the MXNet 1.x / 2.x naming
+    API: a 2.x ``nd.save`` writes NUMPY records, a 1.x ``npx.save`` too.
 
-    ``'legacy'``: V2, what ``mx.nd.save`` writes in 1.x; but if there is a 0-d array (which a V2
-    record cannot carry readably) every record is V3. ``'numpy'``: V3 (``npx.save`` / 2.x
-    ``nd.save``). ``'preserve'``: the kind each tensor was read as (V0/V1 become V2).
+    LEGACY: V2 records, 1.x shape semantics (ndim 0 means "none"): what ``mx.nd.save`` writes
+    in MXNet 1.x and what every 1.x loader reads. If a tensor is 0-d, which a V2 record cannot
+    carry readably, every record is V3 instead.
+    NUMPY: V3 records, numpy shape semantics (ndim 0 is a scalar): ``npx.save`` in 1.x,
+    ``nd.save`` in 2.x; dense arrays only.
+    PRESERVE: each record of the kind it was read as (V0/V1 become V2), with the context and
+    sparse storage shape as read, so that ``write(read(f))`` reproduces an MXNet file.
     """
+    LEGACY = "legacy"
+    NUMPY = "numpy"
+    PRESERVE = "preserve"
+
+
+def record_kinds(checkpoint: Checkpoint, records: RecordVersion) -> list:
+    """The record kind (``'V2'``/``'V3'``) each tensor is written as (see :class:`RecordVersion`;
+    its values are accepted too)."""
+    records = RecordVersion(records)
     tensors = checkpoint.tensors
-    if semantics == "preserve":
+    if records is RecordVersion.PRESERVE:
         return ["V3" if t.meta.get("record") == "V3" and t.stype != "none" else "V2"
                 for t in tensors]
-    if semantics == "legacy" and not any(t.shape == () for t in tensors):
+    if records is RecordVersion.LEGACY and not any(t.shape == () for t in tensors):
         return ["V2"] * len(tensors)
-    if semantics not in ("legacy", "numpy"):
-        raise ValueError(f"semantics must be 'legacy', 'numpy' or 'preserve', not {semantics!r}")
     for t in tensors:
         if t.stype != "default":
             raise UnsupportedError(checkpoint.path, f"key {t.key!r}",
                                    "dense arrays in a numpy-semantics (V3) file",
                                    f"a {t.stype} array" + (" next to a 0-d array"
-                                                           if semantics == "legacy" else ""),
-                                   "densify it (--densify) or write legacy semantics")
+                                                           if records is RecordVersion.LEGACY
+                                                           else ""),
+                                   "densify it (--densify) or write legacy (V2) records",
+                                   key=t.key)
     return ["V3"] * len(tensors)
 
 
-def write_ndarray_list(out, checkpoint: Checkpoint, semantics: str = "legacy",
-                       progress=None) -> None:
+def write_ndarray_list(out, checkpoint: Checkpoint,
+                       records: RecordVersion = RecordVersion.LEGACY, progress=None) -> None:
     """Write ``checkpoint`` to the raw binary file ``out`` as an NDArray list file.
 
-    Dict checkpoints get a names table (UTF-8), list checkpoints none. See :func:`record_kinds`
-    for ``semantics``; ``'preserve'`` also keeps each record's context and sparse storage shape
-    as read, so that ``write(read(f))`` reproduces an MXNet-written file byte for byte.
+    Dict checkpoints get a names table (UTF-8), list checkpoints none. ``records`` chooses the
+    record kinds (:class:`RecordVersion`).
     """
-    kinds = record_kinds(checkpoint, semantics)
-    preserve = semantics == "preserve"
+    kinds = record_kinds(checkpoint, records)
+    preserve = RecordVersion(records) is RecordVersion.PRESERVE
     tensors = checkpoint.tensors
     out.write(struct.pack("<QQQ", LIST_MAGIC, 0, len(tensors)))
     for tensor, kind in zip(tensors, kinds):

@@ -54,7 +54,8 @@ def test_corpus_file_matches_manifest(name):
 @pytest.mark.parametrize("name", [n for n in files("mxnet-ndarray-list", written_by_mxnet=True)])
 def test_binary_rewrite_is_byte_identical(name):
     sink = Sink()
-    mxnet_binary.write_ndarray_list(sink, read_index(path(name)), "preserve")
+    mxnet_binary.write_ndarray_list(sink, read_index(path(name)),
+                                    mxnet_binary.RecordVersion.PRESERVE)
     assert sink.getvalue() == path(name).read_bytes()
 
 
