@@ -36,6 +36,21 @@ class CheckpointError(Exception):
         super().__init__(message)
 
 
+class DuplicateKey(Exception):
+    """Raised by :func:`unique_keys`; the readers turn it into a :class:`CorruptHeaderError`."""
+
+
+def unique_keys(pairs) -> dict:
+    """``object_pairs_hook`` for ``json``: a JSON object as a dict, refusing a key that appears
+    twice (``json`` silently keeps the last value)."""
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise DuplicateKey(key)
+        result[key] = value
+    return result
+
+
 class UnknownFormatError(CheckpointError):
     """The file is not in any format gluonbridge knows (or not the one asked for)."""
 

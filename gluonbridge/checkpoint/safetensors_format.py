@@ -22,7 +22,8 @@ import os
 import struct
 
 from .dtypes import BY_SAFETENSORS, DTYPES
-from .errors import CorruptHeaderError, TruncatedError, UnsupportedError
+from .errors import (CorruptHeaderError, DuplicateKey, TruncatedError, UnsupportedError,
+                     unique_keys)
 from .tensor import Checkpoint, FileRange, Part, Tensor, element_count
 
 MAX_HEADER = 100 << 20          # the safetensors library's own limit
@@ -46,8 +47,8 @@ def read_index(path) -> Checkpoint:
                                      offset=0)
         raw = fh.read(length)
     try:
-        header = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
-    except _DuplicateKey as err:
+        header = json.loads(raw.decode("utf-8"), object_pairs_hook=unique_keys)
+    except DuplicateKey as err:
         raise CorruptHeaderError(path, "header", "unique keys", f"{err.args[0]!r} twice",
                                  "only one of the tensors could be read; the file is corrupt",
                                  offset=8, key=err.args[0]) from None
@@ -81,20 +82,6 @@ def read_index(path) -> Checkpoint:
                                  "bytes", offset=start + end_of_last)
     notes = [f"metadata {k}={v!r}" for k, v in metadata.items()]
     return Checkpoint(tensors, "dict", "safetensors", path, notes)
-
-
-class _DuplicateKey(Exception):
-    pass
-
-
-def _unique_keys(pairs):
-    """A JSON object as a dict, refusing a key that appears twice (``json`` keeps the last)."""
-    result = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
 
 
 def _not_contiguous(path, key, start, expected, begin):
