@@ -58,7 +58,7 @@ def test_safetensors_duplicate_key_is_refused(tmp_path):
     target.write_bytes(struct.pack("<Q", len(text)) + text + bytes(8))
     with pytest.raises(CorruptHeaderError) as info:
         read_index(target)
-    assert info.value.key == "a"
+    assert info.value.key == "a" and info.value.expected == "unique keys"
 
 
 def test_safetensors_contiguous_file_with_empty_tensors_reads(tmp_path):
@@ -202,7 +202,7 @@ def test_symbol_json_duplicate_keys_are_refused(tmp_path):
     target.write_text(raw.replace('"nodes"', '"heads": [], "nodes"', 1))
     with pytest.raises(CorruptHeaderError) as info:
         symbol_json.load_symbol(target)
-    assert info.value.key == "heads"
+    assert info.value.key == "heads" and "twice" in info.value.found
     symbol_json.load_symbol(text)    # the original reads
 
 
