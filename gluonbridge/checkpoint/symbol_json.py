@@ -16,7 +16,7 @@ import json
 import os
 
 from ..atomic import atomic_output
-from .errors import CorruptHeaderError
+from .errors import CorruptHeaderError, DuplicateKey, unique_keys
 
 # operator -> input positions that are auxiliary states (saved under "aux:")
 AUX_INPUTS = {"BatchNorm": (3, 4), "BatchNorm_v1": (3, 4), "SyncBatchNorm": (3, 4),
@@ -32,7 +32,11 @@ def load_symbol(path) -> dict:
                                  f"{os.path.getsize(path)} bytes")
     try:
         with open(path, encoding="utf-8") as fh:
-            graph = json.load(fh)
+            graph = json.load(fh, object_pairs_hook=unique_keys)
+    except DuplicateKey as err:
+        raise CorruptHeaderError(path, None, "unique keys in every JSON object",
+                                 f"{err.args[0]!r} twice", "one of the two values would be "
+                                 "silently lost; the file is corrupt", key=err.args[0]) from None
     except (ValueError, UnicodeDecodeError, RecursionError) as err:
         raise CorruptHeaderError(path, None, "a JSON symbol graph", str(err)[:100]) from None
     validate(graph, path)
