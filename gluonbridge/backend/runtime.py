@@ -1,21 +1,32 @@
-"""Running traced graphs: onnxruntime (default when installed) or onnx's reference evaluator.
+"""Running graphs: onnxruntime (default when installed) or onnx's reference evaluator.
 
     GLUONBRIDGE_BACKEND=reference python app.py     # or: gluonbridge.backend.use("reference")
     GLUONBRIDGE_THREADS=1                            # onnxruntime intra-op threads (default: all)
 
-Each HybridBlock keeps one :class:`Executor` per input signature (shapes, dtypes, backend): the
-trace and the session are built on the first call and reused; they are rebuilt when a bound
-Parameter's data changes (load, set_data, initialize).
+The backend choice is context-local (a ``contextvars`` variable, like the naming mode): ``use``
+in one thread or task does not change another's; a new thread starts from the environment's
+default.
+
+Each HybridBlock keeps an :class:`Executor` per input signature (shapes, dtypes, backend): the
+trace, the ONNX model and the session are built on the first call and reused; they are rebuilt
+when a bound Parameter's data changes (load, set_data, initialize). At most
+:data:`MAX_EXECUTORS` signatures are kept per block, the least recently used dropped first.
 """
 from __future__ import annotations
 
+import contextvars
 import os
 
 import numpy as np
 
-from .trace import trace
+from ..graph import Entry
+from .lower import to_onnx
+from .trace import Tracer, as_input_array, trace
 
 BACKENDS = ("onnxruntime", "reference")
+MAX_EXECUTORS = 8
+
+_backend = contextvars.ContextVar("gluonbridge_backend", default=None)
 
 
 def _default_backend():
@@ -31,23 +42,21 @@ def _default_backend():
         return "reference"
 
 
-_backend = None
-
-
 def current():
-    """The backend new executors use."""
-    global _backend
-    if _backend is None:
-        _backend = _default_backend()
-    return _backend
+    """The backend new executors use in this context."""
+    name = _backend.get()
+    if name is None:
+        name = _default_backend()
+        _backend.set(name)
+    return name
 
 
 def use(name):
-    """Run graphs on ``name``: 'onnxruntime' or 'reference'."""
-    global _backend
+    """Run graphs on ``name`` ('onnxruntime' or 'reference') in the current context (thread
+    or task)."""
     if name not in BACKENDS:
         raise ValueError(f"unknown backend {name!r}: choose one of {', '.join(BACKENDS)}")
-    _backend = name
+    _backend.set(name)
 
 
 def make_session(model, backend):
@@ -73,13 +82,17 @@ class Executor:
     """One traced signature of a block: its graph, ONNX model and session."""
 
     def __init__(self, block, arrays, backend, session=True):
-        self.graph, self.params, self.multiple = trace(block, arrays)
-        self.versions = [p._version for p in self.params]
-        self.model = self.graph.to_onnx()
+        traced = trace(block, arrays)
+        self.graph, self.multiple = traced.graph, traced.multiple
+        self.params = list(traced.params.values())
+        self.versions = [p.version for p in self.params]
+        self.initializers = {name: p.array() for name, p in traced.params.items()}
+        self.model = to_onnx(self.graph, traced.inputs, self.initializers,
+                             where=traced.tracer.where_node)
         self.run_session = make_session(self.model, backend) if session else None
 
     def is_current(self):
-        return all(p._version == v for p, v in zip(self.params, self.versions))
+        return all(p.version == v for p, v in zip(self.params, self.versions))
 
     def run(self, arrays):
         from ..ndarray import NDArray
@@ -87,15 +100,27 @@ class Executor:
         return outs if self.multiple else outs[0]
 
 
+def cached_executor(cache, key, make):
+    """The executor for ``key`` in a block's ``cache`` (a dict kept in use order): reused while
+    current, else rebuilt by ``make()``; the least recently used beyond MAX_EXECUTORS dropped."""
+    executor = cache.pop(key, None)
+    if executor is None or not executor.is_current():
+        executor = make()
+    cache[key] = executor
+    while len(cache) > MAX_EXECUTORS:
+        del cache[next(iter(cache))]
+    return executor
+
+
 def run_op(name, *arrays, **attrs):
-    """Run one op eagerly on arrays (for the few non-hybrid blocks that call ops by name)."""
-    from .graph import Graph
-    from .ops import OPS
-    from .trace import as_input_array
+    """Run one op eagerly on arrays: a one-op graph, lowered and run like any other."""
     from ..ndarray import NDArray
-    graph = Graph()
     arrays = [as_input_array(a) for a in arrays]
-    inputs = [graph.input(f"data{i}", a.shape, a.dtype) for i, a in enumerate(arrays)]
-    graph.outputs = [OPS[name](graph, *inputs, **attrs)]
-    run = make_session(graph.to_onnx(), current())
+    tracer = Tracer()
+    inputs = {f"data{i}": (a.shape, a.dtype) for i, a in enumerate(arrays)}
+    symbols = [tracer.input(n, s, d) for n, (s, d) in inputs.items()]
+    out = tracer.call(name, symbols, attrs, hint=name.lower())
+    tracer.graph.heads = [Entry(out.node, out.index)]
+    run = make_session(to_onnx(tracer.graph, inputs, {}), current())
     return np.asarray(run(arrays)[0]).view(NDArray)
+
