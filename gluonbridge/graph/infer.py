@@ -26,16 +26,21 @@ class ShapeError(ValueError):
     """Shapes that do not fit (names the node, op and what disagrees)."""
 
 
-def declared_shape(attrs) -> Shape:
-    """A variable's ``__shape__`` when complete (MXNet writes 0 for an unknown dimension)."""
+def declared_shape_text(attrs) -> Shape:
+    """A variable's ``__shape__`` as written (0 for an unknown dimension), or None."""
     text = attrs.get("__shape__")
-    if not text:
+    if not isinstance(text, str):
         return None
     try:
-        shape = tuple(int(d) for d in ast.literal_eval(text))
+        return tuple(int(d) for d in ast.literal_eval(text))
     except (ValueError, SyntaxError, TypeError):
         return None
-    return shape if all(d > 0 for d in shape) else None
+
+
+def declared_shape(attrs) -> Shape:
+    """A variable's ``__shape__`` when complete (MXNet writes 0 for an unknown dimension)."""
+    shape = declared_shape_text(attrs)
+    return shape if shape is not None and all(d > 0 for d in shape) else None
 
 
 def declared_dtype(attrs):
