@@ -117,7 +117,10 @@ def _pool_geometry(a, data):
            "pooling_convention": Str("valid", choices={"valid", "full"}),
            "count_include_pad": Bool(None), "layout": Str(None, choices=_CHANNELS_FIRST),
            "p_value": Int(None)},
-    shape=lambda a, data: tuple(data[:2]) + _pool_geometry(a, data)[4])
+    shape=lambda a, data: tuple(data[:2]) + _pool_geometry(a, data)[4],
+    # MXNet 1.9.1's MKLDNN max pooling keeps a workspace output
+    num_outputs=lambda raw: 2 if raw.get("pool_type", "max") == "max" and raw.get(
+        "layout", "NCHW") in ("NCW", "NCHW", "NCDHW") else 1)
 def pooling(g, a, data):
     """Max/avg pooling with MXNet's output sizes and edge rules, in a form onnxruntime and the
     reference evaluator both compute exactly (onnx 1.23's reference MaxPool mishandles padding
@@ -174,7 +177,7 @@ def _window_sizes(sizes, out, kernel, stride, pad, include_pad):
 
 @op("Dropout", "dropout", "_npx_dropout",
     attrs={"p": Float(0.5), "mode": Str("training", choices={"training"}), "axes": Ints(())},
-    shape=same_shape)
+    shape=same_shape, num_outputs=2)
 def dropout(g, a, data):
     """Identity at inference (``mode='always'``, dropout at inference, is refused)."""
     return data

@@ -47,7 +47,7 @@ def batch_norm(g, a, data, gamma, beta, moving_mean, moving_var):
     return restore_axis(g, out, perm) if perm else out
 
 
-@op("LayerNorm", "layer_norm", "_npx_layer_norm", inputs=("data", "gamma", "beta"),
+@op("LayerNorm", "layer_norm", "_npx_layer_norm", inputs=("data", "gamma", "beta"), num_outputs=3,
     attrs={"axis": Int(-1), "eps": Float(1e-5), "output_mean_var": Bool(False, choices={False})},
     weights=lambda a, data, *_: dict.fromkeys(("gamma", "beta"), (data[_axis(a.axis, data)],)),
     shape=same_shape)
@@ -66,6 +66,7 @@ def layer_norm(g, a, data, gamma, beta):
 
 
 @op("InstanceNorm", "instance_norm", "_npx_instance_norm", inputs=("data", "gamma", "beta"),
+    num_outputs=3,
     attrs={"eps": Float(1e-3)},
     weights=lambda a, data, *_: dict.fromkeys(("gamma", "beta"), (data[1],)),
     shape=same_shape)

@@ -76,8 +76,10 @@ class Op:
             return tuple(f"arg{i}" for i in range(count or 0))
         return tuple(self._inputs(a)) if callable(self._inputs) else tuple(self._inputs)
 
-    def num_outputs(self, a) -> int:
-        return self._num_outputs(a) if callable(self._num_outputs) else self._num_outputs
+    def num_outputs(self, raw) -> int:
+        """All outputs of a node with attribute strings ``raw``, hidden ones included (what
+        ``node_row_ptr`` counts; MXNet 1.9.1's CPU build)."""
+        return self._num_outputs(raw) if callable(self._num_outputs) else self._num_outputs
 
     def aux_positions(self, a=None):
         names = self.input_names(a) if not self.variadic and a is not None else (
@@ -170,6 +172,12 @@ def aux_positions(op_name: str):
     """Input positions of ``op_name`` that are auxiliary states (for variable roles)."""
     entry = OPS.get(op_name)
     return entry.aux_positions() if entry is not None else ()
+
+
+def num_outputs(node) -> int:
+    """Outputs of ``node``'s op, hidden ones included (BatchNorm: 3), for ``node_row_ptr``."""
+    entry = OPS.get(node.op)
+    return entry.num_outputs(node.attrs) if entry is not None else 1
 
 
 def graph_rule(node):
