@@ -163,3 +163,39 @@ def test_running_an_uninitialized_block_says_what_to_do():
         dense = nn.Dense(4)
     with pytest.raises(gluon.DeferredInitializationError, match="initialize"):
         dense(X)
+
+
+def test_executor_cache_is_bounded_least_recently_used_first():
+    from gluonbridge.backend.runtime import MAX_EXECUTORS
+    with naming.override("legacy"):
+        act = nn.Activation("relu")
+    first = np.ones((2, 1), np.float32)
+    for width in range(1, MAX_EXECUTORS + 3):
+        act(np.ones((2, width), np.float32))
+        act(first)                               # kept in use: never the one dropped
+    assert len(act._executors) == MAX_EXECUTORS
+    widths = [key[1][0][1] for key in act._executors]
+    assert 1 in widths and 2 not in widths and MAX_EXECUTORS + 2 in widths
+
+
+def test_backend_choice_is_local_to_a_thread():
+    import threading
+    before = backend.current()
+    backend.use("onnxruntime")
+    seen = {}
+
+    def worker():
+        seen["start"] = backend.current()
+        backend.use("reference")
+        net = _mlp("legacy")
+        net(X)
+        seen["keys"] = [key[0] for key in net._executors]
+        seen["end"] = backend.current()
+    try:
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+        assert seen["end"] == "reference" and seen["keys"] == ["reference"]
+        assert backend.current() == "onnxruntime"      # unchanged by the thread's choice
+    finally:
+        backend.use(before)
