@@ -7,9 +7,11 @@ The backend choice is context-local (a ``contextvars`` variable, like the naming
 in one thread or task does not change another's; a new thread starts from the environment's
 default.
 
-Each HybridBlock keeps an :class:`Executor` per input signature (shapes, dtypes, backend): the
-trace, the ONNX model and the session are built on the first call and reused; they are rebuilt
-when a bound Parameter's data changes (load, set_data, initialize). At most
+Each HybridBlock keeps an :class:`Executor` per input signature (shapes without the batch size,
+dtypes, backend): the trace, the ONNX model and the session are built on the first call and
+reused for every batch size (the model's batch axis is symbolic; a trace whose code read a
+shape, or whose graph mixes the batch into other dimensions, is kept per exact shape instead);
+they are rebuilt when a bound Parameter's data changes (load, set_data, initialize). At most
 :data:`MAX_EXECUTORS` signatures are kept per block, the least recently used dropped first.
 """
 from __future__ import annotations
@@ -20,7 +22,7 @@ import os
 import numpy as np
 
 from ..graph import Entry
-from .lower import to_onnx
+from .lower import BatchDependent, to_onnx
 from .trace import Tracer, as_input_array, trace
 
 BACKENDS = ("onnxruntime", "reference")
@@ -79,16 +81,25 @@ def make_session(model, backend):
 
 
 class Executor:
-    """One traced signature of a block: its graph, ONNX model and session."""
+    """One traced signature of a block: its graph, ONNX model and session. ``any_batch``: the
+    model has a symbolic batch axis and serves every batch size (see :mod:`.lower`)."""
 
     def __init__(self, block, arrays, backend, session=True):
         traced = trace(block, arrays)
-        self.graph, self.multiple = traced.graph, traced.multiple
+        self.graph, self.multiple, self.inputs = traced.graph, traced.multiple, traced.inputs
         self.params = list(traced.params.values())
         self.versions = [p.version for p in self.params]
         self.initializers = {name: p.array() for name, p in traced.params.items()}
-        self.model = to_onnx(self.graph, traced.inputs, self.initializers,
-                             where=traced.tracer.where_node)
+        self.any_batch = not traced.tracer.shape_read and _common_batch(arrays) is not None
+        lowered = None
+        if self.any_batch:
+            try:
+                lowered = to_onnx(self.graph, traced.inputs, self.initializers,
+                                  where=traced.tracer.where_node, batch_axis=True)
+            except BatchDependent:
+                self.any_batch = False
+        self.model = lowered or to_onnx(self.graph, traced.inputs, self.initializers,
+                                        where=traced.tracer.where_node)
         self.run_session = make_session(self.model, backend) if session else None
 
     def is_current(self):
@@ -100,12 +111,28 @@ class Executor:
         return outs if self.multiple else outs[0]
 
 
-def cached_executor(cache, key, make):
-    """The executor for ``key`` in a block's ``cache`` (a dict kept in use order): reused while
-    current, else rebuilt by ``make()``; the least recently used beyond MAX_EXECUTORS dropped."""
-    executor = cache.pop(key, None)
+def _common_batch(arrays):
+    """The size of axis 0 shared by every input, or None."""
+    sizes = {a.shape[0] if a.ndim else None for a in arrays}
+    return sizes.pop() if len(sizes) == 1 else None
+
+
+def executor_for(block, cache, arrays, backend):
+    """The executor running ``block`` on ``arrays``, from the block's ``cache`` (a dict kept in
+    use order): one for every batch size when its model has a symbolic batch axis, else one
+    per exact signature; reused while its Parameters are unchanged, else rebuilt; beyond
+    MAX_EXECUTORS the least recently used is dropped."""
+    dtypes = tuple(a.dtype.str for a in arrays)
+    any_batch = (backend, None, tuple((a.ndim,) + a.shape[1:] for a in arrays), dtypes)
+    exact = (backend, tuple(a.shape for a in arrays), None, dtypes)
+    executor, key = None, None
+    if _common_batch(arrays) is not None:
+        executor, key = cache.pop(any_batch, None), any_batch
+    if executor is None:
+        executor, key = cache.pop(exact, None), exact
     if executor is None or not executor.is_current():
-        executor = make()
+        executor = Executor(block, arrays, backend)
+        key = any_batch if executor.any_batch else exact
     cache[key] = executor
     while len(cache) > MAX_EXECUTORS:
         del cache[next(iter(cache))]

@@ -48,13 +48,22 @@ class _Arithmetic:
 
 
 class Symbol(_Arithmetic):
-    """Output ``index`` of node ``node`` of the graph being traced."""
+    """Output ``index`` of node ``node`` of the graph being traced.
 
-    __slots__ = ("tracer", "node", "index", "shape", "dtype")
+    Reading ``shape`` marks the trace as depending on the traced batch size (user code may
+    bake ``x.shape[0]`` into an attribute), so its graph is not reused for other batch sizes.
+    """
+
+    __slots__ = ("tracer", "node", "index", "_shape", "dtype")
 
     def __init__(self, tracer, node, index, shape, dtype):
         self.tracer, self.node, self.index = tracer, node, index
-        self.shape, self.dtype = shape, dtype
+        self._shape, self.dtype = shape, dtype
+
+    @property
+    def shape(self):
+        self.tracer.shape_read = True
+        return self._shape
 
     def _tracer(self):
         return self.tracer
@@ -74,10 +83,10 @@ class Symbol(_Arithmetic):
 
     @property
     def ndim(self):
-        return len(self.shape)
+        return len(self._shape)
 
     def __repr__(self):
-        return f"<Symbol {self.name} shape={self.shape} dtype={self.dtype}>"
+        return f"<Symbol {self.name} shape={self._shape} dtype={self.dtype}>"
 
     def _method(self, op_name, *args, **kwargs):
         return self.tracer.call(op_name, (self,) + args, kwargs, hint=op_name.lower())

@@ -71,6 +71,7 @@ class Tracer:
         self._block_path = []
         self._scopes = [_Scope("")]
         self._node_where = {}                 # node index -> block path (for lowering errors)
+        self.shape_read = False               # user code read a Symbol's shape
 
     # -- context ------------------------------------------------------------------------
     def where(self):
@@ -187,7 +188,7 @@ class Tracer:
                 dtypes.append(self.dtypes[index][0])
             else:
                 entries.append(Entry(value.node, value.index))
-                shapes.append(value.shape)
+                shapes.append(value._shape)
                 dtypes.append(value.dtype)
         data_dtype = next((d for v, d in zip(inputs, dtypes) if isinstance(v, Symbol)), None)
         in_shapes, in_dtypes, out_shapes, out_dtypes = entry.infer_parsed(a, shapes, dtypes,
@@ -253,9 +254,13 @@ class Tracer:
             return self.call(fn, (a,), {"scalar": b}, hint=fn.lower())
         lhs, rhs = (b, a) if reverse else (a, b)
         fn = array_op
-        if not self.numpy_mode and tuple(lhs.shape) != tuple(rhs.shape):
+        if not self.numpy_mode and _shape_of(lhs) != _shape_of(rhs):
             fn = BROADCAST_FORM[OPS[array_op].name]
         return self.call(fn, (lhs, rhs), {}, hint=fn.lower())
+
+
+def _shape_of(value):
+    return tuple(value._shape) if isinstance(value, Symbol) else tuple(value.param.shape)
 
 
 class OpNamespace:

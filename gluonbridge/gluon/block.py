@@ -368,10 +368,7 @@ class HybridBlock(Block):
     def _execute(self, args):
         from ..backend import runtime
         arrays = [as_input_array(a) for a in args]
-        backend = runtime.current()
-        key = (backend,) + tuple((a.shape, a.dtype.str) for a in arrays)
-        executor = runtime.cached_executor(
-            self._executors, key, lambda: runtime.Executor(self, arrays, backend))
+        executor = runtime.executor_for(self, self._executors, arrays, runtime.current())
         return executor.run(arrays)
 
     def export_onnx(self, path, *example_inputs):
