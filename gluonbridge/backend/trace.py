@@ -176,7 +176,7 @@ class Tracer:
         strings = entry.format_attrs(attrs)
         where = self.where()
         a = entry.parse(strings, where)
-        names = entry.input_names(a, len(inputs))
+        names = entry.input_names(len(inputs))
         entries, shapes, dtypes = [], [], []
         for position, value in enumerate(inputs):
             if isinstance(value, ParamRef):
@@ -218,7 +218,7 @@ class Tracer:
             if len(args) == 1 and isinstance(args[0], (list, tuple)):
                 args = tuple(args[0])
             return list(args), kwargs
-        names = entry.input_names(None)
+        names = entry.input_names()
         values = dict(zip(names, args))
         extra = list(args[len(names):])
         for key in list(kwargs):
@@ -296,8 +296,9 @@ def traced_op(name):
     def call(*args, **kwargs):
         tracer = current_trace()
         if tracer is None:
-            raise RuntimeError(f"{name}() runs only inside a HybridBlock being executed: gluonbridge "
-                               "runs Gluon code by tracing it to ONNX (call the block on arrays)")
+            raise RuntimeError(f"{name}() runs only inside a HybridBlock being executed: "
+                               "gluonbridge runs Gluon code by tracing it to ONNX (call the block "
+                               "on arrays)")
         return tracer.call(name, args, kwargs, hint=name.lower())
     call.__name__ = name
     return call

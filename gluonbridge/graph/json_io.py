@@ -114,7 +114,8 @@ def from_document(doc: dict, aux_positions=None, input_names=("data",)) -> Graph
         graph.add(Node(node["op"], node["name"], dict(node.get("attrs", {})),
                        [Entry(*e) for e in node.get("inputs", [])]))
     heads = doc.get("heads")
-    graph.heads = [Entry(*e) for e in heads] if heads is not None else [Entry(len(doc["nodes"]) - 1)]
+    graph.heads = ([Entry(*e) for e in heads] if heads is not None
+                   else [Entry(len(doc["nodes"]) - 1)])
     if aux_positions is not None:
         graph.assign_roles(aux_positions, input_names)
     return graph

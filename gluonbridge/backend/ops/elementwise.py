@@ -34,7 +34,8 @@ SCALAR = {
             (("_npi_true_divide_scalar",), False), (("_npi_rtrue_divide_scalar",), True)],
     "Max": [(("_maximum_scalar", "_MaximumScalar"), False)],
     "Min": [(("_minimum_scalar", "_MinimumScalar"), False)],
-    "Pow": [(("_power_scalar", "_PowerScalar"), False), (("_rpower_scalar", "_RPowerScalar"), True)],
+    "Pow": [(("_power_scalar", "_PowerScalar"), False),
+            (("_rpower_scalar", "_RPowerScalar"), True)],
 }
 
 

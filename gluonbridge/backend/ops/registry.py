@@ -6,9 +6,9 @@ An entry declares, for one MXNet op:
   are the same op (1.x ``F.*`` names, 2.x ``npx.*`` names, ``_npx_*``/``_npi_*`` registrations,
   older symbol-file names);
 * ``inputs``: the input names in order (``("data", "weight", "bias")``; a variable feeding
-  ``weight`` of node ``dense0_fwd`` is what MXNet calls ``dense0_weight``), or a function of the
-  parsed attributes (``no_bias`` drops ``bias``); ``"*data"`` for a variable number of inputs;
-  ``aux``: the input names that are auxiliary states (``moving_mean``);
+  ``weight`` of node ``dense0_fwd`` is what MXNet calls ``dense0_weight``); trailing inputs may
+  be absent (``no_bias``); ``"*data"`` for a variable number of inputs; ``aux``: the input names
+  that are auxiliary states (``moving_mean``);
 * ``attrs``: name -> :class:`~gluonbridge.graph.attrs.Attr` (parser and the *op's* default);
   attributes MXNet accepts that change nothing at inference are in :data:`IGNORED`;
 * ``shape(a, *input_shapes) -> output shape`` (or a list, for several outputs) and
@@ -55,7 +55,7 @@ class Op:
                  weights=None, dtype=None, uniform=True, num_outputs=1, at_trace=None,
                  lower=None):
         self.name, self.aliases = name, tuple(aliases)
-        self._inputs, self.aux = inputs, tuple(aux)
+        self._inputs, self.aux = inputs if inputs == "*data" else tuple(inputs), tuple(aux)
         self.attrs: Dict[str, Attr] = dict(attrs or {})
         self.shape, self.weights, self.dtype_rule = shape, weights, dtype
         self.uniform, self._num_outputs = uniform, num_outputs
@@ -69,22 +69,19 @@ class Op:
     def variadic(self) -> bool:
         return self._inputs == "*data"
 
-    def input_names(self, a, count=None):
-        """The names of the inputs a node with attributes ``a`` takes (``count`` of them for a
-        variadic op)."""
+    def input_names(self, count=None):
+        """The names of the inputs (``count`` of them for a variadic op)."""
         if self.variadic:
             return tuple(f"arg{i}" for i in range(count or 0))
-        return tuple(self._inputs(a)) if callable(self._inputs) else tuple(self._inputs)
+        return self._inputs
 
     def num_outputs(self, raw) -> int:
         """All outputs of a node with attribute strings ``raw``, hidden ones included (what
         ``node_row_ptr`` counts; MXNet 1.9.1's CPU build)."""
         return self._num_outputs(raw) if callable(self._num_outputs) else self._num_outputs
 
-    def aux_positions(self, a=None):
-        names = self.input_names(a) if not self.variadic and a is not None else (
-            self._inputs if isinstance(self._inputs, tuple) else ())
-        return tuple(i for i, n in enumerate(names) if n in self.aux)
+    def aux_positions(self):
+        return tuple(i for i, n in enumerate(self.input_names()) if n in self.aux)
 
     def parse(self, attrs, where) -> Attrs:
         """Parse a node's attributes (strings or Python values); unknown attributes and values
@@ -122,7 +119,7 @@ class Op:
             raise unsupported(where, self.name, str(err)) from None
 
     def _infer(self, a, shapes, dtypes):
-        names = self.input_names(a, len(shapes))
+        names = self.input_names(len(shapes))
         if self.weights is not None:
             for key, need in self.weights(a, *shapes).items():
                 if key in names and names.index(key) < len(shapes):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...graph.attrs import Bool, Int, IntOrInts, Ints
+from ...graph.attrs import Bool, Int, Ints
 from .common import reshape as reshape_nodes
 from .registry import Unsupported, op
 
