@@ -65,6 +65,18 @@ sym = mx.sym.load("gluon-symbol.json")
 result["gluon"] = [open("gluon-symbol.json").read(), [2, 3, 7, 7], shapes(sym, (2, 3, 7, 7))]
 exec(%r)
 result["symbol"] = [out.tojson(), [2, 3, 8, 8], shapes(out, (2, 3, 8, 8))]
+import numpy as np
+rng = np.random.RandomState(0)
+arg_shapes, _, aux_shapes = out.infer_shape(data=(2, 3, 8, 8))
+args = {n: rng.uniform(-1, 1, s).astype("float32")
+        for n, s in zip(out.list_arguments(), arg_shapes)}
+aux = {n: rng.uniform(0.5, 1.5, s).astype("float32")
+       for n, s in zip(out.list_auxiliary_states(), aux_shapes)}
+ex = out.bind(mx.cpu(), {k: mx.nd.array(v) for k, v in args.items()},
+              aux_states={k: mx.nd.array(v) for k, v in aux.items()})
+result["run"] = {"args": {k: v.tolist() for k, v in args.items()},
+                 "aux": {k: v.tolist() for k, v in aux.items()},
+                 "outs": [o.asnumpy().tolist() for o in ex.forward(is_train=False)]}
 """ % (GLUON_PROGRAM, SYMBOL_PROGRAM)
 
 
@@ -161,3 +173,35 @@ def test_no_import_cycle_between_graph_and_backend():
     for module in ("registry", "elementwise", "activation", "nn", "norm", "shape", "reduce"):
         subprocess.run([sys.executable, "-c", f"import gluonbridge.backend.ops.{module}"],
                        check=True)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", ["onnxruntime", "reference"])
+def test_symbol_graph_lowered_runs_as_mxnet(mxnet_graphs, name):
+    """A graph read from MXNet's JSON, lowered with a symbolic batch axis, computes what MXNet
+    1.9.1 computes with the same arguments (op defaults such as BatchNorm's fix_gamma apply)."""
+    from gluonbridge.backend.lower import to_onnx
+    from gluonbridge.backend.runtime import make_session
+    run = mxnet_graphs["run"]
+    arrays = {k: np.asarray(v, np.float32) for k, v in {**run["args"], **run["aux"]}.items()}
+    data = arrays.pop("data")
+    model = to_onnx(_read(mxnet_graphs["symbol"][0]), {"data": (data.shape, data.dtype)},
+                    arrays, batch_axis=True)
+    outs = make_session(model, name)([data])
+    for ours, theirs in zip(outs, run["outs"]):
+        theirs = np.asarray(theirs, np.float32)
+        assert ours.shape == theirs.shape
+        assert np.abs(ours - theirs).max() <= 1e-5 * max(np.abs(theirs).max(), 1e-30)
+    assert model.graph.input[0].type.tensor_type.shape.dim[0].dim_param == "batch"
+    make_session(model, name)([np.concatenate([data, data])])   # another batch size runs
+
+
+def test_attributes_print_and_parse_as_mxnet():
+    from gluonbridge.graph.attrs import Bool, Dtype, Float, Int, Ints, format_value
+    assert [format_value(v) for v in [(3, 3), 1e-05, True, 4, "NCHW", np.float16]] == \
+        ["(3, 3)", "1e-05", "True", "4", "NCHW", "float16"]
+    assert Ints().parse("(3, 3)") == Ints().parse([3, 3]) == (3, 3)
+    assert Ints().parse("3") == Ints().parse(3) == (3,)
+    assert Bool().parse("False") is False and Bool().parse("1") is True
+    assert Float().parse("1e-05") == 1e-05 and Int().parse("None") is None
+    assert Dtype().parse("float32") == Dtype().parse(np.float32) == np.dtype(np.float32)

@@ -28,8 +28,12 @@ def _declare(onnx_op, names):
         attrs={"axis": IntOrInts(None), "keepdims": Bool(False), "exclude": Bool(False)},
         shape=_reduced)
     def lower(g, a, data):
-        return g.node(onnx_op, [data, g.constant(_axes(a, data.shape), np.int64)],
-                      _reduced(a, data.shape), data.dtype, keepdims=int(a.keepdims))
+        axes = _axes(a, data.shape)
+        if onnx_op == "ReduceSum":      # axes an input from opset 13, the others from 18
+            return g.node(onnx_op, [data, g.constant(axes, np.int64)], _reduced(a, data.shape),
+                          data.dtype, keepdims=int(a.keepdims))
+        return g.node(onnx_op, [data], _reduced(a, data.shape), data.dtype, axes=axes,
+                      keepdims=int(a.keepdims))
 
 
 _declare("ReduceMean", ("mean", "_npi_mean"))
