@@ -22,8 +22,8 @@ def _randomize_running_stats(mx, net):
     return net
 
 
-def _init(mx, net):
-    net.initialize(mx.init.Xavier(magnitude=2.0))
+def _init(mx, net, init=None):
+    net.initialize(init or mx.init.Xavier(magnitude=2.0))
     return net
 
 
@@ -147,7 +147,7 @@ def rnn_layers_mx1(mx):
         def hybrid_forward(self, F, x):
             return self.out(self.gru(self.lstm(x)))
 
-    return _init(mx, Encoder())
+    return _init(mx, Encoder(), mx.init.Uniform(0.4))
 
 
 def rnn_cells_mx1(mx):
@@ -252,7 +252,7 @@ def rnn_layers_np(mx):
         def forward(self, x):
             return self.gru(self.lstm(x))
 
-    return _init(mx, Encoder())
+    return _init(mx, Encoder(), mx.init.Uniform(0.4))
 
 
 # ---- MXNet 2.0.0b1, without set_np -------------------------------------------------------------

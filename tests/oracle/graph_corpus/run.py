@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -77,6 +78,9 @@ def generate(root, slow: bool = False, names=None, jobs: int = 2) -> float:
     _parallel([(venv, "write", root, part) for venv, part in _shards(cases, jobs)], jobs)
     names = [c.name for c in cases]
     _parallel([("mx1", "expect", root, names[k::jobs]) for k in range(jobs)], jobs)
+    refused = [n for n in names if "mx1_refused" in json.loads((root / n / "case.json").read_text())]
+    if refused:
+        _run("mx2", "expect", root, refused)
     return time.monotonic() - start
 
 

@@ -137,7 +137,7 @@ def reshape_codes(mx):
         mx.sym.Reshape(x, shape=(0, -3, -2), name="r_0_m3_m2"),
         mx.sym.Reshape(x, shape=(0, 0, -3), name="r_0_0_m3"),
         mx.sym.Reshape(x, shape=(0, -4, 1, 2, -2), name="r_m4"),
-        mx.sym.Reshape(x, shape=(0, -4, -1, 3, 0, 0), name="r_m4_infer"),
+        mx.sym.Reshape(x, shape=(0, 0, 0, -4, 2, -1), name="r_m4_infer"),
         mx.sym.Reshape(x, shape=(-1, 0), reverse=True, name="r_reverse"),
         mx.sym.Reshape(x, shape=(0, 2, -1, 2), name="r_infer_mid"),
         mx.sym.reshape_like(x, mx.sym.Reshape(x, shape=(0, 6, 4)), name="r_like")])
@@ -299,7 +299,7 @@ def cast_copy(mx):
     i = mx.sym.Cast(x * 4.0, dtype="int32")
     return mx.sym.Group([mx.sym.Cast(i, dtype="float32"),
                          mx.sym.Cast(mx.sym.Cast(x, dtype="float16"), dtype="float32"),
-                         mx.sym._copy(x), mx.sym.identity(x + 1.0), mx.sym.BlockGrad(x)])
+                         mx.sym.identity(x + 1.0), mx.sym.BlockGrad(x)])
 
 
 def upsampling(mx):
@@ -344,11 +344,12 @@ def sequence_mask(mx):
 
 
 def index_ops(mx):
-    x, idx, nd, cls = _v(mx, "data", "idx", "nd_idx", "cls")  # (N, 5, 3), (N,), (2, 4), (N, 2)
+    x, idx, nd, cls, pidx = _v(mx, "data", "idx", "nd_idx", "cls", "pidx")
+    # (N, 5, 3), (N,), (2, 4), (N, 2), (N, 5)
     return mx.sym.Group([
         mx.sym.gather_nd(x, nd), mx.sym.one_hot(cls, depth=6),
         mx.sym.one_hot(cls, depth=4, on_value=2.0, off_value=-1.0),
-        mx.sym.pick(x, mx.sym.slice_axis(cls, axis=1, begin=0, end=1), axis=2, keepdims=False),
+        mx.sym.pick(x, pidx, axis=2), mx.sym.pick(x, pidx, axis=-1, keepdims=True, mode='wrap'),
         mx.sym.take(x, idx, axis=1), mx.sym.take(x, cls, axis=2, mode="wrap"),
         mx.sym.Embedding(cls, mx.sym.var("table"), input_dim=6, output_dim=2, name="emb")])
 
