@@ -258,11 +258,10 @@ def deconvolution(mx):
                              name="deconv_s2"),
         mx.sym.Deconvolution(x, kernel=(3, 3), stride=(2, 2), pad=(1, 1), adj=(1, 1),
                              num_filter=2, no_bias=True, name="deconv_adj"),
-        mx.sym.Deconvolution(x, kernel=(3, 3), stride=(2, 2), target_shape=(10, 11),
+        mx.sym.Deconvolution(x, kernel=(3, 3), stride=(2, 2), target_shape=(11, 11),
                              num_filter=2, name="deconv_target"),
         mx.sym.Deconvolution(x, kernel=(2, 2), stride=(2, 2), num_filter=4, num_group=2,
-                             name="deconv_group"),
-        mx.sym.Deconvolution(x, kernel=(3, 3), dilate=(2, 2), num_filter=2, name="deconv_dil")])
+                             name="deconv_group")])
 
 
 def unary_math(mx):

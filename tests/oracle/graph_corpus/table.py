@@ -122,7 +122,9 @@ SYM_CASES = [
           "broadcast_maximum", "broadcast_minimum", "broadcast_lesser", "broadcast_greater",
           "broadcast_power", "broadcast_axis", "broadcast_to", "broadcast_like"]),
     _sym("deconvolution", [I("data", ("N", 4, 5, 5))], ["Deconvolution"],
-         notes="stride/pad, adj, target_shape, groups, dilation"),
+         notes="stride/pad, adj, target_shape, groups. 1.9.1's MKL-DNN deconvolution fails on "
+               "dilation and on any target_shape that needs padding, so only target_shape equal "
+               "to the natural size is here"),
     _sym("unary_math", [I("data", ("N", 7)), I("pos", ("N", 7), "positive")],
          ["exp", "log", "sqrt", "erf", "sigmoid", "relu", "tanh", "abs", "square", "rsqrt",
           "log1p", "expm1", "sin", "cos", "floor", "ceil", "round", "sign", "reciprocal",
