@@ -232,7 +232,7 @@ def numpy_ops_np(mx):
             sm = npx.softmax(rep, axis=-1) + npx.log_softmax(rep, axis=-1)
             sq = np.squeeze(np.expand_dims(sm, 2), axis=2)
             red = sq.max(axis=1) + sq.min(axis=1) + sq.mean(axis=1) + np.sum(sq, axis=1)
-            cat = np.concatenate([red, r.reshape(r.shape[0], -1)], axis=-1)
+            cat = np.concatenate([red, r], axis=-1)
             dots = np.matmul(x, np.swapaxes(y, 1, 2))
             act = npx.activation(dots, act_type="tanh") + npx.sigmoid(dots) + npx.relu(-dots)
             return cat, act, np.ones_like(x) + np.zeros_like(y), np.arange(6).astype("float32")

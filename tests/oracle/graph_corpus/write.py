@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from graph_corpus import table
+from . import table
 
 FIXTURES = Path(__file__).resolve().parents[2] / "data" / "graphs"
 PREFIX = "model"
@@ -136,7 +136,7 @@ def to_arrays(mx, arrays, np_mode):
 
 
 def build_block(mx, case, first_batch, np_mode):
-    from graph_corpus import blocks
+    from . import blocks
     if case.kind == "zoo":
         net = blocks.zoo(mx, case.build)
     elif case.build.startswith("zoo:"):
@@ -208,7 +208,7 @@ def write_case(mx, case, root):
     if case.kind in ("block", "zoo", "int8"):
         writer = write_block(mx, case, out, inputs, np_mode)
     else:
-        from graph_corpus import sym_graphs
+        from . import sym_graphs
         sym = (mx.sym.load(str(FIXTURES / f"{case.build}.json")) if case.kind == "legacy"
                else getattr(sym_graphs, case.build)(mx))
         writer = write_symbol(mx, sym, case, out)
