@@ -97,7 +97,7 @@ def _check_case(corpus, name):
         assert [list(x.shape) for x in xs] == [list(s) for s in case.input_shapes(b).values()]
         outs = case.expected(b)
         assert len(outs) == meta["outputs"] >= 1, name
-        assert [[list(o.shape), str(o.dtype)] for o in outs] == meta["output_shapes"][str(b)]
+        assert [[list(o.shape), o.dtype.name] for o in outs] == meta["output_shapes"][str(b)]
         if meta["finite"]:
             for k, o in enumerate(outs):
                 assert np.isfinite(o).all(), f"{name}: output {k} at batch {b} not finite"

@@ -49,9 +49,9 @@ def run_case(mx, out: Path):
             xs = [make(inputs[f"{n}@{b}"], dtype=inputs[f"{n}@{b}"].dtype) for n in names]
             outs = net(*xs)
             outs = list(outs) if isinstance(outs, (list, tuple)) else [outs]
-            for k, o in enumerate(outs):
-                expected[f"{k}@{b}"] = o.asnumpy()
-            shapes[str(b)] = [[list(o.shape), str(o.dtype)] for o in outs]
+            arrays = [o.asnumpy() for o in outs]
+            expected.update({f"{k}@{b}": a for k, a in enumerate(arrays)})
+            shapes[str(b)] = [[list(a.shape), a.dtype.name] for a in arrays]
     count = len(outs)
     np.savez(out / "expected.npz", **expected)
     meta.update(outputs=count, output_shapes=shapes,
