@@ -228,7 +228,7 @@ SLOW_ZOO = {"alexnet": 224, "densenet121": 224, "densenet161": 224, "densenet169
 
 ZOO_CASES = [
     Case("zoo_" + name.replace(".", "_"), "zoo", name, (I("data", ("N", 3, size, size)),),
-         ("Convolution",), batches=(1, 2), slow=name in SLOW_ZOO, rtol=1e-4)
+         ("Convolution",), batches=(1, 2), slow=name in SLOW_ZOO)
     for name, size in {**FAST_ZOO, **SLOW_ZOO}.items()
 ]
 
