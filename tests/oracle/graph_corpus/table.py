@@ -260,6 +260,11 @@ LEGACY_CASES = [
          ("_plus", "_mul", "_div", "_minus", "split", "flatten", "Reshape", "_maximum_scalar"),
          notes="1.x 'attrs' with alias op names, Reshape target_shape, __shape__ and lr_mult "
                "variable attributes"),
+    Case("legacy_mxnet_save_000800", "legacy", "mxnet_save_000800", (I("data", ("N", 200)),),
+         ("FullyConnected", "Activation", "BatchNorm", "SoftmaxOutput"), labels=("softmax_label",),
+         notes="the graph of MXNet's own pre-0.9 test file tests/python/unittest/save_000800.json "
+               "(apache/mxnet, Apache-2.0; same nodes and attributes, re-indented): ctx_group / "
+               "lr_mult / wd_mult attributes, BatchNorm(fix_gamma=True) without moving statistics"),
 ]
 
 CASES = SYM_CASES + BLOCK_CASES + ZOO_CASES + INT8_CASES + LEGACY_CASES
