@@ -25,7 +25,7 @@ def test_table_is_well_formed():
     assert len(names) == len(set(names))
     for c in table.CASES:
         assert c.kind in {*BUILDERS, "zoo", "legacy"}, c.name
-        assert c.oracle in ("mx1", "mx2", "mx2nd"), c.name
+        assert c.oracle in ("mx1", "mx1np", "mx2", "mx2nd"), c.name
         assert c.batches and all(b > 0 for b in c.batches), c.name
         inputs = [i.name for i in c.inputs]
         assert len(inputs) == len(set(inputs)) and not set(inputs) & set(c.labels), c.name

@@ -3,7 +3,7 @@
 Each function takes the ``mxnet`` module and returns an initialised HybridBlock; write.py
 hybridizes it, runs it once on the case's first batch and calls ``export()``. Functions named
 ``*_mx1`` use the MXNet 1.x API (``hybrid_forward(F, ...)``); ``*_np`` the 2.x numpy API after
-``npx.set_np()``; ``*_nd`` MXNet 2.0.0b1 without ``set_np`` (legacy ndarray). Runs only inside the
+``npx.set_np()``; ``*_mx1np`` 1.9.1 after ``npx.set_np()``; ``*_nd`` MXNet 2.0.0b1 without ``set_np`` (legacy ndarray). Runs only inside the
 oracle virtualenvs.
 """
 
@@ -164,6 +164,32 @@ def rnn_cells_mx1(mx):
             return outs, states[0], states[1]
 
     return _init(mx, Unrolled())
+
+
+def numpy_ops_mx1np(mx):
+    """MXNet 1.9.1's numpy mode (npx.set_np): its export holds _np_/_npi_/_npx_ operators."""
+    nn = mx.gluon.nn
+
+    class NumpyOps(nn.HybridBlock):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            with self.name_scope():
+                self.fc = nn.Dense(6, flatten=False)
+                self.bn = nn.BatchNorm(axis=-1)
+
+        def hybrid_forward(self, F, x, y):  # (N, 4, 6), (N, 4, 6)
+            np, npx = F.np, F.npx
+            h = self.bn(self.fc(x))
+            r = npx.reshape(np.transpose(h, (0, 2, 1)), (-2, -1))
+            c = np.clip(np.where(h > 0, h, y * 0.5), -1.0, 1.0)
+            e = np.exp(-np.abs(c)) + np.log(np.abs(y) + 1.0) + np.sqrt(np.abs(x))
+            m = np.maximum(e, 0.5) - np.minimum(x, y) * 2.0 / 3.0
+            st = np.stack([m, y], axis=1).sum(axis=1)
+            cat = np.concatenate([st.mean(axis=1), st.max(axis=1), r], axis=-1)
+            dots = np.matmul(x, np.swapaxes(y, 1, 2))
+            return cat, npx.softmax(dots, axis=-1), npx.sigmoid(np.tile(dots, (1, 1, 2)))
+
+    return _init(mx, NumpyOps())
 
 
 # ---- MXNet 2.0.0b1, numpy mode -----------------------------------------------------------------

@@ -20,7 +20,7 @@ from tests.oracle.harness import oracle_python
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FIXTURES = PACKAGE_DIR.parents[1] / "data" / "graphs"
-VENV = {"mx1": "mx1", "mx2": "mx2", "mx2nd": "mx2"}
+VENV = {"mx1": "mx1", "mx1np": "mx1", "mx2": "mx2", "mx2nd": "mx2"}  # case oracle -> venv
 
 
 class GenerationError(RuntimeError):

@@ -40,7 +40,7 @@ class Case:
     build: str
     inputs: tuple
     ops: tuple = ()       # operators the written JSON must contain
-    oracle: str = "mx1"   # mx1 | mx2 (numpy mode) | mx2nd (2.0.0b1 without set_np)
+    oracle: str = "mx1"   # mx1 | mx1np (1.9.1 numpy mode) | mx2 (numpy mode) | mx2nd (no set_np)
     batches: tuple = (1, 3)
     labels: tuple = ()    # label variables in the graph, not fed at inference
     rtol: float = 1e-5
@@ -197,6 +197,10 @@ BLOCK_CASES = [
            notes="gluon.rnn LSTM (2 layers, bidirectional) + GRU layers, NTC layout"),
     _block("rnn_cells_mx1", [I("data", ("N", 4, 3))], ["FullyConnected", "SliceChannel"],
            notes="an unrolled LSTMCell: three outputs"),
+    _block("numpy_ops_mx1np", [I("data0", ("N", 4, 6)), I("data1", ("N", 4, 6))],
+           ["_np_transpose", "_np_sum", "_np_max", "_npi_concatenate", "_npi_stack", "_npi_where",
+            "_npx_reshape", "_npi_matmul", "_npx_sigmoid"], oracle="mx1np",
+           notes="MXNet 1.9.1 after npx.set_np(): hybrid_forward with F.np / F.npx"),
     _block("convnet_np", [I("data", ("N", 3, 16, 16))], ["Convolution", "BatchNorm"],
            oracle="mx2"),
     _block("mlp_np", [I("data", ("N", 10))], ["FullyConnected", "LayerNorm"], oracle="mx2"),

@@ -21,6 +21,7 @@ from . import table
 
 FIXTURES = Path(__file__).resolve().parents[2] / "data" / "graphs"
 PREFIX = "model"
+NP_ORACLES = ("mx1np", "mx2")  # cases written after npx.set_np()
 
 
 def seed_of(name: str) -> int:
@@ -206,7 +207,7 @@ def write_case(mx, case, root):
     mx.random.seed(seed_of(case.name) % (2 ** 31))
     np.random.seed(seed_of(case.name) % (2 ** 31))
     inputs = make_inputs(case)
-    np_mode = case.oracle.startswith("mx2")  # 2.0.0b1 Gluon takes np arrays even without set_np
+    np_mode = case.oracle != "mx1"  # 2.0.0b1 Gluon takes np arrays even without set_np
     if case.kind in ("block", "zoo", "int8"):
         writer = write_block(mx, case, out, inputs, np_mode)
     else:
@@ -219,7 +220,7 @@ def write_case(mx, case, root):
     graph = json.loads((out / f"{PREFIX}-symbol.json").read_text())
     meta = {
         "name": case.name, "kind": case.kind, "oracle": case.oracle,
-        "written_by": f"mxnet {mx.__version__}" + (" (npx.set_np)" if case.oracle == "mx2" else ""),
+        "written_by": f"mxnet {mx.__version__}" + (" (npx.set_np)" if case.oracle in NP_ORACLES else ""),
         "writer": writer, "generation": generation(graph),
         "symbol_file": f"{PREFIX}-symbol.json", "param_file": f"{PREFIX}-0000.params",
         "mx1_param_file": "params.npz" if case.oracle.startswith("mx2") else None,
@@ -237,7 +238,7 @@ def main(argv):
     os.environ.setdefault("MXNET_ENGINE_TYPE", "NaiveEngine")
     import mxnet as mx
     cases = table.by_name()
-    if names and cases[names[0]].oracle == "mx2":
+    if names and cases[names[0]].oracle in NP_ORACLES:
         mx.npx.set_np()
     failed = []
     for name in names:
