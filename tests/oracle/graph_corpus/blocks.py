@@ -49,7 +49,7 @@ def convnet_mx1(mx):
     return _init(mx, net)
 
 
-def _multi_mx1(mx):
+def multi_io_mx1(mx):
     nn = mx.gluon.nn
 
     class MultiIO(nn.HybridBlock):
@@ -72,8 +72,6 @@ def _multi_mx1(mx):
 
     return _init(mx, MultiIO())
 
-
-multi_io_mx1 = _multi_mx1
 
 
 def embed_dense_mx1(mx):
