@@ -95,6 +95,7 @@ def ensure(cache_root, full: bool = False) -> GraphCorpus:
             tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=cache_root))
             try:
                 run.generate(tmp, slow=full)
+                tmp.chmod(0o755)  # mkdtemp's 0700 would hide a shared cache from other users
                 tmp.rename(final)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
