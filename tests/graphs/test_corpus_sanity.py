@@ -126,3 +126,30 @@ def test_full_corpus_is_complete(graph_corpus_full):
     assert graph_corpus_full.names == sorted(c.name for c in table.CASES)
     for name in graph_corpus_full.names:
         _check_case(graph_corpus_full, name)
+
+
+def test_cache_generates_once_when_workers_race(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from tests.graphs import corpus
+    calls = []
+
+    def fake_generate(root, slow):
+        calls.append(root)
+        time.sleep(0.2)
+        (root / "a").mkdir()
+        (root / "a" / "case.json").write_text("{}")
+
+    monkeypatch.setattr(corpus.run, "generate", fake_generate)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(corpus.ensure(tmp_path)))
+               for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1
+    assert {g.root for g in got} == {tmp_path / f"graphs-{corpus.run.content_hash()}"}
+    assert got[0].names == ["a"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "temp dir left"
