@@ -74,7 +74,7 @@ def trace(block, arrays):
     """Trace ``block`` called on arrays of these shapes/dtypes; returns the Graph and the
     Parameters bound into it."""
     graph = Graph()
-    names = block._naming.initializer_names(block)
+    names = block.parameter_table().initializer_names()
     bound = {}
 
     def parameter_name(param):
@@ -101,21 +101,6 @@ def trace(block, arrays):
         outs[i] = sym
     graph.outputs = outs
     return graph, list(bound.values()), isinstance(out, (list, tuple))
-
-
-def unique_initializer_names(named_params):
-    """Initializer names from (name, Parameter) pairs: one per distinct Parameter, and a
-    ``__<n>`` suffix where two distinct Parameters share a name (possible with raw Parameters)."""
-    names, taken = {}, set()
-    for name, param in named_params:
-        if id(param) in names:
-            continue
-        unique, n = name, 1
-        while unique in taken:
-            unique, n = f"{name}__{n}", n + 1
-        taken.add(unique)
-        names[id(param)] = unique
-    return names
 
 
 def as_input_array(value):
