@@ -71,7 +71,7 @@ def _load(block, arrays, source, ctx, allow_missing, ignore_extra, namemap):
 
 def parameter_table(block):
     """A block's Parameters as a :class:`gluonbridge.naming.ParameterTable`: gluonbridge's own,
-    or the one built from a real-MXNet block's ``collect_params`` views."""
+    or one built from a real-MXNet block's own dictionaries (its Parameters as they are)."""
     if ON_GLUONBRIDGE:
         return block.parameter_table()
     from gluonbridge.naming import ParameterTable
