@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from gluonbridge.naming.api import for_version
+
 ENV_VAR = "GLUONBRIDGE_COMPAT"
 CHOICES = ("mxnet", "gluonbridge")
 
@@ -36,18 +38,23 @@ nn = gluon.nn
 ON_GLUONBRIDGE = BACKEND == "gluonbridge"
 
 
-def is_mx2(block=None) -> bool:
-    """MXNet 2 API? Real MXNet: :data:`IS_MX2`. gluonbridge: the naming mode ``block`` was built
-    under (``structural`` is the MXNet 2 API), or the current mode when no block is given."""
+def api(block=None):
+    """The :class:`~gluonbridge.naming.MXNetApi` code runs against. Real MXNet: its version's
+    (:data:`API`). gluonbridge: the API of the naming mode ``block`` was built under
+    (``structural`` is the MXNet 2 API), or of the current mode when no block is given."""
     if not ON_GLUONBRIDGE:
-        return IS_MX2
+        return API
     policy = block._naming if block is not None else mx.naming.current()
-    return policy.semantics == "mx2"
+    return policy.api
 
 
-# gluonbridge's Block answers hasattr(name_scope) per instance (by its naming mode), so the
-# class-level test would say "1.x" in structural mode too: ask the naming mode instead.
-IS_MX2 = is_mx2() if ON_GLUONBRIDGE else not hasattr(gluon.Block, "name_scope")
+def is_mx2(block=None) -> bool:
+    """MXNet 2 API? (see :func:`api`)"""
+    return api(block).major == 2
+
+
+API = for_version(mx.__version__) if not ON_GLUONBRIDGE else api()
+IS_MX2 = API.major == 2
 
 
 def describe(block=None) -> str:

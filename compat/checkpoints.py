@@ -10,11 +10,10 @@ before any Parameter is touched. Real-MXNet Parameters are then filled with thei
 from __future__ import annotations
 
 import os
-import types
 
 import numpy as np
 
-from ._backend import IS_MX2, ON_GLUONBRIDGE, mx
+from ._backend import API, IS_MX2, ON_GLUONBRIDGE, mx
 
 
 def _numpy(value) -> np.ndarray:
@@ -34,7 +33,7 @@ def save_parameters(block, path) -> None:
 def load_parameters(block, path, ctx=None, allow_missing=False, ignore_extra=False, *,
                     namemap=None):
     """Load a 1.x ``.params`` (structural keys or full prefixed names), ``.npz``, ``.npy`` or
-    safetensors file; returns the :class:`~gluonbridge.checkpoint.namemap.LoadReport`.
+    safetensors file; returns the :class:`~gluonbridge.translate.LoadReport`.
 
     ``namemap`` (a name-map JSON path, a ``NameMap`` or a ``{legacy: structural}`` dict) is
     needed on 2.x for files keyed by 1.x full names: a 2.x model has no such names.
@@ -43,7 +42,7 @@ def load_parameters(block, path, ctx=None, allow_missing=False, ignore_extra=Fal
     """
     if ON_GLUONBRIDGE:
         return block.load_parameters(path, ctx, allow_missing, ignore_extra, namemap=namemap)
-    from gluonbridge.gluon import saving
+    from gluonbridge.gluon import saving     # reading needs only numpy
     return _load(block, saving.read_named_arrays(path), os.fspath(path), ctx, allow_missing,
                  ignore_extra, namemap)
 
@@ -59,50 +58,23 @@ def load_dict(block, mapping, ctx=None, allow_missing=False, ignore_extra=False,
 
 
 def _load(block, arrays, source, ctx, allow_missing, ignore_extra, namemap):
-    from gluonbridge.gluon import saving
-    view = _BlockView(block, ctx)
-    targets, keyed, report = saving.match_to_parameters(view, arrays, namemap)
-    return saving.load_into(targets, keyed, report, source, _hint, allow_missing, ignore_extra)
+    from gluonbridge.translate import loading
+    table = parameter_table(block)
+    targets, keyed, report = loading.match(table, arrays, namemap)
 
-
-def _hint(report) -> str:
-    if IS_MX2 and report.unexpected and not any("." in k for k in report.unexpected):
-        return ("the file looks keyed by MXNet 1.x full names, which a 2.x model does not have: "
-                "pass namemap= (written by compat.namemap under MXNet 1.x), or convert the file "
-                "with python -m gluonbridge.convert --namemap")
-    return "check that the file belongs to this model (python -m gluonbridge.inspect FILE)"
-
-
-class _BlockView:
-    """A real-MXNet block seen through the members gluonbridge's matcher reads."""
-
-    def __init__(self, block, ctx):
-        self._naming = types.SimpleNamespace(semantics="mx2" if IS_MX2 else "mx1")
-        self._prefix = "" if IS_MX2 else block.prefix
-        self._block, self._ctx, self._views = block, ctx, {}
-
-    def _view(self, params) -> dict:
-        return {key: self._views.setdefault(id(p), _ParamView(p, self._ctx))
-                for key, p in params.items()}
-
-    def _collect_params_with_prefix(self) -> dict:
-        return self._view(self._block._collect_params_with_prefix())
-
-    def collect_params(self) -> dict:
-        return self._view(self._block.collect_params())
-
-
-class _ParamView:
-    """A real-MXNet Parameter as the loader sees it; ``set_data`` goes through ``_load_init``."""
-
-    def __init__(self, param, ctx):
-        self._param, self._ctx = param, ctx
-        self._deferred_init = ()
-
-    _shape = property(lambda self: self._param._shape)
-    shape = property(lambda self: self._param.shape)
-    dtype = property(lambda self: self._param.dtype)
-
-    def set_data(self, value) -> None:
+    def assign(param, value, _adopt_dtype):
         array = mx.np.array if IS_MX2 and mx.util.is_np_array() else mx.nd.array
-        self._param._load_init(array(value, dtype=value.dtype), self._ctx)
+        param._load_init(array(value, dtype=value.dtype), ctx)
+    return loading.load(targets, keyed, report, source, lambda r: loading.hint(API, r), assign,
+                        allow_missing, ignore_extra)
+
+
+def parameter_table(block):
+    """A block's Parameters as a :class:`gluonbridge.naming.ParameterTable`: gluonbridge's own,
+    or one built from a real-MXNet block's own dictionaries (its Parameters as they are)."""
+    if ON_GLUONBRIDGE:
+        return block.parameter_table()
+    from gluonbridge.naming import ParameterTable
+    by_name = {} if IS_MX2 else dict(block.collect_params().items())
+    return ParameterTable(block._collect_params_with_prefix(), by_name,
+                          "" if IS_MX2 else block.prefix, API)

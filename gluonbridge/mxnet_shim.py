@@ -48,7 +48,7 @@ def _compat_module():
     module.cpu, module.gpu, module.Context = device.cpu, device.gpu, device.Context
     module.current_context = device.current_context
     module.MXNetError = RuntimeError
-    module.is_np_array = module.is_np_shape = lambda: naming.current().semantics == "mx2"
+    module.is_np_array = module.is_np_shape = lambda: naming.current().api.numpy_arrays
     return module
 
 

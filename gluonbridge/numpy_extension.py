@@ -11,7 +11,7 @@ def set_np(shape=True, array=True, dtype=False):
 
 def is_np_array():
     from . import naming
-    return naming.current().semantics == "mx2"
+    return naming.current().api.numpy_arrays
 
 
 def __getattr__(name):

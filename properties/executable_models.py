@@ -106,7 +106,7 @@ class ResidualBlock(gluon.HybridBlock):
 
 
 def _scoped(block):
-    return block.name_scope() if block._naming.semantics == "mx1" else _Nothing()
+    return block.name_scope() if block._naming.api.has_prefixes else _Nothing()
 
 
 class _Nothing:

@@ -13,7 +13,9 @@ import numpy as np
 from hypothesis import given, settings
 
 from gluonbridge import checkpoint, naming
-from gluonbridge.checkpoint.namemap import Entry, NameMap, translate
+from gluonbridge.checkpoint.namemap import NameMap
+from gluonbridge.translate.matching import translate
+from gluonbridge.translate.model import namemap_from_model
 from gluonbridge.naming import NameManager
 from properties.executable_models import build, model_specs
 
@@ -23,9 +25,7 @@ CONVERSIONS = {"mxnet-binary": "params", "npz": "npz", "safetensors": "safetenso
 
 def _namemap(legacy_net) -> NameMap:
     """Full name <-> structural key of every Parameter of a legacy-mode model."""
-    full = {id(p): name for name, p in legacy_net.collect_params().items()}
-    return NameMap(Entry(full[id(p)], key, p.shape)
-                   for key, p in legacy_net.structural_params(deduplicate=True).items())
+    return namemap_from_model(legacy_net)
 
 
 def _legacy_source(spec, folder):

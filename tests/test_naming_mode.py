@@ -1,6 +1,8 @@
 """Choosing the naming mode: environment variable, use(), override(), third-party policies."""
+import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -11,11 +13,13 @@ from gluonbridge.naming import LegacyNaming, NamingModeError
 from tests.oracle.harness import REPO
 
 
+def _env(**env):
+    return dict(os.environ, **{"PYTHONPATH": str(REPO), **env})
+
+
 def _python(code, **env):
-    import os
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(REPO), **env), cwd=REPO)
-    return proc
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=_env(**env), cwd=REPO)
 
 
 def test_environment_variable_fixes_the_mode_at_import():
@@ -77,17 +81,71 @@ def test_registered_third_party_policy_is_selectable_by_name():
     assert d.weight.name == "fc_weight" and d.weight.variable_name == "FC_WEIGHT"
 
 
-def test_entry_point_policies_are_discovered():
-    """The built-ins are themselves declared under the entry-point group (pyproject.toml), so the
-    lookup path third-party packages use is exercised whenever gluonbridge is installed."""
-    from importlib.metadata import entry_points
-    try:
-        found = entry_points(group=naming.ENTRY_POINT_GROUP)
-    except TypeError:
-        found = entry_points().get(naming.ENTRY_POINT_GROUP, [])
-    names = {ep.name for ep in found}
-    if not names:
-        pytest.skip("gluonbridge is not installed (pip install -e .): no entry points to read")
-    assert {"legacy", "structural"} <= names
-    for ep in found:
-        assert isinstance(ep.load()(), naming.NamingPolicy)
+ENTRY_POINT_POLICY = """
+from gluonbridge.naming import LegacyNaming
+
+
+class UpperLegacy(LegacyNaming):
+    name = "upper"
+
+    def variable_name(self, param):
+        return param.name.upper()
+"""
+
+
+def test_entry_point_policy_of_an_installed_distribution_loads(tmp_path):
+    """A third-party distribution declaring a policy class under the entry-point group, found by
+    importlib.metadata on sys.path, is selectable by name through GLUONBRIDGE_NAMING."""
+    (tmp_path / "upperpolicy.py").write_text(ENTRY_POINT_POLICY)
+    dist_info = tmp_path / "upperpolicy-0.1.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: upperpolicy\n"
+                                        "Version: 0.1\n")
+    (dist_info / "entry_points.txt").write_text(
+        f"[{naming.ENTRY_POINT_GROUP}]\nupper = upperpolicy:UpperLegacy\n")
+    code = ("from gluonbridge import naming\n"
+            "from gluonbridge.gluon import nn\n"
+            "d = nn.Dense(2, prefix='fc_')\n"
+            "print(naming.current().name, type(naming.current()).__name__, "
+            "'upper' in naming.available(), d.weight.variable_name)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, env=_env(GLUONBRIDGE_NAMING="upper",
+                                                 PYTHONPATH=f"{tmp_path}{os.pathsep}{REPO}"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["upper", "UpperLegacy", "True", "FC_WEIGHT"]
+
+
+def test_override_is_per_thread_and_threads_build_concurrently():
+    """MXNet's naming state is per thread: two threads overriding different modes at the same
+    time each build under their own, with 1.x counters starting at 0 in each thread; a new
+    thread does not see the main thread's override."""
+    both_inside = threading.Barrier(2)
+    results = {}
+
+    def build(mode):
+        with naming.override(mode):
+            both_inside.wait()        # the other thread's override is active now too
+            dense = [nn.Dense(2), nn.Dense(2)]
+            both_inside.wait()
+            results[mode] = (naming.current().name,
+                             [getattr(d, "prefix", None) for d in dense],
+                             sorted(dense[0].collect_params()))
+
+    def seen_by_new_thread():
+        results["new"] = naming.current().name
+
+    threads = [threading.Thread(target=build, args=(m,)) for m in ("legacy", "structural")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results["legacy"] == ("legacy", ["dense0_", "dense1_"],
+                                 ["dense0_bias", "dense0_weight"])
+    assert results["structural"] == ("structural", [None, None], ["bias", "weight"])
+    process_mode = naming.current().name
+    other = "structural" if process_mode == "legacy" else "legacy"
+    with naming.override(other):
+        thread = threading.Thread(target=seen_by_new_thread)
+        thread.start()
+        thread.join()
+    assert results["new"] == process_mode

@@ -328,12 +328,12 @@ class Traced:
 
 def _numpy_mode(block):
     """Whether the block follows the MXNet 2.x numpy API (its arithmetic records _npi_ ops)."""
-    return getattr(block._naming, "semantics", "mx1") == "mx2"
+    return block._naming.api.numpy_arrays
 
 
 def trace(block, arrays):
     """Trace ``block`` called on arrays of these shapes/dtypes."""
-    names = block._naming.initializer_names(block)
+    names = block.parameter_table().initializer_names()
     tracer = Tracer(lambda p: names.get(id(p)) or p.variable_name, _numpy_mode(block),
                     block_paths(block))
     input_names = ["data"] if len(arrays) == 1 else [f"data{i}" for i in range(len(arrays))]
@@ -353,21 +353,6 @@ def trace(block, arrays):
             raise LoweringError(f"block '{type(block).__name__}' returned {type(sym).__name__}, "
                                 "not an array computed from its inputs")
     return Traced(tracer, inputs, isinstance(out, (list, tuple)))
-
-
-def unique_initializer_names(named_params):
-    """Initializer names from (name, Parameter) pairs: one per distinct Parameter, and a
-    ``__<n>`` suffix where two distinct Parameters share a name (possible with raw Parameters)."""
-    names, taken = {}, set()
-    for name, param in named_params:
-        if id(param) in names:
-            continue
-        unique, n = name, 1
-        while unique in taken:
-            unique, n = f"{name}__{n}", n + 1
-        taken.add(unique)
-        names[id(param)] = unique
-    return names
 
 
 def as_input_array(value):

@@ -2,8 +2,8 @@
 
 One module per format (:mod:`.mxnet_binary`, :mod:`.npz`, :mod:`.safetensors_format`,
 :mod:`.onnx_initializers`, :mod:`.symbol_json`), a shared in-memory view (:mod:`.tensor`),
-one dtype table (:mod:`.dtypes`), the error family (:mod:`.errors`) and name translation
-(:mod:`.namemap`).
+one dtype table (:mod:`.dtypes`), the error family (:mod:`.errors`) and the name-map file
+(:mod:`.namemap`); translating names through it is ``gluonbridge.translate``.
 """
 from .dtypes import BFLOAT16, bfloat16_to_float32
 from .errors import CheckpointError

@@ -7,11 +7,12 @@ import os
 import sys
 
 from ..atomic import atomic_output
+from ..translate.matching import match_by_prefix, namemap_from_symbol, translate
 from .dtypes import DTYPES, MXNET1_FLAGS
 from .errors import CheckpointError, UnsupportedError
 from .formats import TARGETS, read_index, sniff_format, write
 from .mxnet_binary import RecordVersion
-from .namemap import NameMap, match_by_prefix, namemap_from_model, namemap_from_symbol, translate
+from .namemap import NameMap
 from .tensor import Checkpoint
 
 PROGRESS_MIN_BYTES = 32 << 20
@@ -84,7 +85,7 @@ def _rename(checkpoint: Checkpoint, args) -> Checkpoint:
     if not _renaming(args):
         return checkpoint
     if args.model:
-        from .model_namemap import load_factory   # imports the Gluon layer: only when needed
+        from ..translate.model import load_factory, namemap_from_model
         namemap = namemap_from_model(load_factory(args.model), args.model)
     elif args.namemap:
         namemap = NameMap.from_json(args.namemap)

@@ -78,7 +78,7 @@ class ZipBombError(CheckpointError):
 
 class NameMapError(CheckpointError):
     """Keys could not be translated; the message lists every missing, unexpected, ambiguous
-    and shape-mismatched entry at once (see :class:`gluonbridge.checkpoint.namemap.LoadReport`)."""
+    and shape-mismatched entry at once (see :class:`gluonbridge.translate.LoadReport`)."""
 
 
 class ModelError(CheckpointError):

@@ -9,6 +9,6 @@ from .parameter import ParameterDict as _ParameterDict
 
 def __getattr__(name):
     # ParameterDict is MXNet 1.x API only: MXNet 2 removed it.
-    if name == "ParameterDict" and _naming.current().semantics == "mx1":
+    if name == "ParameterDict" and _naming.current().api.has_prefixes:
         return _ParameterDict
     raise AttributeError(f"module 'gluonbridge.gluon' has no attribute {name!r}")

@@ -22,8 +22,9 @@ from ..backend.symbol import ParamRef
 from ..backend.trace import as_input_array, current_trace
 from ..naming import mode as _mode
 from ..naming.policy import NamingModeError
+from ..naming.table import ParameterTable
 from . import saving
-from .parameter import Parameter
+from .parameter import Parameter, ParameterDict
 from .utils import indent
 
 _NO_PREFIX_HINT = ("structural naming mirrors MXNet 2, where blocks have no prefix, name or "
@@ -39,11 +40,12 @@ _INTERNAL_CONTAINERS = frozenset(
 
 
 class _ModeAttribute:
-    """An attribute that exists under one MXNet API only: reading it under the other raises
-    AttributeError (so ``hasattr`` answers as the real MXNet does), with a hint."""
+    """An attribute that exists under one MXNet API only (the one whose ``has_prefixes`` is
+    ``prefixes``): reading it under the other raises AttributeError (so ``hasattr`` answers as
+    the real MXNet does), with a hint."""
 
-    def __init__(self, semantics: str, hint: str, getter):
-        self.semantics = semantics
+    def __init__(self, prefixes: bool, hint: str, getter):
+        self.prefixes = prefixes
         self.hint = hint
         self.getter = getter
         self.__doc__ = getter.__doc__
@@ -54,18 +56,18 @@ class _ModeAttribute:
     def __get__(self, block, owner=None):
         if block is None:
             return self
-        if block._naming.semantics != self.semantics:
+        if block._naming.api.has_prefixes != self.prefixes:
             raise AttributeError(f"'{type(block).__name__}' object has no attribute "
                                  f"'{self.attr}' ({self.hint})")
         return self.getter(block)
 
 
 def _only_mx1(getter):
-    return _ModeAttribute("mx1", _NO_PREFIX_HINT, getter)
+    return _ModeAttribute(True, _NO_PREFIX_HINT, getter)
 
 
 def _only_mx2(getter):
-    return _ModeAttribute("mx2", _NO_SHARE_HINT, getter)
+    return _ModeAttribute(False, _NO_SHARE_HINT, getter)
 
 
 class Block:
@@ -88,7 +90,9 @@ class Block:
         state["_forward_hooks"] = OrderedDict()
         state["_forward_pre_hooks"] = OrderedDict()
         state["_executors"] = {}
-        policy.init_block(self, prefix, params, owner)
+        names = state["_names"] = policy.init_block(self._alias(), prefix, params, owner)
+        state["_params"] = ParameterDict(names.params_prefix, names.shared) \
+            if policy.api.has_prefixes else self._reg_params
         _mode.note_block_built()
 
     def __repr__(self):
@@ -110,8 +114,8 @@ class Block:
             self.register_child(value, name)
         elif isinstance(value, Parameter):
             self._check_same_policy(value)
-            if self._naming.semantics == "mx1":
-                assert name not in self._reg_params, (
+            if self._naming.api.has_prefixes and name in self._reg_params:
+                raise AssertionError(
                     "Overriding Parameter attribute %s is not allowed. If you want to share "
                     "parameters between blocks, please set 'params' at Block construction instead.")
             self._reg_params[name] = value
@@ -128,7 +132,7 @@ class Block:
 
     def _child_items(self):
         """(name, child Block) in registration order; weak references resolved."""
-        if self._naming.semantics == "mx2":
+        if self._naming.api.weak_children:
             return [(name, ref()) for name, ref in self._children.items()]
         return list(self._children.items())
 
@@ -159,11 +163,14 @@ class Block:
     def _own_scope(self):
         """The scope built-in layers create their children in: this block's name_scope under
         legacy naming (as MXNet 1.x layers do), nothing under structural naming."""
-        return self._scope if self._naming.semantics == "mx1" else contextlib.nullcontext()
+        return self._names.scope or contextlib.nullcontext()
 
     def _new_param(self, local_name, **kwargs):
-        """A built-in layer's Parameter, named by the policy (``params.get`` in 1.x)."""
-        return self._naming.new_parameter(self, local_name, **kwargs)
+        """A built-in layer's Parameter: ``params.get`` (named after the prefix) under the 1.x
+        API, a Parameter under its local name under the 2.x API."""
+        if self._naming.api.has_prefixes:
+            return self.params.get(local_name, **kwargs)
+        return Parameter(local_name, **kwargs)
 
     def _alias(self):
         """The hint legacy naming numbers this block by (``dense`` -> ``dense0_``)."""
@@ -172,17 +179,17 @@ class Block:
     @_only_mx1
     def prefix(self):
         """Prefix of this block (legacy naming only)."""
-        return self._prefix
+        return self._names.prefix
 
     @_only_mx1
     def name(self):
         """The prefix without one trailing '_' (legacy naming only)."""
-        return self._name
+        return self._names.name
 
     @_only_mx1
     def name_scope(self):
         """``with block.name_scope():`` names blocks created inside under this block (legacy)."""
-        return lambda: self._scope
+        return lambda: self._names.scope
 
     @property
     def params(self):
@@ -192,7 +199,25 @@ class Block:
     def collect_params(self, select=None):
         """This block's and all descendants' Parameters; ``select`` is a regex (``re.match``)
         on the full name (legacy) or the structural key (structural)."""
-        return self._naming.collect_params(self, select)
+        entries = self._naming.collect_params(self, select)
+        if not self._naming.api.has_prefixes:
+            return entries
+        ret = ParameterDict(self.params.prefix)
+        ret._params.update(entries)
+        return ret
+
+    def _overrides_collect_params(self) -> bool:
+        """Does this block's class define its own ``collect_params`` (the policy asks it then)?"""
+        return type(self).collect_params is not Block.collect_params
+
+    def parameter_table(self) -> ParameterTable:
+        """This model's Parameters as one plain value: structural key -> Parameter, full name ->
+        Parameter (1.x API), the prefix and the API (what tracing, loading, name maps and
+        compat read)."""
+        api = self._naming.api
+        by_name = dict(self.collect_params().items()) if api.has_prefixes else {}
+        return ParameterTable(self._collect_params_with_prefix(), by_name, self._names.prefix,
+                              api, self._naming)
 
     def _collect_params_with_prefix(self, prefix="", select=None):
         """Structural key -> Parameter, every path (what ``save_parameters`` writes)."""
@@ -216,7 +241,7 @@ class Block:
         self._check_same_policy(block)
         if name is None:
             name = str(len(self._children))
-        self._children[name] = weakref.ref(block) if self._naming.semantics == "mx2" else block
+        self._children[name] = weakref.ref(block) if self._naming.api.weak_children else block
 
     @_only_mx2
     def share_parameters(self):
@@ -288,7 +313,7 @@ class Block:
         """Load a checkpoint in any format (1.x ``.params``, ``.npz``, safetensors, ONNX) and
         either naming (structural keys, or 1.x full names; ``namemap`` maps other names).
         Every problem is listed in one :class:`~gluonbridge.gluon.saving.ParameterLoadError`;
-        returns the :class:`~gluonbridge.checkpoint.namemap.LoadReport`."""
+        returns the :class:`~gluonbridge.translate.LoadReport`."""
         return saving.load_block(self, filename, allow_missing, ignore_extra, cast_dtype,
                                  dtype_source, namemap)
 

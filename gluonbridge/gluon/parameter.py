@@ -37,7 +37,7 @@ class Parameter:
                  differentiable=True, stype="default", grad_stype="default"):
         self._naming = naming.current()
         if name is _REQUIRED:
-            if self._naming.semantics == "mx1":
+            if self._naming.api.has_prefixes:
                 raise TypeError(f"{type(self).__name__}.__init__() missing 1 required positional "
                                 "argument: 'name'")
             name = "weight"
@@ -58,17 +58,18 @@ class Parameter:
         self.wd_mult = wd_mult
         self.grad_req = grad_req
         self.init = init
-        assert grad_stype in _VALID_STYPES, (f"grad_stype for Parameter '{name}' must be one of "
-                                             f"'default', 'row_sparse', or 'csr', but got "
-                                             f"'{grad_stype}'")
-        assert stype in _VALID_STYPES, (f"stype for Parameter '{name}' must be one of 'default', "
-                                        f"'row_sparse', or 'csr', but got '{stype}'")
+        if grad_stype not in _VALID_STYPES:
+            raise AssertionError(f"grad_stype for Parameter '{name}' must be one of 'default', "
+                                 f"'row_sparse', or 'csr', but got '{grad_stype}'")
+        if stype not in _VALID_STYPES:
+            raise AssertionError(f"stype for Parameter '{name}' must be one of 'default', "
+                                 f"'row_sparse', or 'csr', but got '{stype}'")
         self._grad_stype = grad_stype
         self._stype = stype
 
     def __repr__(self):
         kind = type(self).__name__ if isinstance(self, Constant) else "Parameter"
-        if self._naming.semantics == "mx1":
+        if self._naming.api.has_prefixes:
             return f"{kind} {self.name} (shape={self.shape}, dtype={self.dtype})"
         return f"{kind} (shape={self.shape}, dtype={self.dtype})"
 
@@ -79,7 +80,7 @@ class Parameter:
 
     @name.setter
     def name(self, value):
-        if self._naming.semantics != "mx1":
+        if not self._naming.api.has_prefixes:
             raise AttributeError("property 'name' of 'Parameter' object has no setter "
                                  "(structural naming, as in MXNet 2: names are fixed)")
         self._name = value
@@ -90,8 +91,9 @@ class Parameter:
 
     @grad_req.setter
     def grad_req(self, req):
-        assert req in ("write", "add", "null"), \
-            f"grad_req must be one of 'write', 'add', or 'null', but got '{req}'"
+        if req not in ("write", "add", "null"):
+            raise AssertionError(f"grad_req must be one of 'write', 'add', or 'null', but got "
+                                 f"'{req}'")
         self._grad_req = req if self._differentiable else "null"
 
     @property
@@ -113,7 +115,7 @@ class Parameter:
         """The shape; an unknown dimension shows as 0 (legacy) or -1 (structural)."""
         if self._shape is None:
             return None
-        unknown = self._naming.unknown_dim
+        unknown = self._naming.api.unknown_dim
         if unknown == 0:
             return self._shape
         return tuple(unknown if d == 0 else d for d in self._shape)
@@ -123,9 +125,10 @@ class Parameter:
         if self._shape is None:
             self._shape = new_shape
             return
-        assert len(self._shape) == len(new_shape) and \
-            all(j in (-1, 0, i) for i, j in zip(new_shape, self._shape)), \
-            f"Expected shape {new_shape} is incompatible with given shape {self._shape}."
+        if not (len(self._shape) == len(new_shape)
+                and all(j in (-1, 0, i) for i, j in zip(new_shape, self._shape))):
+            raise AssertionError(f"Expected shape {new_shape} is incompatible with given shape "
+                                 f"{self._shape}.")
         self._shape = new_shape
 
     @property
@@ -244,8 +247,8 @@ class Constant(Parameter):
     """An immutable Parameter: ``Constant(name, value)`` (MXNet 1.x) or ``Constant(value)`` (2.x)."""
 
     def __init__(self, *args):
-        policy = naming.current()
-        if policy.semantics == "mx1":
+        api = naming.current().api
+        if api.has_prefixes:
             if len(args) != 2:
                 raise TypeError("Constant.__init__() takes 'name' and 'value' "
                                 f"(MXNet 1.x signature), got {len(args)} arguments")
@@ -258,8 +261,7 @@ class Constant(Parameter):
         value = np.asarray(value, dtype=value.dtype if isinstance(value, np.ndarray) else mx_real_t)
         self.value = value
         # MXNet 1.x reports NDArray dtypes as numpy scalar types, 2.x as numpy dtypes
-        dtype = value.dtype.type if policy.semantics == "mx1" else value.dtype
-        super().__init__(name, grad_req="null", shape=value.shape, dtype=dtype,
+        super().__init__(name, grad_req="null", shape=value.shape, dtype=api.dtype(value.dtype),
                          init=f"Constant_{name}_{id(self)}")
         self._set(value)
 
@@ -345,9 +347,11 @@ class ParameterDict:
                         continue
                 elif k == "dtype" and np.dtype(v) == np.dtype(existing):
                     continue
-                assert v is None or v == existing, (
-                    f"Cannot retrieve Parameter '{name}' because desired attribute does not match "
-                    f"with stored for attribute '{k}': desired '{v}' vs stored '{existing}'.")
+                if not (v is None or v == existing):
+                    raise AssertionError(
+                        f"Cannot retrieve Parameter '{name}' because desired attribute does not "
+                        f"match with stored for attribute '{k}': desired '{v}' vs stored "
+                        f"'{existing}'.")
             else:
                 setattr(param, k, v)
         return param
@@ -363,18 +367,20 @@ class ParameterDict:
             param = Constant(name, value)
             self._params[name] = param
         elif value is not None:
-            assert isinstance(param, Constant), \
-                f"Parameter '{name}' already exists but it is not a constant."
+            if not isinstance(param, Constant):
+                raise AssertionError(f"Parameter '{name}' already exists but it is not a "
+                                     "constant.")
             value = np.asarray(value)
-            assert param.shape == value.shape and (param.value == value).all(), \
-                f"Constant '{name}' already exists but it's value doesn't match new value"
+            if not (param.shape == value.shape and (param.value == value).all()):
+                raise AssertionError(f"Constant '{name}' already exists but it's value doesn't "
+                                     "match new value")
         return param
 
     def update(self, other):
         """Copy every Parameter of ``other`` in; a different Parameter under a taken name fails."""
         for k, v in other.items():
-            if k in self._params:
-                assert self._params[k] is v, (
+            if k in self._params and self._params[k] is not v:
+                raise AssertionError(
                     "Cannot update self with other because they have different Parameters with "
                     f"the same name '{k}'")
         for k, v in other.items():

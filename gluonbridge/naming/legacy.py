@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 import threading
 
-from .policy import NamingPolicy
+from .api import MX1
+from .keys import unique_names
+from .policy import BlockNaming, NamingPolicy
 
 
 def auto_prefix(hint: str, count: int) -> str:
@@ -78,15 +80,19 @@ class Prefix(NameManager):
 # -- block scopes -----------------------------------------------------------------------------------
 
 class BlockScope:
-    """What ``block.name_scope()`` returns: makes ``block`` the parent of blocks created inside.
+    """What ``block.name_scope()`` returns: makes its block the parent of blocks created inside.
 
-    The per-hint counters live here, one scope per block instance, for the block's lifetime.
+    It holds what a child needs of its parent (prefix, ParameterDict prefix and shared dict) and
+    the per-hint counters, one scope per block instance, for the block's lifetime.
     """
 
     _current = threading.local()
 
-    def __init__(self, block):
-        self._block = block
+    def __init__(self, prefix: str, params_prefix: str, shared, empty_prefix: bool):
+        self.prefix = prefix
+        self.params_prefix = params_prefix
+        self.shared = shared
+        self._empty_prefix = empty_prefix
         self._counter = {}
         self._old_scope = None
         self._name_scope = None
@@ -101,128 +107,98 @@ class BlockScope:
         return auto_prefix(hint, count)
 
     def __enter__(self):
-        if self._block._empty_prefix:
+        if self._empty_prefix:
             return self
         self._old_scope = BlockScope.current()
         BlockScope._current.value = self
-        self._name_scope = Prefix(self._block.prefix)
+        self._name_scope = Prefix(self.prefix)
         self._name_scope.__enter__()
         return self
 
     def __exit__(self, *exc):
-        if self._block._empty_prefix:
+        if self._empty_prefix:
             return
         self._name_scope.__exit__(*exc)
         self._name_scope = None
         BlockScope._current.value = self._old_scope
 
 
-def _parameter_dict_class():
-    """gluon.parameter.ParameterDict (imported on first use: gluon imports this module)."""
-    global _ParameterDict
-    if _ParameterDict is None:
-        from ..gluon.parameter import ParameterDict as _ParameterDict
-    return _ParameterDict
+def _select(items, select):
+    if not select:
+        return list(items)
+    pattern = re.compile(select)            # re caches it: compiled once per process
+    return [(name, p) for name, p in items if pattern.match(name)]
 
 
-_ParameterDict = None
-
-
-def _collect_into(ret, block, select):
-    """Add ``block``'s parameters and its descendants' to the ParameterDict ``ret`` in
-    ``collect_params`` order; a different Parameter under a name already there fails."""
+def _collect_into(ret: dict, block, select) -> None:
+    """Add ``block``'s parameters and its descendants' to ``ret`` in ``collect_params`` order;
+    a different Parameter under a name already there fails."""
     block._check_container_with_block()
-    own = block.params.items()
-    if select:
-        pattern = re.compile(select)            # re caches it: compiled once per process
-        own = [(name, p) for name, p in own if pattern.match(name)]
-    _add_params(ret._params, own)
+    _add_params(ret, _select(block.params.items(), select))
     for _, child in block._child_items():
-        if type(child).collect_params is _block_collect_params():
-            _collect_into(ret, child, select)
+        if child._overrides_collect_params():
+            _add_params(ret, child.collect_params(select=select).items())
         else:
-            _add_params(ret._params, child.collect_params(select=select).items())
+            _collect_into(ret, child, select)
 
 
-def _collect_per_level(block, select):
+def _collect_per_level(block, select) -> dict:
     """``collect_params`` exactly as MXNet 1.x computes it: a ParameterDict per level."""
     block._check_container_with_block()
-    ret = _parameter_dict_class()(block.params.prefix)
-    if not select:
-        ret.update(block.params)
-    else:
-        pattern = re.compile(select)
-        ret.update({name: p for name, p in block.params.items() if pattern.match(name)})
+    ret = dict(_select(block.params.items(), select))
     for _, child in block._child_items():
-        ret.update(_collect_per_level(child, select)
-                   if type(child).collect_params is _block_collect_params()
-                   else child.collect_params(select=select))
+        level = child.collect_params(select=select) if child._overrides_collect_params() \
+            else _collect_per_level(child, select)
+        _add_params(dict(ret), level.items())    # ParameterDict.update: check all, then copy
+        ret.update(level.items())
     return ret
 
 
 def _add_params(params: dict, items) -> None:
     for name, param in items:
         existing = params.setdefault(name, param)
-        assert existing is param, (
-            "Cannot update self with other because they have different Parameters with "
-            f"the same name '{name}'")
-
-
-def _block_collect_params():
-    """gluon.Block.collect_params (imported on first use: gluon imports this module)."""
-    global _BLOCK_COLLECT_PARAMS
-    if _BLOCK_COLLECT_PARAMS is None:
-        from ..gluon.block import Block
-        _BLOCK_COLLECT_PARAMS = Block.collect_params
-    return _BLOCK_COLLECT_PARAMS
-
-
-_BLOCK_COLLECT_PARAMS = None
+        if existing is not param:
+            raise AssertionError(
+                "Cannot update self with other because they have different Parameters with "
+                f"the same name '{name}'")
 
 
 class LegacyNaming(NamingPolicy):
     """MXNet 1.x naming (the default): ``dense0_weight``, ``resnetv10_stage1_conv0_weight``."""
 
     name = "legacy"
-    semantics = "mx1"
-    unknown_dim = 0
+    api = MX1
 
-    def init_block(self, block, prefix, params, owner):
-        ParameterDict = _parameter_dict_class()
-        block.__dict__["_empty_prefix"] = prefix == ""
+    def init_block(self, hint, prefix, params, owner):
+        """MXNet 1.x's ``_BlockScope.create``: the prefix, and the ParameterDict's prefix and
+        shared dict (``params=``, or the enclosing scope's)."""
+        empty = prefix == ""
         scope = BlockScope.current()
         if scope is None:
             if prefix is None:
-                prefix = NameManager.current().get(None, block._alias()) + "_"
-            params = ParameterDict(prefix) if params is None else ParameterDict(params.prefix, params)
+                prefix = NameManager.current().get(None, hint) + "_"
+            params_prefix, shared = (prefix, None) if params is None else (params.prefix, params)
         else:
             if prefix is None:
-                prefix = scope.next_prefix(block._alias())
+                prefix = scope.next_prefix(hint)
             if params is None:
-                parent = scope._block.params
-                params = ParameterDict(parent.prefix + prefix, parent._shared)
+                params_prefix, shared = scope.params_prefix + prefix, scope.shared
             else:
-                params = ParameterDict(params.prefix, params)
-            prefix = scope._block.prefix + prefix
-        block.__dict__.update(_prefix=prefix, _params=params, _name=block_name(prefix),
-                              _scope=BlockScope(block))
-
-    def new_parameter(self, block, local_name, **kwargs):
-        return block.params.get(local_name, **kwargs)
-
-    def new_constant(self, block, local_name, value):
-        return block.params.get_constant(local_name, value)
+                params_prefix, shared = params.prefix, params
+            prefix = scope.prefix + prefix
+        return BlockNaming(prefix, block_name(prefix), params_prefix, shared,
+                           BlockScope(prefix, params_prefix, shared, empty))
 
     def collect_params(self, block, select):
-        """A ParameterDict keyed by full name: own params, then each child's, deduplicated by
-        name; ``select`` is ``re.match`` on the full name at every level.
+        """Full name -> Parameter: own params, then each child's, deduplicated by name;
+        ``select`` is ``re.match`` on the full name at every level.
 
         One pass over the tree into one dict; MXNet builds a dict per level and merges them,
         which gives the same result, so that is done only when two different Parameters share
         a name, for MXNet's error (the first clash MXNet meets). A child that overrides
         ``collect_params`` is asked for its own.
         """
-        ret = _parameter_dict_class()(block.params.prefix)
+        ret = {}
         try:
             _collect_into(ret, block, select)
         except AssertionError:
@@ -233,9 +209,7 @@ class LegacyNaming(NamingPolicy):
     def variable_name(self, param):
         return param.name
 
-    def initializer_names(self, block):
+    def initializer_names(self, table):
         """Full parameter names, as MXNet 1.x's export writes them."""
-        from ..backend.trace import unique_initializer_names
-        params = list(block.collect_params().values())
-        params += list(block._collect_params_with_prefix().values())
-        return unique_initializer_names((p.name, p) for p in params)
+        params = list(table.by_name.values()) + list(table.by_key.values())
+        return unique_names((p.name, p) for p in params)

@@ -7,7 +7,9 @@ the graph variable is ``<uuid4 with '-' replaced by '_'>_<name>``.
 """
 from __future__ import annotations
 
-from .policy import NamingPolicy
+from .api import MX2
+from .keys import unique_names
+from .policy import BlockNaming, NamingPolicy
 
 
 def uuid_variable_name(uuid: str, local_name: str) -> str:
@@ -19,38 +21,24 @@ class StructuralNaming(NamingPolicy):
     """MXNet 2.x naming: ``features.0.weight`` keys, no prefixes, no ``name_scope``."""
 
     name = "structural"
-    semantics = "mx2"
-    unknown_dim = -1
+    api = MX2
 
-    def init_block(self, block, prefix, params, owner):
+    def init_block(self, hint, prefix, params, owner):
         for keyword, value in (("prefix", prefix), ("params", params)):
             if value is not None:
                 raise TypeError(f"{owner}.__init__() got an unexpected keyword argument '{keyword}'")
-        block.__dict__["_params"] = block._reg_params
-
-    def new_parameter(self, block, local_name, **kwargs):
-        from ..gluon.parameter import Parameter
-
-        return Parameter(local_name, **kwargs)
-
-    def new_constant(self, block, local_name, value):
-        from ..gluon.parameter import Constant
-
-        return Constant(value)
+        return BlockNaming()
 
     def collect_params(self, block, select):
-        """A plain dict from structural key to Parameter, every path listed; ``select`` is
-        ``re.match`` on the full key."""
+        """Structural key -> Parameter, every path listed; ``select`` is ``re.match`` on the
+        full key."""
         block._check_container_with_block()
         return block._collect_params_with_prefix(select=select)
 
-    def initializer_names(self, block):
+    def initializer_names(self, table):
         """Structural keys; a shared Parameter under the last key that reaches it (as MXNet 2's
         export does)."""
-        from ..backend.trace import unique_initializer_names
-        from .keys import deduplicate
-        return unique_initializer_names(
-            deduplicate(block._collect_params_with_prefix().items()).items())
+        return unique_names(table.deduplicated().items())
 
     def variable_name(self, param):
         return uuid_variable_name(param._uuid, param.name)

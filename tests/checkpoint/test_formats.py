@@ -8,6 +8,7 @@ import pytest
 from gluonbridge.checkpoint import (BFLOAT16, Checkpoint, CheckpointError, bfloat16_to_float32,
                                     checkpoint_from_arrays, formats, read_index)
 from gluonbridge.checkpoint import mxnet_binary, namemap, symbol_json
+from gluonbridge.translate import matching, model
 from gluonbridge.checkpoint.errors import NameMapError, ZipBombError
 from tests.checkpoint.corpus import FILES, MX1_EXPORT, MX2_EXPORT, path, sha256
 
@@ -130,7 +131,7 @@ def test_prefix_match_reports_ambiguity_instead_of_guessing():
     source = [("model0_dense0_weight", (4, 3)), ("model0_dense0_bias", (4,))]
     target = [("model1_dense0_weight", (4, 3)), ("model1_dense0_bias", (4,)),
               ("model1_dense0_bias", (4,))]
-    result, report = namemap.match_by_prefix(source, target)
+    result, report = matching.match_by_prefix(source, target)
     assert result is None and report.ambiguous
 
 
@@ -139,7 +140,7 @@ def test_report_collects_everything_before_failing():
                namemap.Entry("m_c", "0.c", None)]
     source = checkpoint_from_arrays({"m_a": np.zeros(5), "m_b": np.zeros(3),
                                              "m_x": np.zeros(1)})
-    result, report = namemap.translate(source, namemap.NameMap(entries))
+    result, report = matching.translate(source, namemap.NameMap(entries))
     assert result is None
     assert report.missing == ["0.c"] and report.unexpected == ["m_x"]
     assert [k for k, _, _ in report.shape_mismatch] == ["m_a"]
@@ -152,7 +153,7 @@ def test_roles_are_kept_on_request():
     source = read_index(path(MX1_EXPORT))
     entries = [namemap.Entry(a["key"], b["key"]) for a, b in zip(
         FILES["mx1_collect_params.params"]["arrays"], FILES["mx1_save_parameters.params"]["arrays"])]
-    result, report = namemap.translate(source, namemap.NameMap(entries), keep_roles=True)
+    result, report = matching.translate(source, namemap.NameMap(entries), keep_roles=True)
     assert report.ok
     assert result.keys() == [a["key"] for a in FILES[MX2_EXPORT]["arrays"]]
 
@@ -166,7 +167,7 @@ def test_namemap_json_schema_is_checked(tmp_path):
 
 
 def test_model_factory_extension_point():
-    result = namemap.namemap_from_model(lambda: [("m_w", "0.w", (2, 2))])
+    result = model.namemap_from_model(lambda: [("m_w", "0.w", (2, 2))])
     assert result.by_legacy["m_w"].structural == "0.w"
 
 
@@ -176,9 +177,9 @@ def test_unknown_dims_of_a_model_match_any_size_only_in_the_model():
     entries = namemap.NameMap([namemap.Entry("m_w", "0.weight", (4, -1)),
                                namemap.Entry("m_b", "0.bias", (4,))])
     fits = checkpoint_from_arrays({"m_w": np.zeros((4, 7), "f4"), "m_b": np.zeros(4, "f4")})
-    assert namemap.translate(fits, entries)[1].ok
+    assert matching.translate(fits, entries)[1].ok
     zero = checkpoint_from_arrays({"m_w": np.zeros((0, 7), "f4"), "m_b": np.zeros(0, "f4")})
-    report = namemap.translate(zero, entries)[1]
+    report = matching.translate(zero, entries)[1]
     assert [k for k, _, _ in report.shape_mismatch] == ["m_w", "m_b"]
 
 

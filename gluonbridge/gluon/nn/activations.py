@@ -27,14 +27,15 @@ def activation_child(block, activation):
     (inside the layer's scope), plain ``Activation(a)`` in MXNet 2.x."""
     if activation is None:
         return None
-    if block._naming.semantics == "mx1":
+    if block._naming.api.has_prefixes:
         return Activation(activation, prefix=activation + "_")
     return Activation(activation)
 
 
 class LeakyReLU(HybridBlock):
     def __init__(self, alpha, **kwargs):
-        assert alpha >= 0, "Slope coefficient for LeakyReLU must be no less than 0."
+        if alpha < 0:
+            raise AssertionError("Slope coefficient for LeakyReLU must be no less than 0.")
         super().__init__(**kwargs)
         self._alpha = alpha
 

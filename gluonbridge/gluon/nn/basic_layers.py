@@ -26,8 +26,8 @@ class _SequentialMixin:
         layers = [child for _, child in self._child_items()][key]
         if not isinstance(layers, list):
             return layers
-        if self._naming.semantics == "mx1":
-            net = type(self)(prefix=self._prefix)
+        if self._naming.api.has_prefixes:
+            net = type(self)(prefix=self.prefix)
             with net.name_scope():
                 net.add(*layers)
         else:

@@ -17,13 +17,13 @@ def _tuple(value, n):
     return (value,) * n if isinstance(value, Number) else tuple(value)
 
 
-def _weight_shape(semantics, transposed, layout, channels, in_channels, groups, kernel):
+def _weight_shape(api, transposed, layout, channels, in_channels, groups, kernel):
     """The weight shape a fresh conv layer reports (0 = unknown), per MXNet version."""
     shape = [0] * (len(kernel) + 2)
     for axis, size in zip(layout[2:] if layout[1] == "C" else layout[1:-1], kernel):
         shape[layout.find(axis)] = size
     n_axis, c_axis = layout.find("N"), layout.find("C")
-    if semantics == "mx2":
+    if api.conv_shape_ignores_in_channels:
         if transposed:
             shape[c_axis] = channels // groups
         else:
@@ -51,14 +51,16 @@ class _Conv(HybridBlock):
                    output_padding=None, **kwargs):
         layout = layout or self._layouts[0]
         wanted = " and ".join(f"'{l}'" for l in self._layouts)
-        assert layout in self._layouts, f"Only supports {wanted} layout for now"
+        if layout not in self._layouts:
+            raise AssertionError(f"Only supports {wanted} layout for now")
         n = self._ndim
         kernel_size = _tuple(kernel_size, n)
-        assert len(kernel_size) == n, f"kernel_size must be a number or a list of {n} ints"
+        if len(kernel_size) != n:
+            raise AssertionError(f"kernel_size must be a number or a list of {n} ints")
         if output_padding is not None:
             output_padding = _tuple(output_padding, n)
-            assert len(output_padding) == n, \
-                f"output_padding must be a number or a list of {n} ints"
+            if len(output_padding) != n:
+                raise AssertionError(f"output_padding must be a number or a list of {n} ints")
         super().__init__(**kwargs)
         with self._own_scope():
             self._channels = channels
@@ -71,7 +73,7 @@ class _Conv(HybridBlock):
             if output_padding is not None:
                 self._kwargs["adj"] = output_padding
                 self.outpad = output_padding
-            shape = _weight_shape(self._naming.semantics, self._transposed, layout, channels,
+            shape = _weight_shape(self._naming.api, self._transposed, layout, channels,
                                   in_channels, groups, kernel_size)
             self.weight = self._new_param("weight", shape=shape, init=weight_initializer,
                                           allow_deferred_init=True)
@@ -105,8 +107,8 @@ class _Conv(HybridBlock):
             s += f", {self.act}"
         shape = self.weight.shape
         ends = [shape[1] if shape[1] else None, shape[0]]
-        if self._naming.semantics == "mx2" and "Transpose" in type(self).__name__:
-            ends.reverse()  # MXNet 2 prints transposed convolutions the other way round
+        if self._naming.api.transposed_conv_repr_reversed and "Transpose" in type(self).__name__:
+            ends.reverse()
         return (s + ")").format(mapping=f"{ends[0]} -> {ends[1]}")
 
 
@@ -163,10 +165,12 @@ class _Pooling(HybridBlock):
     def _init_pool(self, ndim, pool_size, strides, padding, ceil_mode, global_pool, pool_type,
                    layout, count_include_pad=None, **kwargs):
         layouts = _POOL_LAYOUTS[ndim]
-        assert layout in layouts, (f"Only {layouts[0]} and {layouts[1]} layouts are valid for "
-                                   f"{ndim}D Pooling")
+        if layout not in layouts:
+            raise AssertionError(f"Only {layouts[0]} and {layouts[1]} layouts are valid for "
+                                 f"{ndim}D Pooling")
         pool_size = _tuple(pool_size, ndim)
-        assert len(pool_size) == ndim, f"pool_size must be a number or a list of {ndim} ints"
+        if len(pool_size) != ndim:
+            raise AssertionError(f"pool_size must be a number or a list of {ndim} ints")
         super().__init__(**kwargs)
         self._kwargs = {
             "kernel": pool_size, "stride": _tuple(pool_size if strides is None else strides, ndim),

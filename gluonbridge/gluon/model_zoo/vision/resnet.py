@@ -145,7 +145,8 @@ class ResNetV1(_ResNet):
 
     def __init__(self, block, layers, channels, classes=1000, thumbnail=False, **kwargs):
         super().__init__(**kwargs)
-        assert len(layers) == len(channels) - 1
+        if len(layers) != len(channels) - 1:
+            raise AssertionError
         with self._own_scope():
             self.features = nn.HybridSequential(**legacy_prefix(""))
             self._add_stem(channels[0], thumbnail)
@@ -163,7 +164,8 @@ class ResNetV2(_ResNet):
 
     def __init__(self, block, layers, channels, classes=1000, thumbnail=False, **kwargs):
         super().__init__(**kwargs)
-        assert len(layers) == len(channels) - 1
+        if len(layers) != len(channels) - 1:
+            raise AssertionError
         with self._own_scope():
             self.features = nn.HybridSequential(**legacy_prefix(""))
             self.features.add(nn.BatchNorm(scale=False, center=False))
@@ -196,10 +198,12 @@ def get_resnet(version, num_layers, pretrained=False, ctx=None, root=DEFAULT_ROO
     """ResNet ``version`` (1 or 2) of depth ``num_layers`` (18, 34, 50, 101 or 152).
     ``pretrained``: False, True (file in ``root``), a directory or a file; ``ctx`` is accepted
     for MXNet compatibility."""
-    assert num_layers in resnet_spec, "Invalid number of layers: %d. Options are %s" % (
-        num_layers, str(resnet_spec.keys()))
+    if num_layers not in resnet_spec:
+        raise AssertionError("Invalid number of layers: %d. Options are %s"
+                             % (num_layers, str(resnet_spec.keys())))
     block_type, layers, channels = resnet_spec[num_layers]
-    assert 1 <= version <= 2, "Invalid resnet version: %d. Options are 1 and 2." % version
+    if not (1 <= version <= 2):
+        raise AssertionError("Invalid resnet version: %d. Options are 1 and 2." % version)
     block_class = resnet_block_versions[version - 1][block_type]
     net = resnet_net_versions[version - 1](block_class, layers, channels, **kwargs)
     return load_pretrained(net, "resnet%d_v%d" % (num_layers, version), pretrained, root)

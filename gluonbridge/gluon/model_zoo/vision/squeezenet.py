@@ -49,8 +49,9 @@ class SqueezeNet(HybridBlock):
 
     def __init__(self, version, classes=1000, **kwargs):
         super().__init__(**kwargs)
-        assert version in ["1.0", "1.1"], ("Unsupported SqueezeNet version {version}:"
-                                           "1.0 or 1.1 expected".format(version=version))
+        if version not in ["1.0", "1.1"]:
+            raise AssertionError("Unsupported SqueezeNet version {version}:"
+                                 "1.0 or 1.1 expected".format(version=version))
         (stem_channels, stem_kernel), layers = _FEATURES[version]
         with self._own_scope():
             self.features = nn.HybridSequential(**legacy_prefix(""))

@@ -22,7 +22,8 @@ class VGG(HybridBlock):
 
     def __init__(self, layers, filters, classes=1000, batch_norm=False, **kwargs):
         super().__init__(**kwargs)
-        assert len(layers) == len(filters)
+        if len(layers) != len(filters):
+            raise AssertionError
         with self._own_scope():
             self.features = self._make_features(layers, filters, batch_norm)
             for _ in range(2):

@@ -1,0 +1,16 @@
+"""Translation between MXNet 1.x full names and structural keys, on plain data.
+
+* :mod:`.report` — :class:`LoadReport`, every problem of a translation or a load, and the
+  ``arg:``/``aux:`` key roles;
+* :mod:`.model` — name maps read off a model's :class:`~gluonbridge.naming.ParameterTable` (the one
+  builder the converter's ``--model`` and ``compat.namemap`` share);
+* :mod:`.matching` — name maps without a model (prefix stripping, symbol graphs) and renaming a
+  checkpoint through a name map;
+* :mod:`.loading` — pairing a file's keys with a model's Parameters and checking the fit before
+  anything is assigned.
+
+Nothing here imports the Gluon layer: models are seen through their ParameterTable.
+"""
+from .report import LoadReport, split_role
+
+__all__ = ["LoadReport", "split_role"]
