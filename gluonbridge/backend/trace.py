@@ -89,7 +89,8 @@ class Tracer:
     def block_scope(self, block):
         """Record ``block``'s ops under its path and name prefix."""
         self._block_path.append(self.paths.get(id(block), type(block).__name__))
-        self._scopes.append(_Scope(block.__dict__.get("_prefix") or ""))
+        names = block.__dict__.get("_names")     # BlockNaming: empty under structural naming
+        self._scopes.append(_Scope(names.prefix if names is not None else ""))
         try:
             yield
         finally:
