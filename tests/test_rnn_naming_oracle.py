@@ -102,10 +102,34 @@ with net.name_scope():
 models = [stack, shared, net]
 """ + _EXTRA
 
+# LSTMPCell and VariationalDropoutCell: gluon.contrib.rnn in MXNet 1.x, gluon.rnn in MXNet 2
+CONTRIB_CELLS = """
+from mxnet.gluon import rnn
+from mxnet.gluon.MODULE import LSTMPCell, VariationalDropoutCell
+stack = rnn.HybridSequentialRNNCell()
+stack.add(LSTMPCell(6, 3, input_size=4))
+stack.add(VariationalDropoutCell(LSTMPCell(5, 2, input_size=3), 0.1, 0.2, 0.3))
+models = [LSTMPCell(8, 4), LSTMPCell(8, 4, input_size=3, h2r_weight_initializer='ones'),
+          VariationalDropoutCell(rnn.GRUCell(3), drop_inputs=0.5), stack,
+          rnn.BidirectionalCell(LSTMPCell(4, 2), LSTMPCell(4, 2))]
+errors = []
+for build in [lambda: VariationalDropoutCell(rnn.SequentialRNNCell(), drop_states=0.1),
+              lambda: VariationalDropoutCell(rnn.SequentialRNNCell())]:
+    try:
+        build()
+        errors.append(None)
+    except Exception as e:
+        errors.append([type(e).__name__, str(e)])
+""" + _EXTRA + """
+extra['errors'] = errors
+"""
+
 PROGRAMS = {
     "layers": {"mx1": LAYERS, "mx2": LAYERS},
     "cells": {"mx1": CELLS, "mx2": CELLS},
     "scoped": {"mx1": SCOPED_MX1},
+    "contrib_cells": {"mx1": CONTRIB_CELLS.replace("MODULE", "contrib.rnn"),
+                      "mx2": CONTRIB_CELLS.replace("MODULE", "rnn")},
 }
 CASES = [(p, v) for p in sorted(PROGRAMS) for v in sorted(PROGRAMS[p])]
 

@@ -192,6 +192,14 @@ class HybridRecurrentCell(_RecurrentMixin, HybridBlock):
         self._counter += 1
         return super().__call__(inputs, states)
 
+    def register_child(self, block, name=None):
+        """MXNet 2.0.0b1's ``use_np`` copies Block's ``register_child`` onto RecurrentCell,
+        ahead of HybridBlock's in the MRO: hybrid cells there accept any Block as a child."""
+        if self._naming.semantics == "mx2":
+            Block.register_child(self, block, name)
+        else:
+            super().register_child(block, name)
+
 
 class _GatedCell(HybridRecurrentCell):
     """RNNCell, LSTMCell, GRUCell: ``i2h_weight (gates*hidden, input)``, ``h2h_weight
@@ -202,16 +210,21 @@ class _GatedCell(HybridRecurrentCell):
 
     def _init_gated(self, hidden_size, i2h_weight_initializer, h2h_weight_initializer,
                     i2h_bias_initializer, h2h_bias_initializer, input_size, prefix, params,
-                    recurrent_size=None):
+                    projection=None):
+        """``projection``: ``(projection_size, h2r_weight_initializer)`` of LSTMPCell, whose
+        ``h2r_weight`` comes right after ``h2h_weight``."""
         super().__init__(prefix=prefix, params=params)
         self._hidden_size = hidden_size
         self._input_size = input_size
         rows = self._gates * hidden_size
+        recurrent_size = projection[0] if projection else hidden_size
         self.i2h_weight = self._new_param("i2h_weight", shape=(rows, input_size),
                                           init=i2h_weight_initializer, allow_deferred_init=True)
-        self.h2h_weight = self._new_param("h2h_weight",
-                                          shape=(rows, recurrent_size or hidden_size),
+        self.h2h_weight = self._new_param("h2h_weight", shape=(rows, recurrent_size),
                                           init=h2h_weight_initializer, allow_deferred_init=True)
+        if projection:
+            self.h2r_weight = self._new_param("h2r_weight", shape=(recurrent_size, hidden_size),
+                                              init=projection[1], allow_deferred_init=True)
         self.i2h_bias = self._new_param("i2h_bias", shape=(rows,), init=i2h_bias_initializer,
                                         allow_deferred_init=True)
         self.h2h_bias = self._new_param("h2h_bias", shape=(rows,), init=h2h_bias_initializer,
@@ -231,8 +244,11 @@ class _GatedCell(HybridRecurrentCell):
         if i == 0:
             width = x.shape[x.ndim - 1]
         else:
-            width = self._hidden_size * (2 if is_bidirect else 1)
+            width = self._output_size() * (2 if is_bidirect else 1)
         self.i2h_weight.shape = (self._gates * self._hidden_size, width)
+
+    def _output_size(self):
+        return self._hidden_size
 
     def _projections(self, F, inputs, state, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
         prefix = "t%d_" % self._counter
@@ -240,6 +256,22 @@ class _GatedCell(HybridRecurrentCell):
         i2h = F.FullyConnected(inputs, i2h_weight, i2h_bias, num_hidden=rows, name=prefix + "i2h")
         h2h = F.FullyConnected(state, h2h_weight, h2h_bias, num_hidden=rows, name=prefix + "h2h")
         return prefix, i2h, h2h
+
+    def _lstm_update(self, F, prefix, gates, cell):
+        """``(h, c)`` from the summed gate pre-activations and the previous cell state."""
+        act, rec = self._activation, self._recurrent_activation
+        slices = F.SliceChannel(gates, num_outputs=4, name=prefix + "slice")
+        in_gate = self._get_activation(F, slices[0], rec, name=prefix + "i")
+        forget_gate = self._get_activation(F, slices[1], rec, name=prefix + "f")
+        in_transform = self._get_activation(F, slices[2], act, name=prefix + "c")
+        out_gate = self._get_activation(F, slices[3], rec, name=prefix + "o")
+        next_c = F.elemwise_add(F.elemwise_mul(forget_gate, cell, name=prefix + "mul0"),
+                                F.elemwise_mul(in_gate, in_transform, name=prefix + "mul1"),
+                                name=prefix + "state")
+        next_h = F.elemwise_mul(out_gate, F.Activation(next_c, act_type=act,
+                                                       name=prefix + "activation0"),
+                                name=prefix + "out")
+        return next_h, next_c
 
 
 class RNNCell(_GatedCell):
@@ -291,25 +323,9 @@ class LSTMCell(_GatedCell):
     def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, i2h_bias, h2h_bias):
         prefix, i2h, h2h = self._projections(F, inputs, states[0], i2h_weight, h2h_weight,
                                              i2h_bias, h2h_bias)
-        next_h, next_c = self._lstm_update(F, prefix, F.elemwise_add(i2h, h2h, name=prefix + "plus0"),
-                                           states[1])
+        gates = F.elemwise_add(i2h, h2h, name=prefix + "plus0")
+        next_h, next_c = self._lstm_update(F, prefix, gates, states[1])
         return next_h, [next_h, next_c]
-
-    def _lstm_update(self, F, prefix, gates, cell):
-        """``(h, c)`` from the summed gate pre-activations and the previous cell state."""
-        act, rec = self._activation, self._recurrent_activation
-        slices = F.SliceChannel(gates, num_outputs=4, name=prefix + "slice")
-        in_gate = self._get_activation(F, slices[0], rec, name=prefix + "i")
-        forget_gate = self._get_activation(F, slices[1], rec, name=prefix + "f")
-        in_transform = self._get_activation(F, slices[2], act, name=prefix + "c")
-        out_gate = self._get_activation(F, slices[3], rec, name=prefix + "o")
-        next_c = F.elemwise_add(F.elemwise_mul(forget_gate, cell, name=prefix + "mul0"),
-                                F.elemwise_mul(in_gate, in_transform, name=prefix + "mul1"),
-                                name=prefix + "state")
-        next_h = F.elemwise_mul(out_gate, F.Activation(next_c, act_type=act,
-                                                       name=prefix + "activation0"),
-                                name=prefix + "out")
-        return next_h, next_c
 
 
 class GRUCell(_GatedCell):
@@ -351,6 +367,48 @@ class GRUCell(_GatedCell):
                            name=prefix + "mul1"),
             F.elemwise_mul(update_gate, prev_h, name=prefix + "mul20"), name=prefix + "out")
         return next_h, [next_h]
+
+
+class LSTMPCell(_GatedCell):
+    """LSTM cell with a projection of the hidden state (``h2r_weight``, no bias); states
+    ``[r, c]`` with ``r`` of ``projection_size``. In ``gluon.contrib.rnn`` in MXNet 1.x."""
+
+    _gates = 4
+
+    def __init__(self, hidden_size, projection_size, i2h_weight_initializer=None,
+                 h2h_weight_initializer=None, h2r_weight_initializer=None,
+                 i2h_bias_initializer="zeros", h2h_bias_initializer="zeros", input_size=0,
+                 prefix=None, params=None):
+        self._init_gated(hidden_size, i2h_weight_initializer, h2h_weight_initializer,
+                         i2h_bias_initializer, h2h_bias_initializer, input_size, prefix, params,
+                         projection=(projection_size, h2r_weight_initializer))
+        self._projection_size = projection_size
+        self._activation = "tanh"
+        self._recurrent_activation = "sigmoid"
+
+    def state_info(self, batch_size=0):
+        return [{"shape": (batch_size, self._projection_size), "__layout__": "NC"},
+                {"shape": (batch_size, self._hidden_size), "__layout__": "NC"}]
+
+    def _alias(self):
+        return "lstmp"
+
+    def _output_size(self):
+        return self._projection_size
+
+    def __repr__(self):
+        shape = self.i2h_weight.shape
+        mapping = f"{shape[1] if shape[1] else None} -> {shape[0]} -> {self.h2r_weight.shape[0]}"
+        return f"{type(self).__name__}({mapping})"
+
+    def hybrid_forward(self, F, inputs, states, i2h_weight, h2h_weight, h2r_weight, i2h_bias,
+                       h2h_bias):
+        prefix, i2h, h2h = self._projections(F, inputs, states[0], i2h_weight, h2h_weight,
+                                             i2h_bias, h2h_bias)
+        hidden, next_c = self._lstm_update(F, prefix, F.elemwise_add(i2h, h2h), states[1])
+        next_r = F.FullyConnected(hidden, h2r_weight, num_hidden=self._projection_size,
+                                  no_bias=True, name=prefix + "out")
+        return next_r, [next_r, next_c]
 
 
 class _StackMixin:
@@ -588,6 +646,78 @@ class ResidualCell(ModifierCell):
             outputs = F.elemwise_add(outputs, inputs)
         else:
             outputs = [F.elemwise_add(i, j) for i, j in zip(outputs, inputs)]
+        return outputs, states
+
+
+class VariationalDropoutCell(ModifierCell):
+    """Variational dropout (one mask per sequence) on inputs, first state and outputs;
+    identity at inference. In ``gluon.contrib.rnn`` in MXNet 1.x."""
+
+    def __init__(self, base_cell, drop_inputs=0.0, drop_states=0.0, drop_outputs=0.0):
+        assert not drop_states or not isinstance(base_cell, BidirectionalCell), \
+            "BidirectionalCell doesn't support variational state dropout. " \
+            "Please add VariationalDropoutCell to the cells underneath instead."
+        assert not drop_states or not isinstance(base_cell, SequentialRNNCell) or \
+            not base_cell._bidirectional, \
+            "Bidirectional SequentialRNNCell doesn't support variational state dropout. " \
+            "Please add VariationalDropoutCell to the cells underneath instead."
+        super().__init__(base_cell)
+        self.drop_inputs = drop_inputs
+        self.drop_states = drop_states
+        self.drop_outputs = drop_outputs
+        self.drop_inputs_mask = None
+        self.drop_states_mask = None
+        self.drop_outputs_mask = None
+
+    def _alias(self):
+        return "vardrop"
+
+    def reset(self):
+        super().reset()
+        self.drop_inputs_mask = None
+        self.drop_states_mask = None
+        self.drop_outputs_mask = None
+
+    def __repr__(self):
+        return (f"{type(self).__name__}(p_out = {self.drop_outputs}, "
+                f"p_state = {self.drop_states})")
+
+    def hybrid_forward(self, F, inputs, states):
+        if self.drop_states and self.drop_states_mask is None:
+            self.drop_states_mask = F.Dropout(F.ones_like(states[0]), p=self.drop_states)
+        if self.drop_inputs and self.drop_inputs_mask is None:
+            self.drop_inputs_mask = F.Dropout(F.ones_like(inputs), p=self.drop_inputs)
+        if self.drop_states:
+            states = list(states)
+            states[0] = states[0] * self.drop_states_mask
+        if self.drop_inputs:
+            inputs = inputs * self.drop_inputs_mask
+        next_output, next_states = self.base_cell(inputs, states)
+        if self.drop_outputs and self.drop_outputs_mask is None:
+            self.drop_outputs_mask = F.Dropout(F.ones_like(next_output), p=self.drop_outputs)
+        if self.drop_outputs:
+            next_output = next_output * self.drop_outputs_mask
+        return next_output, next_states
+
+    def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None,
+               valid_length=None):
+        if self.drop_states:
+            return super().unroll(length, inputs, begin_state, layout, merge_outputs,
+                                  valid_length=valid_length)
+        self.reset()
+        inputs, axis, F, batch_size = _format_sequence(length, inputs, layout, True)
+        states = _get_begin_state(self, begin_state, batch_size)
+        if self.drop_inputs:
+            inputs = F.Dropout(inputs, p=self.drop_inputs, axes=(axis,))
+        outputs, states = self.base_cell.unroll(length, inputs, states, layout,
+                                                merge_outputs=True, valid_length=valid_length)
+        if self.drop_outputs:
+            outputs = F.Dropout(outputs, p=self.drop_outputs, axes=(axis,))
+        merge_outputs = _is_tensor(outputs) if merge_outputs is None else merge_outputs
+        outputs, _, _, _ = _format_sequence(length, outputs, layout, merge_outputs)
+        if valid_length is not None:
+            outputs = _mask_sequence_variable_length(F, outputs, length, valid_length, axis,
+                                                     merge_outputs)
         return outputs, states
 
 

@@ -68,7 +68,8 @@ class _RNNLayer(HybridBlock):
                  "h2r_weight": h2r_weight_initializer}
         if self._naming.semantics == "mx1":
             for local, shape in self._param_layout(input_size).entries_in_creation_order():
-                param = self._new_param(local, shape=shape, init=inits[local.split("_", 1)[1]], dtype=dtype,
+                init = inits[local.split("_", 1)[1]]
+                param = self._new_param(local, shape=shape, init=init, dtype=dtype,
                                         allow_deferred_init=True)
                 setattr(self, local, param)
         else:
