@@ -164,8 +164,8 @@ def split(flat, layout):
 
 def layout_from_arrays(arrays, mode=None):
     """The :class:`RNNLayout` the per-gate ``arrays`` (local key -> array) describe, read from
-    their shapes; ``mode`` is needed only to tell nothing apart (all modes share the shapes'
-    logic), but it checks the gate count when given."""
+    their shapes. The layout needs only the gate count, which the shapes give; ``mode``, when
+    known, is checked against it (rnn_relu and rnn_tanh cannot be told apart by shapes)."""
     keys = set(arrays)
     layers = sorted({int(m.group(2)) for m in map(_LOCAL.match, keys) if m})
     if not layers or layers != list(range(len(layers))):
@@ -254,7 +254,11 @@ def find_rnn_groups(keys):
     """``(groups, problems)``: the per-gate keys among ``keys`` grouped by layer, and one
     message per group that cannot be fused from its keys alone (missing or extra per-gate
     arrays, layers not numbered 0..n-1, a key claimed twice). Only the complete, unambiguous
-    groups are returned; keys that are not per-gate keys are ignored."""
+    groups are returned; keys that are not per-gate keys are ignored.
+
+    Full names cannot tell a fused layer from a 1.x cell stack whose cells are prefixed
+    ``l0_``/``r0_`` (what 1.x's ``_unfuse`` builds): the names are the same. ``_unfused`` keys
+    are unambiguous. A caller that has the model confirms full-name groups against it."""
     groups = {}
     duplicates = {}
     unidirectional = {}

@@ -8,8 +8,10 @@ only their attribute keys (``i2h_weight``, ``0.l_cell.h2h_bias``).
 """
 from __future__ import annotations
 
+import functools
 from numbers import Number
 
+from ...backend.graph import LoweringError
 from ...backend.trace import OpNamespace, current_graph
 from ..block import Block, HybridBlock
 from ..nn.activations import LeakyReLU
@@ -18,11 +20,14 @@ from .rnn_layer import zeros_state
 
 
 class _EagerOps:
-    """``F`` outside a trace: each op run at once on arrays."""
+    """``F`` outside a trace (``unroll`` on arrays): each op run at once on arrays."""
 
     def __getattr__(self, name):
+        from ...backend.ops import OPS
         from ...backend.runtime import run_op
-        return lambda *args, **attrs: run_op(name, *args, **attrs)
+        if name not in OPS:
+            raise LoweringError(f"unroll: op {name} is not supported by the ONNX lowering")
+        return functools.partial(run_op, name)
 
 
 def _ops():
