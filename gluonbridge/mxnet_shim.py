@@ -10,9 +10,9 @@ built — and named exactly as MXNet 1.9.1 names them — so their checkpoints c
 
 Nothing is installed silently: ``import gluonbridge`` never touches ``mxnet``. ``uninstall()``
 removes the shim again. Only what building block trees needs is provided: ``mxnet.gluon``
-(Block, HybridBlock, Parameter, nn, contrib.nn, model_zoo), ``mxnet.name``, ``mxnet.initializer``
-/ ``mxnet.init``, ``mxnet.nd`` / ``mxnet.np`` / ``mxnet.npx`` (arrays and the traced ops),
-``mxnet.base.data_dir``, ``mxnet.context.cpu`` and ``mxnet.util.is_np_array``.
+(Block, HybridBlock, Parameter, nn, rnn, contrib.nn, contrib.rnn, model_zoo), ``mxnet.name``,
+``mxnet.initializer`` / ``mxnet.init``, ``mxnet.nd`` / ``mxnet.np`` / ``mxnet.npx`` (arrays and
+the traced ops), ``mxnet.base.data_dir``, ``mxnet.context.cpu`` and ``mxnet.util.is_np_array``.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A Gluon-compatible Block/Parameter/nn system: ``from gluonbridge import gluon`` replaces
 ``from mxnet import gluon``. Names follow the active naming mode (``gluonbridge.naming``)."""
 from .. import naming as _naming
-from . import contrib, model_zoo, nn
+from . import contrib, model_zoo, nn, rnn
 from .block import Block, HybridBlock
 from .parameter import Constant, DeferredInitializationError, Parameter
 from .parameter import ParameterDict as _ParameterDict

@@ -7,7 +7,9 @@
 * :mod:`.matching` — name maps without a model (prefix stripping, symbol graphs) and renaming a
   checkpoint through a name map;
 * :mod:`.loading` — pairing a file's keys with a model's Parameters and checking the fit before
-  anything is assigned.
+  anything is assigned;
+* :mod:`.rnn_weights` — recurrent weights between 1.x's per-gate arrays and 2.x's fused
+  ``rnn_param``.
 
 Nothing here imports the Gluon layer: models are seen through their ParameterTable.
 """
