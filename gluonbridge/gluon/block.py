@@ -12,6 +12,7 @@ ask their policy (``gluonbridge.naming``). The two views of the parameters:
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import warnings
 import weakref
@@ -24,13 +25,15 @@ from ..naming import mode as _mode
 from ..naming.policy import NamingModeError
 from . import saving
 from .parameter import Parameter
-from .utils import indent
+from .utils import HookHandle, indent
 
 _NO_PREFIX_HINT = ("structural naming mirrors MXNet 2, where blocks have no prefix, name or "
                    "name_scope; parameters are keyed by collect_params() structural keys")
 _NO_SHARE_HINT = ("legacy naming mirrors MXNet 1.x, which shares parameters with params= at "
                   "construction; share_parameters() is MXNet 2 API")
 
+_RESET_HINT = ("legacy naming mirrors MXNet 1.x, whose blocks have no reset_ctx: use "
+               "block.collect_params().reset_ctx(ctx)")
 
 # Containers the Block system itself keeps; none can hold an unregistered Block.
 _INTERNAL_CONTAINERS = frozenset(
@@ -202,7 +205,10 @@ class Block:
         ret = {prefix + key: p for key, p in self._reg_params.items()
                if pattern is None or pattern.match(prefix + key)}
         for name, child in self._child_items():
-            ret.update(child._collect_params_with_prefix(prefix + name, select))
+            # without select, children get only the prefix, as MXNet 1.9.1 calls them: library
+            # blocks overriding this method with 1.9.1's signature (prefix='') keep working
+            ret.update(child._collect_params_with_prefix(prefix + name) if select is None
+                       else child._collect_params_with_prefix(prefix + name, select))
         return ret
 
     def structural_params(self, deduplicate=False):
@@ -246,10 +252,17 @@ class Block:
             child._tie_parameters(shared, unused, prefix + name)
 
     def register_forward_pre_hook(self, hook):
-        self._forward_pre_hooks[id(hook)] = hook
+        """Call ``hook(block, args)`` before every forward; returns a handle to ``detach()``."""
+        handle = HookHandle()
+        handle.attach(self._forward_pre_hooks, hook)
+        return handle
 
     def register_forward_hook(self, hook):
-        self._forward_hooks[id(hook)] = hook
+        """Call ``hook(block, args, out)`` after every forward; returns a handle to
+        ``detach()``."""
+        handle = HookHandle()
+        handle.attach(self._forward_hooks, hook)
+        return handle
 
     def apply(self, fn):
         """Call ``fn`` on every descendant, then on this block; returns self."""
@@ -275,6 +288,20 @@ class Block:
         """Cast every Parameter to ``dtype``."""
         for param in self.collect_params().values():
             param.cast(dtype)
+
+    @functools.partial(_ModeAttribute, "mx2", _RESET_HINT)
+    def reset_ctx(self):
+        """Move every Parameter to ``ctx`` (MXNet 2; in 1.x: ``collect_params().reset_ctx``)."""
+        return self._reset_device
+
+    @functools.partial(_ModeAttribute, "mx2", _RESET_HINT)
+    def reset_device(self):
+        """Move every Parameter to ``device`` (the CPU: a GPU raises)."""
+        return self._reset_device
+
+    def _reset_device(self, ctx):
+        for param in self.collect_params().values():
+            param.reset_ctx(ctx)
 
     # -- checkpoints (see saving.py) -------------------------------------------------------
     def save_parameters(self, filename, deduplicate=False):
