@@ -1,0 +1,275 @@
+"""Mirrors ``mxnet.gluon.data.vision.transforms`` for the transforms numpy can compute.
+
+They are Blocks (HybridBlocks where MXNet's are), so they compose and are named as in MXNet, but
+they run on numpy arrays in the caller's process, never inside a traced model. Images are HWC
+(or NHWC batches). ``Resize``/``CenterCrop`` follow OpenCV, which MXNet resizes with:
+interpolation 0 (nearest: source pixel ``floor(dst * scale)``) and 1 (bilinear, half-pixel
+centres; uint8 images with OpenCV's 11-bit fixed-point weights and rounding, so results match
+MXNet's to the unit in the tests). Other interpolations (cubic, area, Lanczos) raise.
+"""
+import math
+import random
+
+import numpy as np
+
+from ....backend.graph import LoweringError
+from ....backend.trace import current_graph
+from ....base import numeric_types
+from ....ndarray import NDArray
+from ...block import Block, HybridBlock
+from ...nn import HybridSequential, Sequential
+
+__all__ = ["Compose", "HybridCompose", "Cast", "ToTensor", "Normalize", "RandomResizedCrop",
+           "CropResize", "CenterCrop", "Resize", "RandomFlipLeftRight", "RandomFlipTopBottom"]
+
+_INTERPOLATIONS = {0: "nearest", 1: "bilinear"}
+
+
+class _Transform:
+    """Runs ``transform(x)`` on numpy arrays; refuses to be traced into a model graph."""
+
+    def _call_impl(self, *args):
+        if current_graph() is not None:
+            raise LoweringError(f"{type(self).__name__} is a data transform: gluonbridge runs it "
+                                "on numpy arrays, not inside a traced block")
+        x = args[0].asnumpy() if hasattr(args[0], "asnumpy") else np.asarray(args[0])
+        return np.asarray(self.transform(x, *args[1:])).view(NDArray)
+
+    def forward(self, x, *args):
+        return self._call_impl(x, *args)
+
+
+class Compose(Sequential):
+    """Apply transforms in order (runs of HybridBlocks grouped into a HybridSequential, as
+    MXNet does)."""
+
+    def __init__(self, transforms):
+        super().__init__()
+        hybrid = []
+        for t in list(transforms) + [None]:
+            if isinstance(t, HybridBlock):
+                hybrid.append(t)
+                continue
+            if len(hybrid) == 1:
+                self.add(hybrid[0])
+            elif len(hybrid) > 1:
+                group = HybridSequential()
+                group.add(*hybrid)
+                group.hybridize()
+                self.add(group)
+            hybrid = []
+            if t is not None:
+                self.add(t)
+
+
+class HybridCompose(HybridSequential):
+    """Apply HybridBlock transforms in order (MXNet 2)."""
+
+    def __init__(self, transforms):
+        super().__init__()
+        for t in transforms:
+            if not isinstance(t, HybridBlock):
+                raise ValueError(f"{t} is not a HybridBlock, try use `Compose` instead")
+            self.add(t)
+
+
+class Cast(_Transform, HybridBlock):
+    """Cast to ``dtype``."""
+
+    def __init__(self, dtype="float32"):
+        super().__init__()
+        self._dtype = dtype
+
+    def transform(self, x):
+        return x.astype(self._dtype)
+
+
+class ToTensor(_Transform, HybridBlock):
+    """HWC (or NHWC) values in [0, 255] -> CHW (NCHW) float32 in [0, 1]."""
+
+    def transform(self, x):
+        if x.ndim not in (3, 4):
+            raise ValueError(f"ToTensor expects an HWC image or NHWC batch, got shape {x.shape}")
+        return np.moveaxis(x.astype(np.float32) / np.float32(255.0), -1, -3)
+
+
+class Normalize(_Transform, HybridBlock):
+    """``(x - mean) / std`` per channel of a CHW (or NCHW) float tensor."""
+
+    def __init__(self, mean=0.0, std=1.0):
+        super().__init__()
+        self._mean, self._std = mean, std
+
+    def transform(self, x):
+        shape = (-1, 1, 1)
+        mean = np.reshape(np.asarray(self._mean, dtype=np.float32), shape)
+        std = np.reshape(np.asarray(self._std, dtype=np.float32), shape)
+        if x.shape[-3] != mean.size and mean.size != 1:
+            raise ValueError(f"Normalize: {mean.size} means for {x.shape[-3]} channels")
+        return ((x.astype(np.float32) - mean) / std).astype(np.float32)
+
+
+def _resize_axis_weights(src, dst):
+    """Per output index: left source index, right source index, right weight (bilinear)."""
+    scale = src / dst
+    pos = (np.arange(dst) + 0.5) * scale - 0.5
+    left = np.floor(pos).astype(np.int64)
+    frac = pos - left
+    frac[left < 0] = 0
+    left[left < 0] = 0
+    high = left >= src - 1
+    frac[high] = 0
+    left[high] = src - 1
+    return left, np.minimum(left + 1, src - 1), frac
+
+
+def _bilinear(img, h, w):
+    (y0, y1, fy), (x0, x1, fx) = (_resize_axis_weights(img.shape[0], h),
+                                  _resize_axis_weights(img.shape[1], w))
+    if img.dtype == np.uint8:      # OpenCV's fixed point: 11-bit weights, rounded per weight
+        ax1 = np.round(fx * 2048).astype(np.int64)
+        ax0 = np.round((1 - fx) * 2048).astype(np.int64)
+        src = img.astype(np.int64)
+        rows = src[:, x0] * ax0[None, :, None] + src[:, x1] * ax1[None, :, None]
+        by1 = np.round(fy * 2048).astype(np.int64)
+        by0 = np.round((1 - fy) * 2048).astype(np.int64)
+        top = (by0[:, None, None] * (rows[y0] >> 4)) >> 16
+        bottom = (by1[:, None, None] * (rows[y1] >> 4)) >> 16
+        return np.clip((top + bottom + 2) >> 2, 0, 255).astype(np.uint8)
+    src = img.astype(np.float32)
+    fx, fy = fx.astype(np.float32)[None, :, None], fy.astype(np.float32)[:, None, None]
+    rows_top = src[y0][:, x0] * (1 - fx) + src[y0][:, x1] * fx
+    rows_bottom = src[y1][:, x0] * (1 - fx) + src[y1][:, x1] * fx
+    return (rows_top * (1 - fy) + rows_bottom * fy).astype(img.dtype)
+
+
+def imresize(img, w, h, interp=1):
+    """Resize an HWC image to ``w`` x ``h`` as OpenCV does (interp 0 or 1)."""
+    if interp not in _INTERPOLATIONS:
+        raise NotImplementedError(f"interpolation {interp} is not implemented by gluonbridge's "
+                                  "numpy transforms (0: nearest and 1: bilinear are)")
+    if (img.shape[0], img.shape[1]) == (h, w):
+        return img.copy()
+    if interp == 0:
+        ys = np.minimum(np.floor(np.arange(h) * (img.shape[0] / h)).astype(np.int64),
+                        img.shape[0] - 1)
+        xs = np.minimum(np.floor(np.arange(w) * (img.shape[1] / w)).astype(np.int64),
+                        img.shape[1] - 1)
+        return img[ys][:, xs]
+    return _bilinear(img, h, w)
+
+
+def _output_size(size, keep_ratio, h, w):
+    """(width, height) as MXNet's image.resize computes it."""
+    if isinstance(size, numeric_types):
+        if not keep_ratio:
+            return int(size), int(size)
+        if h > w:
+            return int(size), int(h * size / w)
+        return int(w * size / h), int(size)
+    return int(size[0]), int(size[1])
+
+
+class Resize(_Transform, HybridBlock):
+    """Resize HWC images (or NHWC batches) to ``size`` (int: square, or the shorter side with
+    ``keep_ratio``; ``(width, height)``)."""
+
+    def __init__(self, size, keep_ratio=False, interpolation=1):
+        super().__init__()
+        self._keep, self._size, self._interpolation = keep_ratio, size, interpolation
+
+    def transform(self, x):
+        h, w = x.shape[-3], x.shape[-2]
+        new_w, new_h = _output_size(self._size, self._keep, h, w)
+        if x.ndim == 4:
+            return np.stack([imresize(i, new_w, new_h, self._interpolation) for i in x])
+        return imresize(x, new_w, new_h, self._interpolation)
+
+
+def _scale_down(src_size, size):
+    """Shrink ``size`` (w, h) to fit ``src_size`` keeping its aspect ratio (MXNet's rule)."""
+    w, h = size
+    sw, sh = src_size
+    if sh < h:
+        w, h = float(w * sh) / h, sh
+    if sw < w:
+        w, h = sw, float(h * sw) / w
+    return int(w), int(h)
+
+
+def _crop_resize(img, x0, y0, w, h, size, interp):
+    out = img[y0:y0 + h, x0:x0 + w]
+    if size is not None and (w, h) != tuple(size):
+        out = imresize(out, size[0], size[1], interp)
+    return out
+
+
+class CenterCrop(_Transform, Block):
+    """Crop the centre ``size`` (int or (w, h)) of an HWC image, resized up when the image is
+    smaller."""
+
+    def __init__(self, size, interpolation=1):
+        super().__init__()
+        self._size = (size, size) if isinstance(size, numeric_types) else tuple(size)
+        self._interpolation = interpolation
+
+    def transform(self, x):
+        h, w = x.shape[:2]
+        new_w, new_h = _scale_down((w, h), self._size)
+        return _crop_resize(x, int((w - new_w) / 2), int((h - new_h) / 2), new_w, new_h,
+                            self._size, self._interpolation)
+
+
+class CropResize(_Transform, HybridBlock):
+    """Crop ``(x, y, width, height)``, then resize to ``size`` if given."""
+
+    def __init__(self, x, y, width, height, size=None, interpolation=None):
+        super().__init__()
+        self._box = (x, y, width, height)
+        self._size, self._interpolation = size, interpolation
+
+    def transform(self, img):
+        x, y, width, height = self._box
+        out = img[..., y:y + height, x:x + width, :]
+        if self._size:
+            out = Resize(self._size, False, 1 if self._interpolation is None
+                         else self._interpolation).transform(out)
+        return out
+
+
+class RandomResizedCrop(_Transform, Block):
+    """A crop of random area (``scale`` of the image) and aspect ratio (``ratio``), resized to
+    ``size``; the centre crop after 10 failed draws (Python's ``random``, as MXNet)."""
+
+    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0), interpolation=1):
+        super().__init__()
+        size = (size, size) if isinstance(size, numeric_types) else tuple(size)
+        self._args = (size, scale, ratio, interpolation)
+
+    def transform(self, x):
+        size, scale, ratio, interp = self._args
+        h, w = x.shape[:2]
+        area = h * w
+        for _ in range(10):
+            target = random.uniform(scale[0], min(1.0, scale[1])) * area
+            aspect = math.exp(random.uniform(math.log(ratio[0]), math.log(ratio[1])))
+            new_w = int(round(math.sqrt(target * aspect)))
+            new_h = int(round(math.sqrt(target / aspect)))
+            if new_w <= w and new_h <= h:
+                x0, y0 = random.randint(0, w - new_w), random.randint(0, h - new_h)
+                return _crop_resize(x, x0, y0, new_w, new_h, size, interp)
+        return CenterCrop(size, interp).transform(x)
+
+
+class RandomFlipLeftRight(_Transform, HybridBlock):
+    """Flip the width axis with probability 0.5."""
+
+    def transform(self, x):
+        return x[..., ::-1, :].copy() if np.random.rand() < 0.5 else x
+
+
+class RandomFlipTopBottom(_Transform, HybridBlock):
+    """Flip the height axis with probability 0.5."""
+
+    def transform(self, x):
+        return x[..., ::-1, :, :].copy() if np.random.rand() < 0.5 else x
