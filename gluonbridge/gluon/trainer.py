@@ -1,7 +1,7 @@
 """Mirrors ``mxnet.gluon.Trainer`` so training scripts construct it: the optimizer is created and
 its learning rate can be read and set; ``step``/``update`` (training) raise at the call."""
-from ... import optimizer as _optimizer
-from ...base import without_mxnet
+from .. import optimizer as _optimizer
+from ..base import without_mxnet
 
 
 class Trainer:
