@@ -342,6 +342,8 @@ class Block:
         return load_params
 
     def __call__(self, *args):
+        if self.__dict__.get("_tracing_own_call"):   # re-entered by the trace of this very call:
+            return self._call_impl(*args)             # its hooks already ran (on the arrays)
         for hook in self._forward_pre_hooks.values():
             hook(self, args)
         out = self._call_impl(*args)
@@ -402,7 +404,11 @@ class HybridBlock(Block):
         key = (backend,) + tuple((a.shape, a.dtype.str) for a in arrays)
         executor = self._executors.get(key)
         if executor is None or not executor.is_current():
-            executor = self._executors[key] = runtime.Executor(self, arrays, backend)
+            self.__dict__["_tracing_own_call"] = True
+            try:
+                executor = self._executors[key] = runtime.Executor(self, arrays, backend)
+            finally:
+                self.__dict__["_tracing_own_call"] = False
         return executor.run(arrays)
 
     def export_onnx(self, path, *example_inputs):

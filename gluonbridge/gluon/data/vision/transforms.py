@@ -17,7 +17,7 @@ from ....backend.trace import current_graph
 from ....base import numeric_types
 from ....ndarray import NDArray
 from ...block import Block, HybridBlock
-from ...nn import HybridSequential, Sequential
+from ... import nn
 
 __all__ = ["Compose", "HybridCompose", "Cast", "ToTensor", "Normalize", "RandomResizedCrop",
            "CropResize", "CenterCrop", "Resize", "RandomFlipLeftRight", "RandomFlipTopBottom"]
@@ -39,7 +39,18 @@ class _Transform:
         return self._call_impl(x, *args)
 
 
-class Compose(Sequential):
+class HybridSequential(nn.HybridSequential):
+    """The group Compose makes of consecutive HybridBlock transforms (named and shown as MXNet's
+    HybridSequential): its children are called one by one on arrays, never traced together."""
+
+    def _call_impl(self, *args):
+        x = args[0]
+        for _, block in self._child_items():
+            x = block(x)
+        return x
+
+
+class Compose(nn.Sequential):
     """Apply transforms in order (runs of HybridBlocks grouped into a HybridSequential, as
     MXNet does)."""
 
@@ -62,7 +73,7 @@ class Compose(Sequential):
                 self.add(t)
 
 
-class HybridCompose(HybridSequential):
+class HybridCompose(nn.HybridSequential):
     """Apply HybridBlock transforms in order (MXNet 2)."""
 
     def __init__(self, transforms):
