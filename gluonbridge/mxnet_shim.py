@@ -14,7 +14,7 @@ Each ``mxnet`` module is a real gluonbridge module mirroring MXNet's (the table 
 ``gluon`` (blocks, nn, model_zoo, loss, data, utils, Trainer), ``nd``/``np``/``npx``, ``name``,
 ``initializer``, ``autograd`` (inference-safe scopes), ``random`` (numpy-backed), ``metric``,
 ``optimizer``/``lr_scheduler``, ``registry``, ``operator``, ``base``, ``util``, ``context``,
-``contrib.amp`` and ``test_utils``. What needs MXNet's runtime (training, GPUs, custom
+``contrib.amp``, ``image`` (numpy resize/crop) and ``test_utils``. What needs MXNet's runtime (training, GPUs, custom
 operators, RecordIO) raises at the call, never at import.
 """
 from __future__ import annotations
@@ -50,6 +50,7 @@ ALIASES = {
     "mxnet.operator": "gluonbridge.operator",
     "mxnet.contrib": "gluonbridge.contrib",
     "mxnet.test_utils": "gluonbridge.test_utils",
+    "mxnet.image": "gluonbridge.image",
 }
 # packages whose submodules not listed above map by name ('mxnet.gluon.data.vision' ->
 # 'gluonbridge.gluon.data.vision') when gluonbridge has them

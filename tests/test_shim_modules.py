@@ -24,7 +24,7 @@ EXPOSED = {
                        "set_recording", "Function"],
     "mxnet.gluon": ["Block", "HybridBlock", "Parameter", "Constant", "loss", "data", "utils",
                     "nn", "Trainer", "model_zoo", "contrib"],
-    "mxnet.gluon.loss": ["Loss", "L1Loss", "L2Loss", "SoftmaxCrossEntropyLoss", "SoftmaxCELoss",
+    "mxnet.gluon.loss": ["_apply_weighting", "_reshape_like", "Loss", "L1Loss", "L2Loss", "SoftmaxCrossEntropyLoss", "SoftmaxCELoss",
                          "SigmoidBinaryCrossEntropyLoss", "SigmoidBCELoss", "KLDivLoss",
                          "HuberLoss", "HingeLoss", "SquaredHingeLoss", "LogisticLoss",
                          "TripletLoss", "PoissonNLLLoss", "CTCLoss", "CosineEmbeddingLoss",
@@ -37,7 +37,7 @@ EXPOSED = {
                                            "RandomResizedCrop", "Compose", "HybridCompose",
                                            "Cast", "CropResize", "RandomFlipLeftRight"],
     "mxnet.gluon.utils": ["split_and_load", "split_data", "clip_global_norm", "check_sha1",
-                          "download", "HookHandle"],
+                          "download", "HookHandle", "_get_repo_url", "_get_repo_file_url"],
     "mxnet.random": ["seed", "uniform", "normal", "randint", "shuffle", "randn"],
     "mxnet.metric": ["EvalMetric", "Accuracy", "TopKAccuracy", "MSE", "MAE", "RMSE",
                      "CrossEntropy", "F1", "MCC", "CompositeEvalMetric", "create", "register",
@@ -54,6 +54,9 @@ EXPOSED = {
     "mxnet.util": ["is_np_array", "is_np_shape", "use_np", "set_np"],
     "mxnet.contrib.amp": ["init", "convert_hybrid_block", "convert_model", "init_trainer"],
     "mxnet.test_utils": ["assert_almost_equal", "almost_equal", "same", "default_context"],
+    "mxnet.contrib.amp.amp": ["init", "convert_hybrid_block"],
+    "mxnet.image": ["imresize", "resize_short", "center_crop", "fixed_crop", "random_crop",
+                    "random_size_crop", "scale_down", "color_normalize", "imread", "imdecode"],
 }
 
 

@@ -3,7 +3,7 @@
 loss block build and name it as MXNet does).
 
 Three spellings differ from MXNet's source and are exact equivalents on traced values, whose
-shapes are static: ``x.reshape(y.shape)`` for ``F.reshape_like(x, y)``, ``x * x`` for
+shapes are static: ``x.reshape(y.shape)`` for ``F.reshape_like(x, y)`` (in ``_reshape_like``), ``x * x`` for
 ``F.square(x)``, and, for ``batch_axis=0``, ``F.mean(F.batch_flatten(x), axis=1)`` for
 ``F.mean(x, axis=0, exclude=True)`` (MXNet 2's own spelling). Losses whose ops the backend does
 not lower (``CTCLoss``; ``HuberLoss``'s ``where``, ``pick`` for sparse labels, ...) raise a
@@ -37,6 +37,11 @@ def _reduce_but_batch(F, reduce, loss, batch_axis):
     return reduce(loss, axis=batch_axis, exclude=True)
 
 
+def _reshape_like(F, x, y):
+    """``x`` reshaped to ``y``'s shape (``F.reshape_like``; traced values have static shapes)."""
+    return x.reshape(y.shape)
+
+
 def _square(x):
     return x * x
 
@@ -66,7 +71,7 @@ class L2Loss(Loss):
         super().__init__(weight, batch_axis, **kwargs)
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
-        loss = _square(label.reshape(pred.shape) - pred)
+        loss = _square(_reshape_like(F, label, pred) - pred)
         return self._batch_mean(F, _apply_weighting(F, loss, self._weight / 2, sample_weight))
 
 
@@ -77,7 +82,7 @@ class L1Loss(Loss):
         super().__init__(weight, batch_axis, **kwargs)
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
-        loss = F.abs(label.reshape(pred.shape) - pred)
+        loss = F.abs(_reshape_like(F, label, pred) - pred)
         return self._batch_mean(F, _apply_weighting(F, loss, self._weight, sample_weight))
 
 
@@ -89,7 +94,7 @@ class SigmoidBinaryCrossEntropyLoss(Loss):
         self._from_sigmoid = from_sigmoid
 
     def hybrid_forward(self, F, pred, label, sample_weight=None, pos_weight=None):
-        label = label.reshape(pred.shape)
+        label = _reshape_like(F, label, pred)
         if not self._from_sigmoid:
             softplus = F.Activation(-F.abs(pred), act_type="softrelu")
             if pos_weight is None:
@@ -126,7 +131,7 @@ class SoftmaxCrossEntropyLoss(Loss):
         if self._sparse_label:
             loss = -F.pick(pred, label, axis=self._axis, keepdims=True)
         else:
-            loss = -F.sum(pred * label.reshape(pred.shape), axis=self._axis, keepdims=True)
+            loss = -F.sum(pred * _reshape_like(F, label, pred), axis=self._axis, keepdims=True)
         return self._batch_mean(F, _apply_weighting(F, loss, self._weight, sample_weight))
 
 
@@ -182,7 +187,7 @@ class HuberLoss(Loss):
         self._rho = rho
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
-        loss = F.abs(label.reshape(pred.shape) - pred)
+        loss = F.abs(_reshape_like(F, label, pred) - pred)
         loss = F.where(loss > self._rho, loss - 0.5 * self._rho,
                        (0.5 / self._rho) * _square(loss))
         return self._batch_mean(F, _apply_weighting(F, loss, self._weight, sample_weight))
@@ -196,7 +201,7 @@ class HingeLoss(Loss):
         self._margin = margin
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
-        loss = F.relu(self._margin - pred * label.reshape(pred.shape))
+        loss = F.relu(self._margin - pred * _reshape_like(F, label, pred))
         return self._batch_mean(F, _apply_weighting(F, loss, self._weight, sample_weight))
 
 
@@ -208,7 +213,7 @@ class SquaredHingeLoss(Loss):
         self._margin = margin
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
-        loss = _square(F.relu(self._margin - pred * label.reshape(pred.shape)))
+        loss = _square(F.relu(self._margin - pred * _reshape_like(F, label, pred)))
         return self._batch_mean(F, _apply_weighting(F, loss, self._weight, sample_weight))
 
 
@@ -223,7 +228,7 @@ class LogisticLoss(Loss):
                              f"{label_format}.")
 
     def hybrid_forward(self, F, pred, label, sample_weight=None):
-        label = label.reshape(pred.shape)
+        label = _reshape_like(F, label, pred)
         if self._label_format == "signed":
             label = (label + 1.0) / 2.0
         loss = F.relu(pred) - pred * label + F.Activation(-F.abs(pred), act_type="softrelu")
@@ -238,8 +243,8 @@ class TripletLoss(Loss):
         self._margin = margin
 
     def hybrid_forward(self, F, pred, positive, negative):
-        gap = _square(positive.reshape(pred.shape) - pred) - \
-            _square(negative.reshape(pred.shape) - pred)
+        gap = _square(_reshape_like(F, positive, pred) - pred) - \
+            _square(_reshape_like(F, negative, pred) - pred)
         loss = F.relu(_reduce_but_batch(F, F.sum, gap, self._batch_axis) + self._margin)
         return _apply_weighting(F, loss, self._weight, None)
 
@@ -254,7 +259,7 @@ class PoissonNLLLoss(Loss):
         self._compute_full = compute_full
 
     def hybrid_forward(self, F, pred, target, sample_weight=None, epsilon=1e-08):
-        target = target.reshape(pred.shape)
+        target = _reshape_like(F, target, pred)
         if self._from_logits:
             loss = F.exp(pred) - target * pred
         else:
@@ -273,7 +278,7 @@ class CosineEmbeddingLoss(Loss):
         self._margin = margin
 
     def hybrid_forward(self, F, input1, input2, label, sample_weight=None):
-        input1 = input1.reshape(input2.shape)
+        input1 = _reshape_like(F, input1, input2)
         label = label.reshape((-1, 1))
         cos_sim = self._cosine_similarity(F, input1, input2)
         similar = (1 - cos_sim) * (label == 1)

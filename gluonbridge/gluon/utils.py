@@ -1,6 +1,7 @@
 """Mirrors ``mxnet.gluon.utils``: data-parallel splitting, gradient-norm clipping, file checks
 and hook handles — plus the repr indentation the Gluon-compatible classes share."""
 import hashlib
+import os
 import weakref
 
 import numpy as np
@@ -78,6 +79,21 @@ def download(url, path=None, overwrite=False, sha1_hash=None, retries=5, verify_
     """Refuses: gluonbridge never downloads. Fetch ``url`` yourself and pass the local file."""
     raise OSError(f"gluonbridge does not download files (offline by design): fetch {url} "
                   f"yourself{' to ' + str(path) if path else ''} and load it from disk")
+
+
+_DEFAULT_REPO = "https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/"
+
+
+def _get_repo_url():
+    """The base URL of the Gluon model and dataset repository (``$MXNET_GLUON_REPO`` or MXNet's
+    default), ending in '/'; libraries build file URLs from it (gluonbridge never fetches them)."""
+    url = os.environ.get("MXNET_GLUON_REPO", _DEFAULT_REPO)
+    return url if url.endswith("/") else url + "/"
+
+
+def _get_repo_file_url(namespace, filename):
+    """The repository URL of ``namespace/filename``."""
+    return f"{_get_repo_url()}{namespace}/{filename}"
 
 
 class HookHandle:

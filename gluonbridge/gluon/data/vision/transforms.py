@@ -2,16 +2,12 @@
 
 They are Blocks (HybridBlocks where MXNet's are), so they compose and are named as in MXNet, but
 they run on numpy arrays in the caller's process, never inside a traced model. Images are HWC
-(or NHWC batches). ``Resize``/``CenterCrop`` follow OpenCV, which MXNet resizes with:
-interpolation 0 (nearest: source pixel ``floor(dst * scale)``) and 1 (bilinear, half-pixel
-centres; uint8 images with OpenCV's 11-bit fixed-point weights and rounding, so results match
-MXNet's to the unit in the tests). Other interpolations (cubic, area, Lanczos) raise.
+(or NHWC batches). Resizing is :func:`gluonbridge.image.imresize` (OpenCV's nearest and
+bilinear; other interpolations raise).
 """
-import math
-import random
-
 import numpy as np
 
+from .... import image
 from ....backend.graph import LoweringError
 from ....backend.trace import current_graph
 from ....base import numeric_types
@@ -21,8 +17,6 @@ from ... import nn
 
 __all__ = ["Compose", "HybridCompose", "Cast", "ToTensor", "Normalize", "RandomResizedCrop",
            "CropResize", "CenterCrop", "Resize", "RandomFlipLeftRight", "RandomFlipTopBottom"]
-
-_INTERPOLATIONS = {0: "nearest", 1: "bilinear"}
 
 
 class _Transform:
@@ -120,56 +114,6 @@ class Normalize(_Transform, HybridBlock):
         return ((x.astype(np.float32) - mean) / std).astype(np.float32)
 
 
-def _resize_axis_weights(src, dst):
-    """Per output index: left source index, right source index, right weight (bilinear)."""
-    scale = src / dst
-    pos = (np.arange(dst) + 0.5) * scale - 0.5
-    left = np.floor(pos).astype(np.int64)
-    frac = pos - left
-    frac[left < 0] = 0
-    left[left < 0] = 0
-    high = left >= src - 1
-    frac[high] = 0
-    left[high] = src - 1
-    return left, np.minimum(left + 1, src - 1), frac
-
-
-def _bilinear(img, h, w):
-    (y0, y1, fy), (x0, x1, fx) = (_resize_axis_weights(img.shape[0], h),
-                                  _resize_axis_weights(img.shape[1], w))
-    if img.dtype == np.uint8:      # OpenCV's fixed point: 11-bit weights, rounded per weight
-        ax1 = np.round(fx * 2048).astype(np.int64)
-        ax0 = np.round((1 - fx) * 2048).astype(np.int64)
-        src = img.astype(np.int64)
-        rows = src[:, x0] * ax0[None, :, None] + src[:, x1] * ax1[None, :, None]
-        by1 = np.round(fy * 2048).astype(np.int64)
-        by0 = np.round((1 - fy) * 2048).astype(np.int64)
-        top = (by0[:, None, None] * (rows[y0] >> 4)) >> 16
-        bottom = (by1[:, None, None] * (rows[y1] >> 4)) >> 16
-        return np.clip((top + bottom + 2) >> 2, 0, 255).astype(np.uint8)
-    src = img.astype(np.float32)
-    fx, fy = fx.astype(np.float32)[None, :, None], fy.astype(np.float32)[:, None, None]
-    rows_top = src[y0][:, x0] * (1 - fx) + src[y0][:, x1] * fx
-    rows_bottom = src[y1][:, x0] * (1 - fx) + src[y1][:, x1] * fx
-    return (rows_top * (1 - fy) + rows_bottom * fy).astype(img.dtype)
-
-
-def imresize(img, w, h, interp=1):
-    """Resize an HWC image to ``w`` x ``h`` as OpenCV does (interp 0 or 1)."""
-    if interp not in _INTERPOLATIONS:
-        raise NotImplementedError(f"interpolation {interp} is not implemented by gluonbridge's "
-                                  "numpy transforms (0: nearest and 1: bilinear are)")
-    if (img.shape[0], img.shape[1]) == (h, w):
-        return img.copy()
-    if interp == 0:
-        ys = np.minimum(np.floor(np.arange(h) * (img.shape[0] / h)).astype(np.int64),
-                        img.shape[0] - 1)
-        xs = np.minimum(np.floor(np.arange(w) * (img.shape[1] / w)).astype(np.int64),
-                        img.shape[1] - 1)
-        return img[ys][:, xs]
-    return _bilinear(img, h, w)
-
-
 def _output_size(size, keep_ratio, h, w):
     """(width, height) as MXNet's image.resize computes it."""
     if isinstance(size, numeric_types):
@@ -193,26 +137,8 @@ class Resize(_Transform, HybridBlock):
         h, w = x.shape[-3], x.shape[-2]
         new_w, new_h = _output_size(self._size, self._keep, h, w)
         if x.ndim == 4:
-            return np.stack([imresize(i, new_w, new_h, self._interpolation) for i in x])
-        return imresize(x, new_w, new_h, self._interpolation)
-
-
-def _scale_down(src_size, size):
-    """Shrink ``size`` (w, h) to fit ``src_size`` keeping its aspect ratio (MXNet's rule)."""
-    w, h = size
-    sw, sh = src_size
-    if sh < h:
-        w, h = float(w * sh) / h, sh
-    if sw < w:
-        w, h = sw, float(h * sw) / w
-    return int(w), int(h)
-
-
-def _crop_resize(img, x0, y0, w, h, size, interp):
-    out = img[y0:y0 + h, x0:x0 + w]
-    if size is not None and (w, h) != tuple(size):
-        out = imresize(out, size[0], size[1], interp)
-    return out
+            return np.stack([image.imresize(i, new_w, new_h, self._interpolation) for i in x])
+        return image.imresize(x, new_w, new_h, self._interpolation)
 
 
 class CenterCrop(_Transform, Block):
@@ -225,10 +151,7 @@ class CenterCrop(_Transform, Block):
         self._interpolation = interpolation
 
     def transform(self, x):
-        h, w = x.shape[:2]
-        new_w, new_h = _scale_down((w, h), self._size)
-        return _crop_resize(x, int((w - new_w) / 2), int((h - new_h) / 2), new_w, new_h,
-                            self._size, self._interpolation)
+        return image.center_crop(x, self._size, self._interpolation)[0]
 
 
 class CropResize(_Transform, HybridBlock):
@@ -250,7 +173,7 @@ class CropResize(_Transform, HybridBlock):
 
 class RandomResizedCrop(_Transform, Block):
     """A crop of random area (``scale`` of the image) and aspect ratio (``ratio``), resized to
-    ``size``; the centre crop after 10 failed draws (Python's ``random``, as MXNet)."""
+    ``size``; the centre crop after 10 failed draws."""
 
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0), interpolation=1):
         super().__init__()
@@ -258,18 +181,7 @@ class RandomResizedCrop(_Transform, Block):
         self._args = (size, scale, ratio, interpolation)
 
     def transform(self, x):
-        size, scale, ratio, interp = self._args
-        h, w = x.shape[:2]
-        area = h * w
-        for _ in range(10):
-            target = random.uniform(scale[0], min(1.0, scale[1])) * area
-            aspect = math.exp(random.uniform(math.log(ratio[0]), math.log(ratio[1])))
-            new_w = int(round(math.sqrt(target * aspect)))
-            new_h = int(round(math.sqrt(target / aspect)))
-            if new_w <= w and new_h <= h:
-                x0, y0 = random.randint(0, w - new_w), random.randint(0, h - new_h)
-                return _crop_resize(x, x0, y0, new_w, new_h, size, interp)
-        return CenterCrop(size, interp).transform(x)
+        return image.random_size_crop(x, *self._args)[0]
 
 
 class RandomFlipLeftRight(_Transform, HybridBlock):

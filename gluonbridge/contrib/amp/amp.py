@@ -1,7 +1,7 @@
 """Mirrors ``mxnet.contrib.amp`` (automatic mixed precision) as documented no-ops: ``init()``
 changes nothing and the ``convert_*`` functions return the model unchanged (gluonbridge runs in
 the Parameters' own dtypes; cast a block with ``block.cast('float16')`` to change them)."""
-from ..base import without_mxnet
+from ...base import without_mxnet
 
 
 def init(target_dtype="float16", target_precision_ops=None, conditional_fp32_ops=None,
