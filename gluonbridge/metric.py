@@ -407,6 +407,54 @@ class NegativeLogLikelihood(_Likelihood):
 
 
 @register
+@alias("pearsonr")
+class PearsonCorrelation(EvalMetric):
+    """Pearson correlation of predictions and labels: averaged per update (``macro``) or over
+    all values seen, from running means and sums of squares (``micro``)."""
+
+    def __init__(self, name="pearsonr", output_names=None, label_names=None, average="macro"):
+        self.average = average
+        super().__init__(name, output_names=output_names, label_names=label_names,
+                         has_global_stats=True)
+
+    def reset(self):
+        super().reset()
+        # running (count, mean, sum of squared deviations) of labels and predictions; the
+        # co-deviation sum
+        self._label_stats, self._pred_stats, self._co = (0, 0.0, 0.0), (0, 0.0, 0.0), 0.0
+
+    @staticmethod
+    def _accumulate(values, stats):
+        count, mean, m2 = stats
+        count += len(values)
+        delta = values - mean
+        mean += np.sum(delta / count)
+        return count, mean, m2 + np.sum(delta * (values - mean))
+
+    def update(self, labels, preds):
+        labels, preds = check_label_shapes(labels, preds, True)
+        for label, pred in zip(labels, preds):
+            check_label_shapes(label, pred, False, True)
+            label = _numpy(label).ravel().astype(np.float64)
+            pred = _numpy(pred).ravel().astype(np.float64)
+            if self.average == "macro":
+                self._add(np.corrcoef(pred, label)[0, 1], 1)
+                continue
+            self.num_inst += 1
+            self.global_num_inst += 1
+            self._label_stats = self._accumulate(label, self._label_stats)
+            self._co += np.sum((label - self._label_stats[1]) * (pred - self._pred_stats[1]))
+            self._pred_stats = self._accumulate(pred, self._pred_stats)
+
+    def get(self):
+        if self.num_inst == 0 or self.average == "macro":
+            return super().get()
+        n = self._label_stats[0]
+        spread = np.sqrt(self._pred_stats[2] / (n - 1)) * np.sqrt(self._label_stats[2] / (n - 1))
+        return self.name, self._co / ((n - 1) * spread)
+
+
+@register
 class Loss(EvalMetric):
     """Mean of the values passed as predictions (the loss outputs)."""
 

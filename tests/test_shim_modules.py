@@ -37,11 +37,15 @@ EXPOSED = {
                                            "RandomResizedCrop", "Compose", "HybridCompose",
                                            "Cast", "CropResize", "RandomFlipLeftRight"],
     "mxnet.gluon.utils": ["split_and_load", "split_data", "clip_global_norm", "check_sha1",
-                          "download", "HookHandle", "_get_repo_url", "_get_repo_file_url"],
+                          "download", "HookHandle", "_get_repo_url", "_get_repo_file_url",
+                          "replace_file"],
+    "mxnet.gluon.data.dataloader": ["DataLoader", "default_batchify_fn", "_MultiWorkerIter",
+                                    "ForkingPickler", "_as_in_context"],
+    "mxnet.gluon.model_zoo.model_store": ["get_model_file", "_model_sha1"],
     "mxnet.random": ["seed", "uniform", "normal", "randint", "shuffle", "randn"],
     "mxnet.metric": ["EvalMetric", "Accuracy", "TopKAccuracy", "MSE", "MAE", "RMSE",
                      "CrossEntropy", "F1", "MCC", "CompositeEvalMetric", "create", "register",
-                     "Loss", "CustomMetric", "NegativeLogLikelihood"],
+                     "Loss", "CustomMetric", "NegativeLogLikelihood", "PearsonCorrelation"],
     "mxnet.optimizer": ["Optimizer", "SGD", "Adam", "NAG", "RMSProp", "AdaGrad", "register",
                         "create", "Updater", "get_updater"],
     "mxnet.lr_scheduler": ["LRScheduler", "FactorScheduler", "MultiFactorScheduler",
@@ -205,8 +209,14 @@ def value(m):
 ms = {'acc': metric.Accuracy(), 'f1': metric.F1(), 'f1_micro': metric.F1(average='micro'),
       'mcc': metric.MCC(), 'mse': metric.MSE(), 'mae': metric.MAE(), 'rmse': metric.RMSE(),
       'ce': metric.CrossEntropy(), 'nll': metric.NegativeLogLikelihood(),
-      'loss': metric.Loss(), 'composite': metric.create(['acc', 'f1', 'ce'])}
-for m in ms.values():
+      'loss': metric.Loss(), 'composite': metric.create(['acc', 'f1', 'ce']),
+      'pearson': metric.PearsonCorrelation(),
+      'pearson_micro': metric.PearsonCorrelation(average='micro')}
+for k, m in ms.items():
+    if k.startswith('pearson'):
+        m.update([pred[:, 1]], [pred[:, 0]])
+        m.update([mx.nd.array([0.2, 0.4, 0.1])], [pred2[:, 1]])
+        continue
     m.update([label], [pred])
     m.update([label2], [pred2])
 result['metrics'] = {k: value(m) for k, m in ms.items()}

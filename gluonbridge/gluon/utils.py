@@ -81,6 +81,11 @@ def download(url, path=None, overwrite=False, sha1_hash=None, retries=5, verify_
                   f"yourself{' to ' + str(path) if path else ''} and load it from disk")
 
 
+def replace_file(src, dst):
+    """Move ``src`` over ``dst`` atomically (``os.replace``)."""
+    os.replace(src, dst)
+
+
 _DEFAULT_REPO = "https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/"
 
 

@@ -1,12 +1,17 @@
 """Mirrors ``mxnet.gluon.data.DataLoader`` in a single process: batches are assembled in the
 caller's thread whatever ``num_workers`` says (accepted for compatibility), with MXNet's batching
 rules (arrays stacked, tuples batched element-wise, anything else through ``numpy.asarray``)."""
+from multiprocessing.reduction import ForkingPickler  # noqa: F401 (imported from here by libraries)
+
 import numpy as np
 
+from ...base import without_mxnet
+from ...device import check_runnable
 from ...ndarray import NDArray
 from . import sampler as _sampler
 
 __all__ = ["DataLoader", "default_batchify_fn"]
+
 
 
 def default_batchify_fn(data):
@@ -17,6 +22,15 @@ def default_batchify_fn(data):
 
 
 default_mp_batchify_fn = default_batchify_fn
+
+
+def _as_in_context(data, ctx):
+    """``data`` (arrays, or lists/tuples of them) on ``ctx``: the CPU only, where it already is
+    (lists and tuples come back as lists, as in MXNet)."""
+    check_runnable(ctx, "DataLoader batches")
+    if isinstance(data, (list, tuple)):
+        return [_as_in_context(d, ctx) for d in data]
+    return data
 
 
 class DataLoader:
@@ -43,7 +57,8 @@ class DataLoader:
             raise ValueError("batch_size, shuffle, sampler and last_batch must not be specified "
                              "if batch_sampler is specified.")
         self._batch_sampler = batch_sampler
-        self._num_workers = max(num_workers, 0)
+        self._num_workers = 0   # subclasses (GluonCV's) then take their single-process path
+        self._worker_pool = None
         self._batchify_fn = batchify_fn or default_batchify_fn
 
     def __iter__(self):
@@ -52,3 +67,12 @@ class DataLoader:
 
     def __len__(self):
         return len(self._batch_sampler)
+
+
+class _MultiWorkerIter:
+    """MXNet's worker-pool iterator, here so library subclasses import; gluonbridge's DataLoader
+    never uses worker processes (``_num_workers`` is always 0), and constructing one raises."""
+
+    def __init__(self, *args, **kwargs):
+        raise without_mxnet("multi-process data loading (_MultiWorkerIter)",
+                            "gluonbridge's DataLoader loads in one process: use num_workers=0")
