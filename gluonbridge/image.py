@@ -1,11 +1,11 @@
 """Mirrors the numpy-computable part of ``mxnet.image``: resizing and cropping HWC images.
 
 Resizing follows OpenCV, which MXNet resizes with: interpolation 0 (nearest: source pixel
-``floor(dst * scale)``) and 1 (bilinear with half-pixel centres; uint8 images with OpenCV's
-11-bit fixed-point weights and rounding, so results match MXNet's to the unit). Other
-interpolations (2 cubic, 3 area, 4 Lanczos, and 9/10 which pick among them) raise; decoding
-(``imread``/``imdecode``) needs OpenCV inside MXNet and raises too. Random crops draw from
-Python's ``random``, as MXNet does.
+``floor(dst * scale)``) and 1 (bilinear with half-pixel centres, positions in float32; uint8
+images with OpenCV's 11-bit fixed-point weights: most pixels equal MXNet's, a few differ by one
+unit, where OpenCV's optimized paths round differently). Other interpolations (2 cubic, 3 area,
+4 Lanczos, and 9/10 which pick among them) raise; decoding (``imread``/``imdecode``) needs
+OpenCV inside MXNet and raises too. Random crops draw from Python's ``random``, as MXNet does.
 """
 import math
 import random
@@ -26,11 +26,12 @@ def imdecode(buf, *args, **kwargs):
 
 
 def _resize_axis_weights(src, dst):
-    """Per output index: left source index, right source index, right weight (bilinear)."""
-    scale = src / dst
-    pos = (np.arange(dst) + 0.5) * scale - 0.5
+    """Per output index: left source index, right source index, right weight (bilinear); the
+    position in float32 from a double scale, as OpenCV computes it."""
+    scale = 1.0 / (dst / src)
+    pos = ((np.arange(dst) + 0.5) * scale - 0.5).astype(np.float32)
     left = np.floor(pos).astype(np.int64)
-    frac = pos - left
+    frac = pos - left.astype(np.float32)
     frac[left < 0] = 0
     left[left < 0] = 0
     high = left >= src - 1
@@ -43,12 +44,13 @@ def _bilinear(img, h, w):
     (y0, y1, fy), (x0, x1, fx) = (_resize_axis_weights(img.shape[0], h),
                                   _resize_axis_weights(img.shape[1], w))
     if img.dtype == np.uint8:      # OpenCV's fixed point: 11-bit weights, rounded per weight
-        ax1 = np.round(fx * 2048).astype(np.int64)
-        ax0 = np.round((1 - fx) * 2048).astype(np.int64)
+        one, unit = np.float32(1), np.float32(2048)
+        ax1 = np.round(fx * unit).astype(np.int64)
+        ax0 = np.round((one - fx) * unit).astype(np.int64)
         src = img.astype(np.int64)
         rows = src[:, x0] * ax0[None, :, None] + src[:, x1] * ax1[None, :, None]
-        by1 = np.round(fy * 2048).astype(np.int64)
-        by0 = np.round((1 - fy) * 2048).astype(np.int64)
+        by1 = np.round(fy * unit).astype(np.int64)
+        by0 = np.round((one - fy) * unit).astype(np.int64)
         top = (by0[:, None, None] * (rows[y0] >> 4)) >> 16
         bottom = (by1[:, None, None] * (rows[y1] >> 4)) >> 16
         return np.clip((top + bottom + 2) >> 2, 0, 255).astype(np.uint8)

@@ -14,8 +14,8 @@ Each ``mxnet`` module is a real gluonbridge module mirroring MXNet's (the table 
 ``gluon`` (blocks, nn, model_zoo, loss, data, utils, Trainer), ``nd``/``np``/``npx``, ``name``,
 ``initializer``, ``autograd`` (inference-safe scopes), ``random`` (numpy-backed), ``metric``,
 ``optimizer``/``lr_scheduler``, ``registry``, ``operator``, ``base``, ``util``, ``context``,
-``contrib.amp``, ``image`` (numpy resize/crop) and ``test_utils``. What needs MXNet's runtime (training, GPUs, custom
-operators, RecordIO) raises at the call, never at import.
+``contrib.amp``, ``image`` (numpy resize/crop) and ``test_utils``. What needs MXNet's runtime
+(training, GPUs, custom operators, RecordIO) raises at the call, never at import.
 """
 from __future__ import annotations
 

@@ -3,10 +3,10 @@
 loss block build and name it as MXNet does).
 
 Three spellings differ from MXNet's source and are exact equivalents on traced values, whose
-shapes are static: ``x.reshape(y.shape)`` for ``F.reshape_like(x, y)`` (in ``_reshape_like``), ``x * x`` for
-``F.square(x)``, and, for ``batch_axis=0``, ``F.mean(F.batch_flatten(x), axis=1)`` for
-``F.mean(x, axis=0, exclude=True)`` (MXNet 2's own spelling). Losses whose ops the backend does
-not lower (``CTCLoss``; ``HuberLoss``'s ``where``, ``pick`` for sparse labels, ...) raise a
+shapes are static: ``x.reshape(y.shape)`` for ``F.reshape_like(x, y)`` (in ``_reshape_like``),
+``x * x`` for ``F.square(x)``, and, for ``batch_axis=0``, ``F.mean(F.batch_flatten(x), axis=1)``
+for ``F.mean(x, axis=0, exclude=True)`` (MXNet 2's own spelling). Losses whose ops the backend
+does not lower (``CTCLoss``; ``HuberLoss``'s ``where``, ``pick`` for sparse labels, ...) raise a
 LoweringError naming the op when run.
 """
 import numpy as np
