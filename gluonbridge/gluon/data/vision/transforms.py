@@ -8,8 +8,8 @@ bilinear; other interpolations raise).
 import numpy as np
 
 from .... import image
-from ....backend.graph import LoweringError
-from ....backend.trace import current_graph
+from ....backend import LoweringError
+from ....backend.trace import current_trace
 from ....base import numeric_types
 from ....ndarray import NDArray
 from ...block import Block, HybridBlock
@@ -23,7 +23,7 @@ class _Transform:
     """Runs ``transform(x)`` on numpy arrays; refuses to be traced into a model graph."""
 
     def _call_impl(self, *args):
-        if current_graph() is not None:
+        if current_trace() is not None:
             raise LoweringError(f"{type(self).__name__} is a data transform: gluonbridge runs it "
                                 "on numpy arrays, not inside a traced block")
         x = args[0].asnumpy() if hasattr(args[0], "asnumpy") else np.asarray(args[0])
