@@ -444,17 +444,16 @@ def test_utils_schedulers_autograd_base_match_mxnet(mx1, gb_legacy):
         assert _close(got[key], want[key]), (key, got[key], want[key])
 
 
-# losses whose ops the backend does not lower yet -> the missing op (issue 12 item 2); strict,
-# so each flips to a failure, to be removed here, when the op table gains it
-MISSING_OPS = {
-    "softmax_ce_sparse": "pick", "huber": "where", "cosine_embedding": "norm",
-    "l2_batch_axis1": "mean(exclude=True)", "poisson_nll": "mean over all axes",
+# losses the backend cannot run yet -> why (issue 12 item 2); strict, so each flips to a
+# failure, to be removed here, when the backend gains it
+BACKEND_GAPS = {
+    "softmax_ce_sparse": "the pick op", "huber": "the where op and >", "cosine_embedding":
+    "the norm op, == and full/zeros", "poisson_nll": "mean with no axis shaped (1,) as in 1.x",
 }
-# every loss reducing with F.mean fails on ReduceMean's axes input at opset 17
-# (backend/ops.py _reduce: an input from opset 18 on, an attribute before)
-MEAN_LOSSES = {"l2", "l2_weighted", "l1", "sigmoid_bce", "sigmoid_bce_pos_weight",
-               "sigmoid_bce_from_sigmoid", "softmax_ce_dense", "hinge", "squared_hinge",
-               "logistic", "logistic_binary"}
+# Python-scalar arithmetic (loss * weight, -x, 1 - x) records float64 constants next to float32
+# tensors, which onnxruntime refuses (Mul/Softplus bound to double and float)
+SCALAR_DTYPE = {"l2_weighted", "sigmoid_bce", "sigmoid_bce_pos_weight", "logistic",
+                "logistic_binary"}
 LOSS_CASES = ["l2", "l2_weighted", "l2_batch_axis1", "l1", "sigmoid_bce", "sigmoid_bce_pos_weight",
               "sigmoid_bce_from_sigmoid", "softmax_ce_sparse", "softmax_ce_dense", "kl_div",
               "kl_div_logits", "huber", "hinge", "squared_hinge", "logistic", "logistic_binary",
@@ -462,7 +461,8 @@ LOSS_CASES = ["l2", "l2_weighted", "l2_batch_axis1", "l1", "sigmoid_bce", "sigmo
 
 
 def _loss_case(name):
-    reason = MISSING_OPS.get(name) or ("ReduceMean at opset 17" if name in MEAN_LOSSES else None)
+    reason = BACKEND_GAPS.get(name) or \
+        ("float32 constants for Python scalars" if name in SCALAR_DTYPE else None)
     marks = [pytest.mark.xfail(strict=True, reason=f"backend lacks {reason}")] if reason else []
     return pytest.param(name, marks=marks)
 
