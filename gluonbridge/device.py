@@ -35,3 +35,12 @@ def current_device() -> Device:
 
 
 current_context = current_device
+
+
+def check_runnable(device, what: str) -> None:
+    """Refuse placing data on a device gluonbridge cannot compute on (any GPU): creating
+    ``gpu(0)`` is fine, using it raises here, naming the call."""
+    for one in device if isinstance(device, (list, tuple)) else [device]:
+        if isinstance(one, Device) and one.device_type != "cpu":
+            from .base import without_mxnet
+            raise without_mxnet(f"{what} on {one}", "use mx.cpu()")

@@ -9,21 +9,23 @@ built — and named exactly as MXNet 1.9.1 names them — so their checkpoints c
     import mxnet as mx          # now gluonbridge under legacy naming
 
 Nothing is installed silently: ``import gluonbridge`` never touches ``mxnet``. ``uninstall()``
-removes the shim again. Only what building block trees needs is provided: ``mxnet.gluon``
-(Block, HybridBlock, Parameter, nn, rnn, contrib.nn, contrib.rnn, model_zoo), ``mxnet.name``,
-``mxnet.initializer`` / ``mxnet.init``, ``mxnet.nd`` / ``mxnet.np`` / ``mxnet.npx`` (arrays and
-the traced ops), ``mxnet.base.data_dir``, ``mxnet.context.cpu`` and ``mxnet.util.is_np_array``.
+removes the shim again; ``python -m gluonbridge.run script.py`` runs a script with it installed.
+Each ``mxnet`` module is a real gluonbridge module mirroring MXNet's (the table ``ALIASES``):
+``gluon`` (blocks, nn, rnn, contrib.nn, contrib.rnn, model_zoo, loss, data, utils, Trainer), ``nd``/``np``/``npx``, ``name``,
+``initializer``, ``autograd`` (inference-safe scopes), ``random`` (numpy-backed), ``metric``,
+``optimizer``/``lr_scheduler``, ``registry``, ``operator``, ``base``, ``util``, ``context``,
+``contrib.amp``, ``image`` (numpy resize/crop) and ``test_utils``. What needs MXNet's runtime
+(training, GPUs, custom operators, RecordIO) raises at the call, never at import.
 """
 from __future__ import annotations
 
 import importlib
 import importlib.abc
 import importlib.util
-import os
 import sys
 import types
 
-# mxnet module -> gluonbridge module; 'mxnet.gluon.*' not listed maps to 'gluonbridge.gluon.*'
+# mxnet module -> gluonbridge module (each a real gluonbridge module mirroring MXNet's)
 ALIASES = {
     "mxnet.gluon": "gluonbridge.gluon",
     "mxnet.name": "gluonbridge.name",
@@ -36,20 +38,27 @@ ALIASES = {
     "mxnet.numpy_extension": "gluonbridge.numpy_extension",
     "mxnet.npx": "gluonbridge.numpy_extension",
     "mxnet.device": "gluonbridge.device",
+    "mxnet.context": "gluonbridge.device",
+    "mxnet.base": "gluonbridge.base",
+    "mxnet.util": "gluonbridge.util",
+    "mxnet.autograd": "gluonbridge.autograd",
+    "mxnet.random": "gluonbridge.random",
+    "mxnet.metric": "gluonbridge.metric",
+    "mxnet.optimizer": "gluonbridge.optimizer",
+    "mxnet.lr_scheduler": "gluonbridge.lr_scheduler",
+    "mxnet.registry": "gluonbridge.registry",
+    "mxnet.operator": "gluonbridge.operator",
+    "mxnet.contrib": "gluonbridge.contrib",
+    "mxnet.test_utils": "gluonbridge.test_utils",
+    "mxnet.image": "gluonbridge.image",
 }
-COMPAT_MODULES = ("base", "context", "util")
-
-
-def _compat_module():
-    """``mxnet.base`` / ``mxnet.context`` / ``mxnet.util``: the few helpers model code uses."""
-    from . import device, naming
-    module = types.ModuleType("mxnet.base")
-    module.data_dir = lambda: os.environ.get("MXNET_HOME", os.path.join("~", ".mxnet"))
-    module.cpu, module.gpu, module.Context = device.cpu, device.gpu, device.Context
-    module.current_context = device.current_context
-    module.MXNetError = RuntimeError
-    module.is_np_array = module.is_np_shape = lambda: naming.current().api.numpy_arrays
-    return module
+# packages whose submodules not listed above map by name ('mxnet.gluon.data.vision' ->
+# 'gluonbridge.gluon.data.vision') when gluonbridge has them
+PACKAGES = ("mxnet.gluon.", "mxnet.contrib.")
+# attribute of the root ``mxnet`` -> its module (``mx.nd``, ``mx.autograd``, ...)
+ROOT_MODULES = {name[len("mxnet."):]: target for name, target in ALIASES.items()}
+# what MXNet reports as ``mxnet.__version__``, by the major version of the naming mode's API
+VERSIONS = {1: "1.9.1", 2: "2.0.0beta1"}
 
 
 class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -62,13 +71,14 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def _target(fullname):
         if fullname in ALIASES:
             return ALIASES[fullname]
-        if fullname.startswith("mxnet.gluon."):
-            candidate = "gluonbridge.gluon." + fullname[len("mxnet.gluon."):]
-            try:
-                if importlib.util.find_spec(candidate) is not None:
-                    return candidate
-            except ModuleNotFoundError:   # its parent is not ours (a user package under mxnet.)
-                return None
+        for package in PACKAGES:
+            if fullname.startswith(package):
+                candidate = "gluonbridge." + fullname[len("mxnet."):]
+                try:
+                    if importlib.util.find_spec(candidate) is not None:
+                        return candidate
+                except ModuleNotFoundError:   # its parent is not ours (a user package)
+                    return None
         return None
 
     def create_module(self, spec):
@@ -80,23 +90,30 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         pass
 
 
+class _Root(types.ModuleType):
+    """The ``mxnet`` package: its modules load on first use; ``__version__`` is the version of
+    the MXNet the naming mode mirrors ("1.9.1" legacy, "2.0.0beta1" structural — what those
+    releases report, so ``packaging.version`` parses it)."""
+
+    @property
+    def __version__(self):
+        from . import naming
+        return VERSIONS[naming.current().api.major]
+
+    def __getattr__(self, name):
+        if name in ROOT_MODULES:
+            return importlib.import_module(f"mxnet.{name}")
+        raise AttributeError(f"module 'mxnet' has no attribute {name!r} (gluonbridge's mxnet "
+                             "shim provides: " + ", ".join(sorted(ROOT_MODULES)) + ")")
+
+
 def _root_module():
-    import gluonbridge
-    root = types.ModuleType("mxnet")
+    from . import base, device
+    root = _Root("mxnet")
     root.__path__ = []            # a package, so ``import mxnet.gluon`` works
-    root.__version__ = "1.9.1 (gluonbridge shim)"
-    for attr, value in (("gluon", gluonbridge.gluon), ("name", gluonbridge.name),
-                        ("init", gluonbridge.initializer),
-                        ("initializer", gluonbridge.initializer), ("nd", gluonbridge.nd),
-                        ("ndarray", gluonbridge.nd), ("np", gluonbridge.np),
-                        ("numpy", gluonbridge.np), ("npx", gluonbridge.npx),
-                        ("numpy_extension", gluonbridge.npx)):
-        setattr(root, attr, value)
-    compat = _compat_module()
-    for name in COMPAT_MODULES:
-        setattr(root, name, compat)
-        sys.modules[f"mxnet.{name}"] = compat
-    root.cpu, root.gpu, root.Context = compat.cpu, compat.gpu, compat.Context
+    root.cpu, root.gpu, root.Context = device.cpu, device.gpu, device.Context
+    root.current_context = device.current_context
+    root.MXNetError = base.MXNetError
     return root
 
 

@@ -7,7 +7,16 @@ from .parameter import Constant, DeferredInitializationError, Parameter
 from .parameter import ParameterDict as _ParameterDict
 
 
+# modules model code reaches as attributes (``gluon.loss.L2Loss``), loaded on first use
+_LAZY = {"loss": ".loss", "data": ".data", "utils": ".utils", "metric": "..metric",
+         "Trainer": ".trainer"}
+
+
 def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+        module = importlib.import_module(_LAZY[name], __name__)
+        return getattr(module, name) if name == "Trainer" else module
     # ParameterDict is MXNet 1.x API only: MXNet 2 removed it.
     if name == "ParameterDict" and _naming.current().api.has_prefixes:
         return _ParameterDict

@@ -12,6 +12,7 @@ ask their policy (``gluonbridge.naming``). The two views of the parameters:
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import warnings
 import weakref
@@ -25,13 +26,15 @@ from ..naming.policy import NamingModeError
 from ..naming.table import ParameterTable
 from . import saving
 from .parameter import Parameter, ParameterDict
-from .utils import indent
+from .utils import HookHandle, indent
 
 _NO_PREFIX_HINT = ("structural naming mirrors MXNet 2, where blocks have no prefix, name or "
                    "name_scope; parameters are keyed by collect_params() structural keys")
 _NO_SHARE_HINT = ("legacy naming mirrors MXNet 1.x, which shares parameters with params= at "
                   "construction; share_parameters() is MXNet 2 API")
 
+_RESET_HINT = ("legacy naming mirrors MXNet 1.x, whose blocks have no reset_ctx: use "
+               "block.collect_params().reset_ctx(ctx)")
 
 # Containers the Block system itself keeps; none can hold an unregistered Block.
 _INTERNAL_CONTAINERS = frozenset(
@@ -227,7 +230,10 @@ class Block:
         ret = {prefix + key: p for key, p in self._reg_params.items()
                if pattern is None or pattern.match(prefix + key)}
         for name, child in self._child_items():
-            ret.update(child._collect_params_with_prefix(prefix + name, select))
+            # without select, children get only the prefix, as MXNet 1.9.1 calls them: library
+            # blocks overriding this method with 1.9.1's signature (prefix='') keep working
+            ret.update(child._collect_params_with_prefix(prefix + name) if select is None
+                       else child._collect_params_with_prefix(prefix + name, select))
         return ret
 
     def structural_params(self, deduplicate=False):
@@ -271,10 +277,17 @@ class Block:
             child._tie_parameters(shared, unused, prefix + name)
 
     def register_forward_pre_hook(self, hook):
-        self._forward_pre_hooks[id(hook)] = hook
+        """Call ``hook(block, args)`` before every forward; returns a handle to ``detach()``."""
+        handle = HookHandle()
+        handle.attach(self._forward_pre_hooks, hook)
+        return handle
 
     def register_forward_hook(self, hook):
-        self._forward_hooks[id(hook)] = hook
+        """Call ``hook(block, args, out)`` after every forward; returns a handle to
+        ``detach()``."""
+        handle = HookHandle()
+        handle.attach(self._forward_hooks, hook)
+        return handle
 
     def apply(self, fn):
         """Call ``fn`` on every descendant, then on this block; returns self."""
@@ -300,6 +313,20 @@ class Block:
         """Cast every Parameter to ``dtype``."""
         for param in self.collect_params().values():
             param.cast(dtype)
+
+    @functools.partial(_ModeAttribute, False, _RESET_HINT)
+    def reset_ctx(self):
+        """Move every Parameter to ``ctx`` (MXNet 2; in 1.x: ``collect_params().reset_ctx``)."""
+        return self._reset_device
+
+    @functools.partial(_ModeAttribute, False, _RESET_HINT)
+    def reset_device(self):
+        """Move every Parameter to ``device`` (the CPU: a GPU raises)."""
+        return self._reset_device
+
+    def _reset_device(self, ctx):
+        for param in self.collect_params().values():
+            param.reset_ctx(ctx)
 
     # -- checkpoints (see saving.py) -------------------------------------------------------
     def save_parameters(self, filename, deduplicate=False):
@@ -340,6 +367,8 @@ class Block:
         return load_params
 
     def __call__(self, *args):
+        if self.__dict__.get("_tracing_own_call"):   # re-entered by the trace of this very call:
+            return self._call_impl(*args)             # its hooks already ran (on the arrays)
         for hook in self._forward_pre_hooks.values():
             hook(self, args)
         out = self._call_impl(*args)
@@ -393,7 +422,11 @@ class HybridBlock(Block):
     def _execute(self, args):
         from ..backend import runtime
         arrays = [as_input_array(a) for a in args]
-        executor = runtime.executor_for(self, self._executors, arrays, runtime.current())
+        self.__dict__["_tracing_own_call"] = True   # a trace re-enters __call__: no 2nd hooks
+        try:
+            executor = runtime.executor_for(self, self._executors, arrays, runtime.current())
+        finally:
+            self.__dict__["_tracing_own_call"] = False
         return executor.run(arrays)
 
     def export_onnx(self, path, *example_inputs):

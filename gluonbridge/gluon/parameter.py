@@ -242,6 +242,18 @@ class Parameter:
     def list_data(self):
         return [self.data()]
 
+    def reset_ctx(self, ctx):
+        """Move the data to ``ctx``: a no-op on the CPU (the only device gluonbridge computes
+        on); a GPU context raises. ValueError before initialization, as in MXNet."""
+        from ..device import check_runnable
+        check_runnable(ctx, f"Parameter '{self.name}'.reset_ctx")
+        if self._data is None and not self._deferred_init:
+            word = "device" if self._naming.api.numpy_arrays else "context"
+            raise ValueError(f"Cannot reset {word} for Parameter '{self.name}' because it has "
+                             "not been initialized.")
+
+    reset_device = reset_ctx
+
 
 class Constant(Parameter):
     """An immutable Parameter: ``Constant(name, value)`` (MXNet 1.x) or ``Constant(value)`` (2.x)."""
@@ -258,7 +270,10 @@ class Constant(Parameter):
                 raise TypeError("Constant.__init__() takes 'value' only (MXNet 2.x signature), "
                                 f"got {len(args)} arguments")
             name, value = "const", args[0]
-        value = np.asarray(value, dtype=value.dtype if isinstance(value, np.ndarray) else mx_real_t)
+        # MXNet 1.9.1 and 2.0.0b1 keep the dtype of an NDArray value; anything else (numpy
+        # arrays of any dtype, lists) becomes float32
+        from ..ndarray import NDArray
+        value = np.asarray(value, dtype=value.dtype if isinstance(value, NDArray) else mx_real_t)
         self.value = value
         # MXNet 1.x reports NDArray dtypes as numpy scalar types, 2.x as numpy dtypes
         super().__init__(name, grad_req="null", shape=value.shape, dtype=api.dtype(value.dtype),
@@ -390,6 +405,11 @@ class ParameterDict:
         """Initialize every Parameter (``init`` is the default for those without their own)."""
         for param in self.values():
             param.initialize(None, ctx, init, force_reinit)
+
+    def reset_ctx(self, ctx):
+        """``reset_ctx(ctx)`` on every Parameter (the CPU only: a GPU raises)."""
+        for param in self.values():
+            param.reset_ctx(ctx)
 
     def setattr(self, name, value):
         """Set an attribute on every Parameter (e.g. ``setattr('grad_req', 'null')``)."""

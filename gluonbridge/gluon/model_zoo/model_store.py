@@ -11,6 +11,10 @@ DEFAULT_ROOT = os.path.join(os.environ.get("MXNET_HOME", os.path.join("~", ".mxn
 
 _HASHED = "-" + "[0-9a-f]" * 8 + ".params"
 
+# model name -> sha1 of its pretrained file, as MXNet keeps it; libraries (GluonNLP) add their
+# models' hashes here at import. gluonbridge does not check hashes: it finds files by name.
+_model_sha1 = {}
+
 
 def get_model_file(name, root=DEFAULT_ROOT):
     """Path of the pretrained parameters of model ``name`` in the directory ``root``.

@@ -1,0 +1,95 @@
+"""``python -m gluonbridge.run``: an unmodified MXNet script prints what the real MXNet prints
+(1.9.1 in legacy mode, 2.0.0b1 in structural mode), with the script's argv, ``__main__`` and
+exit code; command-line mistakes are one line and exit 2."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.oracle.harness import REPO, oracle_python
+
+SCRIPTS = Path(__file__).with_name("run_scripts")
+
+
+def _env(**extra):
+    env = dict(os.environ, PYTHONPATH=str(REPO), **extra)
+    env.pop("GLUONBRIDGE_NAMING", None)
+    return env
+
+
+def run_gluonbridge(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "gluonbridge.run", *map(str, args)],
+                          capture_output=True, text=True, env=_env(), cwd=cwd, timeout=600)
+
+
+def run_oracle(name, script, *args):
+    python = oracle_python(name)
+    proc = subprocess.run([str(python), str(script), *args], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=""), timeout=600)
+    return proc
+
+
+@pytest.mark.oracle
+def test_mx1_script_prints_what_mxnet_1_prints(mx1):
+    script = SCRIPTS / "mx1_script.py"
+    want = run_oracle("mx1", script, "--flag", "value", "3")
+    got = run_gluonbridge("--naming", "legacy", script, "--flag", "value", "3")
+    assert want.returncode == got.returncode == 3, (want.stderr[-2000:], got.stderr[-2000:])
+    assert got.stdout == want.stdout
+
+
+@pytest.mark.oracle
+def test_mx2_script_prints_what_mxnet_2_prints(mx2):
+    script = SCRIPTS / "mx2_script.py"
+    want = run_oracle("mx2", script, "x")
+    got = run_gluonbridge("--naming", "structural", script, "x")
+    assert want.returncode == got.returncode == 0, (want.stderr[-2000:], got.stderr[-2000:])
+    assert got.stdout == want.stdout
+
+
+def test_module_form_runs_as_main(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "job.py").write_text(
+        "import sys, mxnet\nprint(__name__, sys.argv[1:], mxnet.__version__)\n")
+    proc = run_gluonbridge("--naming=structural", "-m", "pkg.job", "a", "-b", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "__main__ ['a', '-b'] 2.0.0beta1\n"
+
+
+def test_script_traceback_is_the_scripts_own(tmp_path):
+    script = tmp_path / "fails.py"
+    script.write_text("def f():\n    raise KeyError('missing')\n\nf()\n")
+    proc = run_gluonbridge(script)
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert lines[0] == "Traceback (most recent call last):"
+    assert str(script) in lines[1] and "<module>" in lines[1]
+    assert lines[-1] == "KeyError: 'missing'"
+    assert "runpy" not in proc.stderr and "gluonbridge" not in proc.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["nope.py"], "can't open file 'nope.py'"),
+    (["--naming", "mx3", "x.py"], "--naming 'mx3': use legacy or structural"),
+    (["--naming"], "--naming needs a value"),
+    (["--bogus", "x.py"], "unknown option --bogus"),
+    ([], "no script given"),
+    (["-m"], "-m needs a module name"),
+    (["-m", "no_such_module_here"], "no module named 'no_such_module_here'"),
+])
+def test_usage_errors_are_one_line(args, message):
+    proc = run_gluonbridge(*args)
+    assert proc.returncode == 2
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"gluonbridge.run: error: {message}"), lines
+
+
+def test_help_teaches_usage():
+    proc = run_gluonbridge("--help")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("usage: python -m gluonbridge.run")
+    for word in ("--naming legacy", "--naming structural", "-m module", "examples:"):
+        assert word in proc.stdout
