@@ -8,17 +8,14 @@ straight from the input file (:meth:`Part.write_to`), and memory use stays flat.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import mmap
 import os
-import threading
 import zlib
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
 
-import numpy as np
-
+from . import crc32
 from .dtypes import DTYPES, dtype_of_array
 from .errors import CorruptDataError, UnsupportedError
 
@@ -38,14 +35,6 @@ def element_count(shape: Sequence[int]) -> int:
     return count
 
 
-def _outcome(function, *args) -> tuple:
-    """``(function(*args), None)``, or ``(None, the exception)`` (for worker threads)."""
-    try:
-        return function(*args), None
-    except Exception as err:   # re-raised by the caller, in its own thread
-        return None, err
-
-
 class FileRange:
     """``nbytes`` bytes at ``offset`` of the file ``path``, read on demand."""
 
@@ -56,6 +45,7 @@ class FileRange:
 
     def array(self, dtype: np.dtype, shape) -> np.ndarray:
         """A read-only memory-mapped view (a fresh empty array for zero bytes)."""
+        import numpy as np
         if self.nbytes == 0:
             return np.empty(shape, dtype)
         with open(self.path, "rb") as fh:
@@ -74,66 +64,46 @@ class FileRange:
                 left -= len(block)
                 yield block
 
-    def crc32(self, value: int = 0) -> int:
-        """The CRC-32 of the bytes, continued from ``value``, read through one reused buffer."""
-        buffer = memoryview(bytearray(min(CHUNK, self.nbytes)))
-        with open(self.path, "rb", buffering=0) as fh:
-            fh.seek(self.offset)
-            left = self.nbytes
-            while left:
-                got = fh.readinto(buffer[:min(len(buffer), left)])
-                if not got:
-                    raise OSError(f"{self.path} shrank while being read")
-                value = zlib.crc32(buffer[:got], value)
-                left -= got
-        return value
-
     def copy_with_crc(self, out, progress, value: int) -> int:
-        """Copy the bytes to ``out`` (:meth:`copy_to`) while another thread computes their
-        CRC-32 continued from ``value`` (both release the GIL: the CRC costs no extra time on
-        two cores, measured)."""
-        result = []
-        worker = threading.Thread(target=lambda: result.append(_outcome(self.crc32, value)))
-        worker.start()
-        try:
-            self.copy_to(out, progress)
-        finally:
-            worker.join()
-        crc, error = result[0]
-        if error is not None:
-            raise error
-        return crc
+        """Copy the bytes to ``out`` (:meth:`copy_to`) and return their CRC-32 continued from
+        ``value``, computed meanwhile by another thread and then by both (:mod:`.crc32`)."""
+        with open(self.path, "rb", buffering=0) as fh:
+            return crc32.range_crc32(fh.fileno(), self.offset, self.nbytes, value,
+                                     lead=lambda: self._copy(fh, out, progress))
 
     def copy_to(self, out, progress: Callable[[int], None] | None) -> None:
         """Copy the bytes to ``out`` at its current position: in the kernel when ``out`` is a
         raw (unbuffered) file, else through a buffer."""
+        with open(self.path, "rb", buffering=0) as fh:
+            self._copy(fh, out, progress)
+
+    def _copy(self, fh, out, progress) -> None:
         offset, left = self.offset, self.nbytes
         copy_range = getattr(os, "copy_file_range", None)
         try:
             dst = out.fileno() if copy_range and isinstance(out, io.FileIO) else None
         except (OSError, ValueError):
             dst = None
-        with open(self.path, "rb", buffering=0) as fh:
-            while left and dst is not None:
-                try:
-                    done = copy_range(fh.fileno(), dst, min(left, COPY_CHUNK), offset)
-                except OSError:
-                    break
-                if done == 0:
-                    break
-                offset += done
-                left -= done
-                if progress:
-                    progress(done)
-            fh.seek(offset)
-            while left:
-                block = fh.read(min(CHUNK, left))
-                if not block:
-                    raise OSError(f"{self.path} shrank while being read")
-                out.write(block)
-                left -= len(block)
-                if progress:
-                    progress(len(block))
+        while left and dst is not None:
+            try:
+                done = copy_range(fh.fileno(), dst, min(left, COPY_CHUNK), offset)
+            except OSError:
+                break
+            if done == 0:
+                break
+            offset += done
+            left -= done
+            if progress:
+                progress(done)
+        fh.seek(offset)
+        while left:
+            block = fh.read(min(CHUNK, left))
+            if not block:
+                raise OSError(f"{self.path} shrank while being read")
+            out.write(block)
+            left -= len(block)
+            if progress:
+                progress(len(block))
 
 
 class ArrayRange:
@@ -144,10 +114,11 @@ class ArrayRange:
         self.nbytes = array.nbytes
 
     def array(self, dtype: np.dtype, shape) -> np.ndarray:
+        import numpy as np
         return self.data.view(dtype).reshape(shape) if self.nbytes else np.empty(shape, dtype)
 
     def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
-        flat = memoryview(self.data.reshape(-1).view(np.uint8)) if self.nbytes else memoryview(b"")
+        flat = memoryview(self.data.reshape(-1).view("u1")) if self.nbytes else memoryview(b"")
         for start in range(0, self.nbytes, size):
             yield flat[start:start + size]
 
@@ -173,6 +144,7 @@ class Part:
         return self.source.array(DTYPES[self.dtype].numpy, self.shape)
 
     def sha256(self) -> str:
+        import hashlib
         digest = hashlib.sha256()
         for block in self.source.chunks():
             digest.update(block)
@@ -229,6 +201,7 @@ class Tensor:
                                    "an MXNet 'none' array (no shape, no data)")
         if self.stype == "default":
             return self.parts[0].array()
+        import numpy as np
         dense = np.zeros(self.shape, DTYPES[self.dtype].numpy)
         values = self.parts[0].array()
         if self.stype == "row_sparse":
@@ -250,6 +223,7 @@ class Tensor:
 
 def tensor_from_array(key: str | None, array) -> Tensor:
     """A dense tensor holding a NumPy array (converted to C order, little-endian)."""
+    import numpy as np
     array = np.asarray(array)
     row = dtype_of_array(array)
     if row is None:
@@ -268,6 +242,8 @@ def tensor_from_array(key: str | None, array) -> Tensor:
 def check_sparse_indices(path, what, tensor: Tensor) -> None:
     """Validate sparse index arrays. MXNet does not, and then computes wrong dense values or
     crashes while densifying (spec 2.6)."""
+    import numpy as np
+
     def bad(expected, found):
         return CorruptDataError(path, what, expected, found,
                                 "the sparse index arrays are corrupt")
