@@ -15,12 +15,11 @@ import zlib
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
 
-from . import crc32
+from . import range_copy
 from .dtypes import DTYPES, dtype_of_array
 from .errors import CorruptDataError, UnsupportedError
 
 CHUNK = 1 << 20                 # larger buffers measured slower (cache misses)
-COPY_CHUNK = 64 << 20           # per in-kernel copy: progress moves, writeback keeps pace
 SPARSE_PART_NAMES = {
     "default": ("data",),
     "row_sparse": ("data", "indices"),
@@ -66,44 +65,35 @@ class FileRange:
 
     def copy_with_crc(self, out, progress, value: int) -> int:
         """Copy the bytes to ``out`` (:meth:`copy_to`) and return their CRC-32 continued from
-        ``value``, computed meanwhile by another thread and then by both (:mod:`.crc32`)."""
-        with open(self.path, "rb", buffering=0) as fh:
-            return crc32.range_crc32(fh.fileno(), self.offset, self.nbytes, value,
-                                     lead=lambda: self._copy(fh, out, progress))
+        ``value``."""
+        return self._copy(out, progress, value)
 
     def copy_to(self, out, progress: Callable[[int], None] | None) -> None:
-        """Copy the bytes to ``out`` at its current position: in the kernel when ``out`` is a
-        raw (unbuffered) file, else through a buffer."""
-        with open(self.path, "rb", buffering=0) as fh:
-            self._copy(fh, out, progress)
+        """Copy the bytes to ``out`` at its current position: on two threads
+        (:mod:`.range_copy`) when ``out`` is a raw (unbuffered) file, else through a buffer."""
+        self._copy(out, progress, None)
 
-    def _copy(self, fh, out, progress) -> None:
-        offset, left = self.offset, self.nbytes
-        copy_range = getattr(os, "copy_file_range", None)
-        try:
-            dst = out.fileno() if copy_range and isinstance(out, io.FileIO) else None
-        except (OSError, ValueError):
-            dst = None
-        while left and dst is not None:
-            try:
-                done = copy_range(fh.fileno(), dst, min(left, COPY_CHUNK), offset)
-            except OSError:
-                break
-            if done == 0:
-                break
-            offset += done
-            left -= done
-            if progress:
-                progress(done)
-        fh.seek(offset)
-        while left:
-            block = fh.read(min(CHUNK, left))
-            if not block:
-                raise OSError(f"{self.path} shrank while being read")
-            out.write(block)
-            left -= len(block)
-            if progress:
-                progress(len(block))
+    def _copy(self, out, progress, crc: int | None) -> int | None:
+        with open(self.path, "rb", buffering=0) as fh:
+            if isinstance(out, io.FileIO) and out.seekable() and "a" not in out.mode:
+                position = out.tell()
+                crc = range_copy.copy_range(fh.fileno(), self.offset, self.nbytes,
+                                            out.fileno(), position, crc, progress)
+                out.seek(position + self.nbytes)
+                return crc
+            fh.seek(self.offset)
+            left = self.nbytes
+            while left:
+                block = fh.read(min(CHUNK, left))
+                if not block:
+                    raise OSError(f"{self.path} shrank while being read")
+                if crc is not None:
+                    crc = zlib.crc32(block, crc)
+                out.write(block)
+                left -= len(block)
+                if progress:
+                    progress(len(block))
+            return crc
 
 
 class ArrayRange:

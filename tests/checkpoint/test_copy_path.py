@@ -1,5 +1,5 @@
-"""The conversion copy path: CRC-32 in pieces on two threads (checkpoint/crc32.py), the kernel
-copy of file ranges, and a converter that never imports NumPy."""
+"""The conversion copy path: file ranges copied and checksummed in pieces on two threads
+(checkpoint/range_copy.py, crc32.py), and a converter that never imports NumPy."""
 import os
 import subprocess
 import sys
@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gluonbridge.checkpoint import crc32, formats, read_index
+from gluonbridge.checkpoint import crc32, formats, range_copy, read_index
 from gluonbridge.checkpoint.tensor import Checkpoint, tensor_from_array
 
 REPO = Path(__file__).resolve().parents[2]
@@ -20,9 +20,9 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def small_pieces(monkeypatch):
     """Pieces of 64 KiB, and the second thread for any size: small files take every path."""
-    monkeypatch.setattr(crc32, "PIECE", 64 << 10)
-    monkeypatch.setattr(crc32, "READ", 16 << 10)
-    monkeypatch.setattr(crc32, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(range_copy, "PIECE", 64 << 10)
+    monkeypatch.setattr(range_copy, "BLOCK", 16 << 10)
+    monkeypatch.setattr(range_copy, "PARALLEL_MIN", 0)
 
 
 @pytest.mark.parametrize("sizes", [(0, 0), (0, 5), (5, 0), (1, 1), (3000, 17), (17, 3000),
@@ -35,31 +35,34 @@ def test_combine_equals_the_crc_of_the_whole(sizes):
 @pytest.mark.parametrize("nbytes", [0, 1, (64 << 10) - 1, 64 << 10, (64 << 10) + 1,
                                     (5 << 16) + 77])
 @pytest.mark.parametrize("offset", [0, 61])
-def test_range_crc32_equals_zlib(nbytes, offset, small_pieces, tmp_path):
+def test_copy_range_copies_and_checksums(nbytes, offset, small_pieces, tmp_path):
     data = os.urandom(offset + nbytes + 9)
     (tmp_path / "f").write_bytes(data)
     seed = zlib.crc32(b"npy header")
-    with open(tmp_path / "f", "rb") as fh:
-        led = []
-        got = crc32.range_crc32(fh.fileno(), offset, nbytes, seed, lead=lambda: led.append(1))
+    seen = []
+    with open(tmp_path / "f", "rb") as src, open(tmp_path / "g", "wb") as dst:
+        dst.write(b"head")
+        got = range_copy.copy_range(src.fileno(), offset, nbytes, dst.fileno(), 4, seed,
+                                    seen.append)
+        assert range_copy.copy_range(src.fileno(), offset, nbytes, dst.fileno(), 4) is None
     assert got == zlib.crc32(data[offset:offset + nbytes], seed)
-    assert led == [1]
+    assert (tmp_path / "g").read_bytes() == b"head" + data[offset:offset + nbytes]
+    assert sum(seen) == nbytes
 
 
-def test_range_crc32_of_a_shrunk_file_raises(small_pieces, tmp_path):
+def test_copy_range_of_a_shrunk_file_raises(small_pieces, tmp_path):
     (tmp_path / "f").write_bytes(os.urandom(100_000))
-    with open(tmp_path / "f", "rb") as fh, pytest.raises(OSError, match="shrank"):
-        crc32.range_crc32(fh.fileno(), 0, 300_000)
+    with open(tmp_path / "f", "rb") as src, open(tmp_path / "g", "wb") as dst, \
+            pytest.raises(OSError, match="shrank"):
+        range_copy.copy_range(src.fileno(), 0, 300_000, dst.fileno(), 0, 0)
+    assert not [t for t in threading.enumerate() if t.name == "gluonbridge-copy"]
 
 
-def test_a_failing_copy_stops_the_checksum_thread(small_pieces, tmp_path):
+def test_a_failing_write_stops_both_threads(small_pieces, tmp_path):
     (tmp_path / "f").write_bytes(os.urandom(1 << 20))
-
-    def copy():
-        raise RuntimeError("disk full")
-    with open(tmp_path / "f", "rb") as fh, pytest.raises(RuntimeError, match="disk full"):
-        crc32.range_crc32(fh.fileno(), 0, 1 << 20, lead=copy)
-    assert not [t for t in threading.enumerate() if t.name == "gluonbridge-crc32"]
+    with open(tmp_path / "f", "rb") as src, pytest.raises(OSError):   # EBADF: not writable
+        range_copy.copy_range(src.fileno(), 0, 1 << 20, src.fileno(), 0, 0)
+    assert not [t for t in threading.enumerate() if t.name == "gluonbridge-copy"]
 
 
 def _arrays():
@@ -117,3 +120,19 @@ def test_converting_does_not_import_numpy(tmp_path):
     assert proc.stdout.strip() == "[]"
     with np.load(tmp_path / "o.mx2") as loaded:
         assert loaded["big"].shape == (700, 1000)
+
+
+def test_append_mode_and_in_memory_outputs_take_the_buffered_path(small_pieces, tmp_path):
+    """pwrite ignores the position on an O_APPEND file: such outputs, and non-files, get the
+    sequential copy, with the same bytes."""
+    import io
+    formats.save(tmp_path / "in.params", _arrays(), "mxnet-binary")
+    source = read_index(tmp_path / "in.params")
+    formats.save(tmp_path / "ref.npz", source, "npz")
+    (tmp_path / "app.npz").write_bytes(b"")
+    with open(tmp_path / "app.npz", "ab", buffering=0) as out:
+        formats.write(out, source, "npz")
+    memory = io.BytesIO()
+    formats.write(memory, source, "npz")
+    assert (tmp_path / "app.npz").read_bytes() == memory.getvalue() == \
+        (tmp_path / "ref.npz").read_bytes()
