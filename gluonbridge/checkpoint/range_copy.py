@@ -4,9 +4,9 @@ The range is cut into pieces. This thread and a helper take pieces in turn; for 
 cache-sized blocks with ``pread``, checksum a block while it is in the core's cache and
 ``pwrite`` it to its place in the output. Reading, ``zlib.crc32`` and writing all release the
 GIL, so the two threads keep both cores busy, and the per-piece CRC-32s are joined with
-:func:`.crc32.combine`. Measured on 512 MiB (page cache warm): 0.68 CPU-seconds with the
-checksum, where ``copy_file_range`` (a kernel copy) plus a separate checksum pass took 0.84;
-0.42 without it, where ``copy_file_range`` took 0.44-0.54 on one core.
+:func:`.crc32.combine`. Measured on 512 MiB (page cache warm, on a loaded 2-core VM): 0.68
+CPU-s with the checksum, where ``copy_file_range`` (a kernel copy) plus a separate checksum pass
+took 0.84; 0.42 without it, where ``copy_file_range`` took 0.44-0.54 on one core.
 
 Reads use ``pread``, not a memory map: an input that shrinks meanwhile raises OSError instead
 of killing the process with SIGBUS.
