@@ -64,7 +64,7 @@ class FileContext:
 class Rule(cst.CSTTransformer):
     """One rewrite of the migration spec. Subclasses set the class attributes and the visitors.
 
-    Rules run together in one traversal (see :mod:`codemods.batch`), each seeing the nodes
+    Rules run together in one traversal (see :mod:`.batch`), each seeing the nodes
     the rules before it returned. A rule that is not allowed to rewrite a site (MANUAL rules
     always, UNSAFE ones without ``--unsafe``) calls :meth:`warn` instead, so every spot left
     behind is reported.

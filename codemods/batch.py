@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.locate import StatementIndex
+from .locate import StatementIndex
 
 
 class RuleBatch(cst.CSTTransformer):

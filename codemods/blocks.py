@@ -6,7 +6,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from codemods.syntax import dotted
+from .syntax import dotted
 
 #: Gluon 1.x Block classes a user may construct (mxnet.gluon.{nn,rnn,contrib.nn,model_zoo}).
 GLUON_BLOCKS = frozenset("""

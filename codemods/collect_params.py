@@ -6,9 +6,9 @@ from typing import Optional
 
 import libcst as cst
 
-from codemods.base import Level, Rule
-from codemods.imports import compat_call
-from codemods.syntax import method_receiver, string_value
+from .base import Level, Rule
+from .imports import compat_call
+from .syntax import method_receiver, string_value
 
 #: Parameter names local to a block; ``.*<name>`` selections keep working on structural keys.
 LOCAL_PARAMETER_NAMES = ("weight", "bias", "gamma", "beta", "running_mean", "running_var",

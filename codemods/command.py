@@ -1,11 +1,14 @@
-"""The migration as a libcst codemod command, for ``python -m libcst.tool codemod``.
+"""The migration as a libcst codemod command, for ``python -m libcst.tool codemod``::
 
-With ``modules: [codemods]`` in ``.libcst.codemod.yaml``::
+    python -m libcst.tool codemod --no-format -x \
+        gluonbridge.codemods.command.MigrateGluonCommand src/ [--unsafe] [--project .]
 
-    python -m libcst.tool codemod --no-format command.MigrateGluonCommand src/ [--unsafe]
-
-(``--forward`` and ``--device`` enable the opt-in groups, ``--target dual`` writes dual-version
-code; warnings come out as libcst's.)
+(or ``modules: [gluonbridge.codemods]`` in ``.libcst.codemod.yaml`` and
+``command.MigrateGluonCommand``). It takes the command line's migration options (``--target``,
+``--unsafe``, ``--forward``, ``--device``, ``--select``, ``--ignore``, see
+:mod:`.config`) and migrates as ``python -m gluonbridge.codemod`` does; the project's own Block
+subclasses are found under ``--project`` (default: the current directory). Warnings come out as
+libcst's.
 """
 from __future__ import annotations
 
@@ -14,26 +17,26 @@ import argparse
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
 
-from codemods.base import Options
-from codemods.engine import MigrationError, migrate
+from .config import add_arguments, defaults, make_options
+from .engine import MigrationError, migrate
 
 
 class MigrateGluonCommand(VisitorBasedCodemodCommand):
     DESCRIPTION = "Migrate MXNet Gluon 1.x naming (name_scope, prefix=, params=, …) to 2.x."
 
-    def __init__(self, context: CodemodContext, unsafe: bool = False, forward: bool = False,
-                 device: bool = False, target: str = "mx2"):
+    def __init__(self, context: CodemodContext, project: str = ".", **choices):
+        from gluonbridge.codemod.files import python_files
+        from gluonbridge.codemod.migrate_file import readable_sources
+
         super().__init__(context)
-        groups = {"naming"} | ({"forward"} if forward else set()) | ({"device"} if device else set())
-        self.options = Options(unsafe=unsafe, groups=frozenset(groups), target=target)
+        self.options = make_options(defaults(**choices),
+                                    readable_sources(python_files([project])))
 
     @staticmethod
     def add_args(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--unsafe", action="store_true", help="apply unsafe rewrites too")
-        parser.add_argument("--forward", action="store_true", help="hybrid_forward -> forward")
-        parser.add_argument("--device", action="store_true", help="ctx -> device")
-        parser.add_argument("--target", choices=("mx2", "dual"), default="mx2",
-                            help="dual: code for MXNet 1.x and 2.x, through `compat`")
+        add_arguments(parser)
+        parser.add_argument("--project", metavar="DIR", default=".",
+                            help="where the project's own Block subclasses are looked for")
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         source = tree.code

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.base import Level, Rule
-from codemods.imports import compat_name
-from codemods.naming_prefix import as_compat_kwargs
-from codemods.scopes import ScopeTracking, base_names, is_super_init
-from codemods.syntax import dotted, names_in, string_value, without_items
+from .base import Level, Rule
+from .imports import COMPAT_MODULE, compat_name
+from .naming_prefix import as_compat_kwargs
+from .scopes import ScopeTracking, base_names, is_super_init
+from .syntax import dotted, names_in, string_value, without_items
 
 #: Gluon classes whose ``__init__`` took exactly ``(prefix=None, params=None)`` in 1.x.
 _PREFIX_PARAMS_ONLY = {"Block", "HybridBlock", "Sequential", "HybridSequential"}
@@ -125,7 +125,7 @@ class ContribContainers(Rule):
             if alias.asname is None and new != old:
                 self.renamed_names[old] = new
             names.append(alias.with_changes(name=cst.Name(new)))
-        new_module = "compat" if self.for_dual else module[: -len("contrib.nn")] + "nn"
+        new_module = COMPAT_MODULE if self.for_dual else module[: -len("contrib.nn")] + "nn"
         self.record(original, f"imports from `contrib.nn` now come from `{new_module}`")
         return updated.with_changes(module=cst.parse_expression(new_module), names=names)
 

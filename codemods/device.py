@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.base import Level, Rule
-from codemods.syntax import dotted
+from .base import Level, Rule
+from .syntax import dotted
 
 #: Methods and array constructors whose 2.x keyword is ``device=`` (``ctx=`` only via wrappers).
 _DEVICE_KEYWORD_CALLS = {"initialize", "load_parameters", "load_dict", "reset_device", "array",

@@ -10,11 +10,11 @@ from typing import Optional
 
 import libcst as cst
 
-from codemods.base import FileContext, Level, Options
-from codemods.batch import RuleBatch
-from codemods.imports import add_imports
-from codemods.locate import StatementIndex, parse_both
-from codemods.registry import RULES
+from .base import FileContext, Level, Options
+from .batch import RuleBatch
+from .imports import add_imports
+from .locate import StatementIndex, parse_both
+from .registry import RULES
 
 
 class MigrationError(Exception):

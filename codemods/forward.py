@@ -14,12 +14,12 @@ from typing import Optional
 import libcst as cst
 import libcst.matchers as m
 
-from codemods.base import Level, Rule
-from codemods.forward_ops import CONCAT_DEFAULT_AXIS, OPS
-from codemods.imports import compat_name
-from codemods.namespaces import mx_namespace
-from codemods.scopes import ClassTracking
-from codemods.syntax import dotted, keyword, without_items
+from .base import Level, Rule
+from .forward_ops import CONCAT_DEFAULT_AXIS, OPS
+from .imports import compat_name
+from .namespaces import mx_namespace
+from .scopes import ClassTracking
+from .syntax import dotted, keyword, without_items
 
 
 def f_name(function: cst.FunctionDef) -> Optional[str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.syntax import imported_from
+from .syntax import imported_from
 
 
 def framework(imports: dict) -> str:
@@ -33,10 +33,15 @@ def gluon_name(rule, name: str) -> cst.BaseExpression:
     return cst.Name(name)
 
 
+#: the dual-version shims' module; dual code binds it as ``compat``
+COMPAT_MODULE = "gluonbridge.compat"
+
+
 def compat_name(rule, name: str) -> cst.Attribute:
-    """``compat.<name>``, a dual-version shim (``--target dual``); ``import compat`` if needed."""
-    if imported_from(rule.context.original).get("compat") != "compat":
-        rule.context.needed_imports.add(("", "compat"))
+    """``compat.<name>``, a dual-version shim (``--target dual``); ``from gluonbridge import
+    compat`` if needed."""
+    if imported_from(rule.context.original).get("compat") != COMPAT_MODULE:
+        rule.context.needed_imports.add(tuple(COMPAT_MODULE.rsplit(".", 1)))
     return cst.Attribute(value=cst.Name("compat"), attr=cst.Name(name))
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.imports import framework
-from codemods.syntax import imported_from, module_binds
+from .imports import framework
+from .syntax import imported_from, module_binds
 
 
 def mx_namespace(rule, name: str) -> cst.BaseExpression:

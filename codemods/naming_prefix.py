@@ -4,11 +4,11 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
-from codemods.base import Level, Rule
-from codemods.blocks import block_verdict
-from codemods.imports import compat_call
-from codemods.scopes import ScopeTracking, is_super_init
-from codemods.syntax import dotted, keyword, names_in, string_value, without_keywords
+from .base import Level, Rule
+from .blocks import block_verdict
+from .imports import compat_call
+from .scopes import ScopeTracking, is_super_init
+from .syntax import dotted, keyword, names_in, string_value, without_keywords
 
 
 def _prefix_level(value: cst.BaseExpression, dual: bool) -> Level:

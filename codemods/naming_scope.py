@@ -6,9 +6,9 @@ from typing import Optional
 
 import libcst as cst
 
-from codemods.base import Level, Rule
-from codemods.imports import compat_call
-from codemods.syntax import has_comment, method_receiver, without_items
+from .base import Level, Rule
+from .imports import compat_call
+from .syntax import has_comment, method_receiver, without_items
 
 
 def name_scope_receiver(node: cst.CSTNode) -> Optional[cst.BaseExpression]:

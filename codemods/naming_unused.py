@@ -12,9 +12,9 @@ from typing import Iterator
 import libcst as cst
 import libcst.matchers as m
 
-from codemods.base import Level, Rule
-from codemods.blocks import project_block_classes
-from codemods.syntax import dotted, without_items
+from .base import Level, Rule
+from .blocks import project_block_classes
+from .syntax import dotted, without_items
 
 
 def functions(module: cst.Module) -> Iterator[tuple]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
-from codemods.base import Level, Rule
-from codemods.blocks import block_verdict
-from codemods.imports import compat_call, gluon_name
-from codemods.naming_prefix import as_compat_kwargs
-from codemods.scopes import ScopeTracking, is_super_init
-from codemods.syntax import dotted, keyword, string_value, without_keywords
+from .base import Level, Rule
+from .blocks import block_verdict
+from .imports import compat_call, gluon_name
+from .naming_prefix import as_compat_kwargs
+from .scopes import ScopeTracking, is_super_init
+from .syntax import dotted, keyword, string_value, without_keywords
 
 
 def _params_call(node: cst.CSTNode, method: str) -> bool:

@@ -4,25 +4,25 @@ Rules that delete arguments run before those that read what is left (N5/N6 look 
 parameters nothing reads any more), and the ``name_scope`` unwrapping runs last among the
 naming rules so that the other rules' warnings point at lines of the file as it was read.
 Rule ids the spec lists as "unchanged" (N10, S5, D6) are in the table but never run (see
-:mod:`codemods.unchanged`).
+:mod:`.unchanged`).
 """
-from codemods.collect_params import (InitializeOnBlock, NameDependentSelection, PrefixedNameReads,
-                                     ResetDeviceOnBlock, SelectedParametersLoop, SetattrOnBlock,
-                                     ZeroGradOnBlock)
-from codemods.construction import ContribContainers, SuperInitArguments
-from codemods.device import ContextToDevice
-from codemods.forward import (DeferredShapesInForward, ForwardOps, FUsedBeyondOps,
-                              HybridForwardToForward, InjectedParameters, NumpyArrays)
-from codemods.naming_prefix import DropPrefixArgument, ForwardedPrefix, PrefixRead
-from codemods.naming_scope import DropNameScopeItem, UnwrapOtherNameScope, UnwrapSelfNameScope
-from codemods.naming_unused import UnusedBlockInitParameter, UnusedHelperParameter
-from codemods.parameters import (DeferredShape, ParameterDictUse, ParamsGetComputedName,
-                                 ParamsGetConstant, ParamsGetOtherName, ParamsGetSameName,
-                                 ParamsLookup, ParamsSharing)
-from codemods.save_load import (CheckpointsAcrossVersions, DeprecatedSaveLoad,
-                                LoadDictThroughBlock, LoadThroughBlock, SaveThroughBlock,
-                                TrainerStates)
-from codemods.unchanged import SaveLoadParameters, StructuralSelection, TrainerOverParameters
+from .collect_params import (InitializeOnBlock, NameDependentSelection, PrefixedNameReads,
+                             ResetDeviceOnBlock, SelectedParametersLoop, SetattrOnBlock,
+                             ZeroGradOnBlock)
+from .construction import ContribContainers, SuperInitArguments
+from .device import ContextToDevice
+from .forward import (DeferredShapesInForward, ForwardOps, FUsedBeyondOps,
+                      HybridForwardToForward, InjectedParameters, NumpyArrays)
+from .naming_prefix import DropPrefixArgument, ForwardedPrefix, PrefixRead
+from .naming_scope import DropNameScopeItem, UnwrapOtherNameScope, UnwrapSelfNameScope
+from .naming_unused import UnusedBlockInitParameter, UnusedHelperParameter
+from .parameters import (DeferredShape, ParameterDictUse, ParamsGetComputedName,
+                         ParamsGetConstant, ParamsGetOtherName, ParamsGetSameName,
+                         ParamsLookup, ParamsSharing)
+from .save_load import (CheckpointsAcrossVersions, DeprecatedSaveLoad,
+                        LoadDictThroughBlock, LoadThroughBlock, SaveThroughBlock,
+                        TrainerStates)
+from .unchanged import SaveLoadParameters, StructuralSelection, TrainerOverParameters
 
 RULES = (
     # construction and prefixes

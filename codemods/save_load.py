@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.base import Level, Rule
-from codemods.collect_params import collect_params_receiver
-from codemods.imports import compat_call
-from codemods.syntax import method_receiver
+from .base import Level, Rule
+from .collect_params import collect_params_receiver
+from .imports import compat_call
+from .syntax import method_receiver
 
 
 def _device_keyword(args: list, position: int) -> list:

@@ -5,8 +5,8 @@ from typing import Optional
 
 import libcst as cst
 
-from codemods.blocks import project_block_classes
-from codemods.syntax import dotted, imported_from
+from .blocks import project_block_classes
+from .syntax import dotted, imported_from
 
 
 class ClassTracking:

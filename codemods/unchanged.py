@@ -1,7 +1,7 @@
 """N10, S5, D6: what the spec lists as unchanged in 2.x. They have ids (for ``--list-rules``,
 ``--select`` and the report) but nothing to rewrite or warn about, so they never run; N10's test
-(:func:`codemods.collect_params.selection_is_structural`) is what keeps N11 and D5 quiet."""
-from codemods.base import Level, Rule
+(:func:`.collect_params.selection_is_structural`) is what keeps N11 and D5 quiet."""
+from .base import Level, Rule
 
 
 class _Unchanged(Rule):

@@ -1,8 +1,9 @@
 """Dual-version Gluon code: one source tree for MXNet 1.x, MXNet 2.x and gluonbridge (like
-``six`` for Python 2/3). ``codemods --target dual`` writes code against this module.
+``six`` for Python 2/3). ``gluonbridge-codemod --target dual`` writes code against this module,
+installed as ``gluonbridge.compat`` (the repository keeps it in the top-level ``compat/``).
 
-    import compat
-    from compat import gluon, nn          # the Gluon compat found at import (compat.BACKEND)
+    from gluonbridge import compat
+    from gluonbridge.compat import gluon, nn    # the Gluon found at import (compat.BACKEND)
 
     class Net(gluon.HybridBlock):
         def __init__(self, **kwargs):

@@ -7,10 +7,21 @@ The naming mode (``legacy``: MXNet 1.x, ``structural``: MXNet 2.x) is chosen wit
 environment variable GLUONBRIDGE_NAMING or :func:`gluonbridge.naming.use`.
 """
 import importlib
+import os
 
 from . import naming     # reads GLUONBRIDGE_NAMING now: a bad value fails at import
 
 __version__ = "0.1.0"
+
+# Run from a source checkout (its root on sys.path, or an editable install of it), the root's
+# folders codemods/ and compat/ are this package's gluonbridge.codemods and gluonbridge.compat,
+# as setup.py installs them: searching the root after this folder finds that checkout's own
+# copies. An installed copy has them inside this folder and no pyproject.toml beside it.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_ROOT = os.path.dirname(_HERE)
+if os.path.isfile(os.path.join(_ROOT, "pyproject.toml")) and \
+        not os.path.isdir(os.path.join(_HERE, "compat")):
+    __path__.append(_ROOT)
 
 # Submodules load on first use, so that the command-line tools (inspect, convert) start fast.
 _SUBMODULES = {"gluon": "gluon", "initializer": "initializer", "name": "name",

@@ -8,13 +8,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import secrets
 import sys
-import tempfile
 import threading
 
 #: How often the writeback thread asks the kernel to start writing what has been written.
 WRITEBACK_INTERVAL_S = 0.02
 SYNC_FILE_RANGE_WRITE = 2       # <linux/fs.h>: start writeback of the range, do not wait
+_TEMPORARY_NAME_ATTEMPTS = 100  # as tempfile.mkstemp tries
 
 
 @contextlib.contextmanager
@@ -22,7 +23,9 @@ def atomic_output(path, force: bool = False, permissions: int | None = None):
     """Yield a raw (unbuffered) binary file; on success it replaces ``path`` atomically.
 
     Without ``force`` an existing ``path`` is refused with :class:`OutputExistsError`.
-    ``permissions`` (e.g. the mode of the file being replaced) defaults to 0o666 minus umask.
+    ``permissions`` (e.g. the mode of the file being replaced) defaults to what ``open()``
+    gives a new file: 0o666 minus the umask, which the system applies as the file is created
+    (the process umask is never read or changed: that would race with other threads).
     """
     from .checkpoint.errors import OutputExistsError   # lazy: checkpoint imports this module
     path = os.fspath(path)
@@ -30,14 +33,11 @@ def atomic_output(path, force: bool = False, permissions: int | None = None):
         raise OutputExistsError(path, None, "no existing file", "one",
                                 "pass --force (force=True) to overwrite it")
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.gb-tmp-", dir=directory)
-    if permissions is None:
-        umask = os.umask(0)
-        os.umask(umask)
-        permissions = 0o666 & ~umask
-    os.fchmod(fd, permissions)
+    fd, tmp = _create_temporary(directory, os.path.basename(path))
     try:
         with os.fdopen(fd, "wb", buffering=0) as out:
+            if permissions is not None:
+                os.chmod(tmp, permissions)      # os.fchmod is POSIX-only (Windows: from 3.13)
             with _writeback(out.fileno()):
                 yield out
             os.fsync(out.fileno())
@@ -55,6 +55,20 @@ def atomic_output(path, force: bool = False, permissions: int | None = None):
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _create_temporary(directory: str, name: str) -> tuple:
+    """(fd, path) of a new file ``.<name>.gb-tmp-<random>`` in ``directory``, created as
+    ``open()`` creates files (mode 0o666 minus the umask), exclusively; not inherited by
+    child processes (as every ``os.open`` file)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)   # Windows: bytes as they are
+    for _ in range(_TEMPORARY_NAME_ATTEMPTS):
+        tmp = os.path.join(directory, f".{name}.gb-tmp-{secrets.token_hex(4)}")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{directory}: no free name for a temporary .{name}.gb-tmp-* file")
 
 
 @contextlib.contextmanager

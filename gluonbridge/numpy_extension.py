@@ -18,4 +18,4 @@ def __getattr__(name):
     if name in _OPS:
         return _traced_op(name)
     raise AttributeError(f"gluonbridge.npx has no attribute {name!r} (not an op the ONNX lowering "
-                         "supports; see gluonbridge/backend/ops.py)")
+                         "supports; see gluonbridge/backend/ops/)")

@@ -46,7 +46,7 @@ def test_exported_initializer_names_are_unique_one_per_parameter(spec):
     for mode in ("legacy", "structural"):
         net, x = _built(spec, mode)
         executor = next(iter(net._executors.values()))
-        names = list(executor.graph.initializers)
+        names = list(executor.initializers)
         param_names = [n for n in names if not n.startswith("const_")]
         assert len(param_names) == len(set(param_names)) == len({id(p) for p in executor.params})
 

@@ -11,8 +11,8 @@ import collections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codemods.base import Options
-from codemods.engine import comments, migrate
+from gluonbridge.codemods.base import Options
+from gluonbridge.codemods.engine import comments, migrate
 
 COMMENTS = st.sampled_from(["# layers", "# TODO: tune", "# pylint: disable=x", "# ñ comment"])
 PREFIXES = st.sampled_from(["''", "'fc_'", "'stage%d_' % i", "f'mlp_{i}_'", "prefix", "p + 'x_'"])

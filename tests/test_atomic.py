@@ -1,6 +1,7 @@
 """gluonbridge.atomic: the output appears whole under its name or not at all."""
 import os
 import threading
+import time
 
 import pytest
 
@@ -44,3 +45,65 @@ def test_existing_file_needs_force(tmp_path):
     with atomic_output(target, force=True) as out:
         out.write(b"new")
     assert target.read_bytes() == b"new"
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    yield 0o022
+    os.umask(old)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_mode_is_what_a_plain_open_gives(tmp_path, umask):
+    old = os.umask(umask)
+    try:
+        with open(tmp_path / "plain", "wb"):
+            pass
+        with atomic_output(tmp_path / "atomic") as out:
+            out.write(b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "atomic").stat().st_mode == (tmp_path / "plain").stat().st_mode
+
+
+def test_given_permissions_are_kept_whatever_the_umask(tmp_path, umask_022):
+    with atomic_output(tmp_path / "out", permissions=0o666) as out:
+        out.write(b"x")
+    assert (tmp_path / "out").stat().st_mode & 0o7777 == 0o666
+
+
+def test_files_created_meanwhile_by_other_threads_see_the_umask(tmp_path, umask_022,
+                                                               monkeypatch):
+    """The process umask is never changed, not even briefly: it is process-wide, so another
+    thread creating a file in that moment would get the wrong mode. (Any umask change is held
+    for 10 ms here, so that the other thread surely sees it.)"""
+    real_umask = os.umask
+
+    def slow_umask(mask):
+        old = real_umask(mask)
+        time.sleep(0.01)
+        return old
+
+    monkeypatch.setattr(os, "umask", slow_umask)
+    stop = threading.Event()
+    modes = set()
+
+    def create_files():
+        while not stop.is_set():
+            path = tmp_path / "other"
+            with open(path, "wb"):
+                pass
+            modes.add(path.stat().st_mode & 0o777)
+            path.unlink()
+
+    creator = threading.Thread(target=create_files)
+    creator.start()
+    try:
+        for i in range(20):
+            with atomic_output(tmp_path / "out", force=True) as out:
+                out.write(b"x")
+    finally:
+        stop.set()
+        creator.join()
+    assert modes == {0o644}

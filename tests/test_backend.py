@@ -20,15 +20,42 @@ def _mlp(mode):
 X = np.random.RandomState(1).rand(4, 5).astype(np.float32)
 
 
-def test_traces_once_per_signature_and_reuses_the_session():
+def test_traces_once_and_one_session_serves_every_batch_size():
     net = _mlp("legacy")
     first = net(X)
     assert len(net._executors) == 1
     executor = next(iter(net._executors.values()))
     assert np.array_equal(net(X), first)
-    assert next(iter(net._executors.values())) is executor
-    net(X[:2])
+    assert np.allclose(net(X[:2]), first[:2], atol=1e-6)
+    assert np.allclose(net(np.concatenate([X, X])), np.concatenate([first, first]), atol=1e-6)
+    assert list(net._executors.values()) == [executor]        # no new trace, no new session
+    assert executor.model.graph.input[0].type.tensor_type.shape.dim[0].dim_param == "batch"
+
+
+def test_reshapes_keep_the_batch_symbolic():
+    with naming.override("legacy"):
+        class Net(gluon.HybridBlock):
+            def hybrid_forward(self, F, x):
+                y = F.expand_dims(x.reshape((0, 1, -1)), axis=2)   # (N, 1, 1, 5)
+                return F.squeeze(F.concat(y, y, dim=1), axis=2).reshape((-1, 5))
+        net = Net()
+    x = np.arange(20, dtype=np.float32).reshape(4, 5)
+    assert np.array_equal(net(x), np.concatenate([x[:, None], x[:, None]], 1).reshape(-1, 5))
+    y = np.arange(35, dtype=np.float32).reshape(7, 5)
+    assert np.array_equal(net(y), np.concatenate([y[:, None], y[:, None]], 1).reshape(-1, 5))
+    assert len(net._executors) == 1 and next(iter(net._executors.values())).any_batch
+
+
+def test_code_reading_the_shape_is_traced_per_batch_size():
+    with naming.override("legacy"):
+        class Net(gluon.HybridBlock):
+            def hybrid_forward(self, F, x):
+                return x.reshape((x.shape[0], -1))    # the batch size baked into an attribute
+        net = Net()
+    assert net(np.ones((1, 3, 2), np.float32)).shape == (1, 6)
+    assert net(np.ones((2, 3, 2), np.float32)).shape == (2, 6)
     assert len(net._executors) == 2
+    assert not any(e.any_batch for e in net._executors.values())
 
 
 def test_changed_parameter_data_is_used_on_the_next_call():
@@ -77,8 +104,8 @@ def test_shared_parameters_are_one_initializer():
         net.add(a, b)
     net.initialize()
     out = net(X)
-    graph = next(iter(net._executors.values())).graph
-    assert sorted(graph.initializers) == ["1.bias", "1.weight"]   # the last key, as MXNet 2 export
+    executor = next(iter(net._executors.values()))
+    assert sorted(executor.initializers) == ["1.bias", "1.weight"]   # the last key, as MXNet 2 export
     w, bias = a.weight.data(), a.bias.data()
     assert np.allclose(out, (X @ w.T + bias) @ w.T + bias, atol=1e-5)
 
@@ -163,3 +190,39 @@ def test_running_an_uninitialized_block_says_what_to_do():
         dense = nn.Dense(4)
     with pytest.raises(gluon.DeferredInitializationError, match="initialize"):
         dense(X)
+
+
+def test_executor_cache_is_bounded_least_recently_used_first():
+    from gluonbridge.backend.runtime import MAX_EXECUTORS
+    with naming.override("legacy"):
+        act = nn.Activation("relu")
+    first = np.ones((2, 1), np.float32)
+    for width in range(1, MAX_EXECUTORS + 3):
+        act(np.ones((2, width), np.float32))
+        act(first)                               # kept in use: never the one dropped
+    assert len(act._executors) == MAX_EXECUTORS
+    widths = [e.inputs["data"][0][1] for e in act._executors.values()]
+    assert 1 in widths and 2 not in widths and MAX_EXECUTORS + 2 in widths
+
+
+def test_backend_choice_is_local_to_a_thread():
+    import threading
+    before = backend.current()
+    backend.use("onnxruntime")
+    seen = {}
+
+    def worker():
+        seen["start"] = backend.current()
+        backend.use("reference")
+        net = _mlp("legacy")
+        net(X)
+        seen["keys"] = [key[0] for key in net._executors]
+        seen["end"] = backend.current()
+    try:
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+        assert seen["end"] == "reference" and seen["keys"] == ["reference"]
+        assert backend.current() == "onnxruntime"      # unchanged by the thread's choice
+    finally:
+        backend.use(before)

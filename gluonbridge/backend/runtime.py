@@ -1,21 +1,34 @@
-"""Running traced graphs: onnxruntime (default when installed) or onnx's reference evaluator.
+"""Running graphs: onnxruntime (default when installed) or onnx's reference evaluator.
 
     GLUONBRIDGE_BACKEND=reference python app.py     # or: gluonbridge.backend.use("reference")
     GLUONBRIDGE_THREADS=1                            # onnxruntime intra-op threads (default: all)
 
-Each HybridBlock keeps one :class:`Executor` per input signature (shapes, dtypes, backend): the
-trace and the session are built on the first call and reused; they are rebuilt when a bound
-Parameter's data changes (load, set_data, initialize).
+The backend choice is context-local (a ``contextvars`` variable, like the naming mode): ``use``
+in one thread or task does not change another's; a new thread starts from the environment's
+default.
+
+Each HybridBlock keeps an :class:`Executor` per input signature (shapes without the batch size,
+dtypes, backend): the trace, the ONNX model and the session are built on the first call and
+reused for every batch size (the model's batch axis is symbolic; a trace whose code read a
+shape, or whose graph mixes the batch into other dimensions, is kept per exact shape instead);
+they are rebuilt when a bound Parameter's data changes (load, set_data, initialize). At most
+:data:`MAX_EXECUTORS` signatures are kept per block, the least recently used dropped first.
 """
 from __future__ import annotations
 
+import contextvars
 import os
 
 import numpy as np
 
-from .trace import trace
+from ..graph import Entry
+from .lower import BatchDependent, to_onnx
+from .trace import Tracer, as_input_array, trace
 
 BACKENDS = ("onnxruntime", "reference")
+MAX_EXECUTORS = 8
+
+_backend = contextvars.ContextVar("gluonbridge_backend", default=None)
 
 
 def _default_backend():
@@ -31,23 +44,21 @@ def _default_backend():
         return "reference"
 
 
-_backend = None
-
-
 def current():
-    """The backend new executors use."""
-    global _backend
-    if _backend is None:
-        _backend = _default_backend()
-    return _backend
+    """The backend new executors use in this context."""
+    name = _backend.get()
+    if name is None:
+        name = _default_backend()
+        _backend.set(name)
+    return name
 
 
 def use(name):
-    """Run graphs on ``name``: 'onnxruntime' or 'reference'."""
-    global _backend
+    """Run graphs on ``name`` ('onnxruntime' or 'reference') in the current context (thread
+    or task)."""
     if name not in BACKENDS:
         raise ValueError(f"unknown backend {name!r}: choose one of {', '.join(BACKENDS)}")
-    _backend = name
+    _backend.set(name)
 
 
 def make_session(model, backend):
@@ -70,16 +81,29 @@ def make_session(model, backend):
 
 
 class Executor:
-    """One traced signature of a block: its graph, ONNX model and session."""
+    """One traced signature of a block: its graph, ONNX model and session. ``any_batch``: the
+    model has a symbolic batch axis and serves every batch size (see :mod:`.lower`)."""
 
     def __init__(self, block, arrays, backend, session=True):
-        self.graph, self.params, self.multiple = trace(block, arrays)
-        self.versions = [p._version for p in self.params]
-        self.model = self.graph.to_onnx()
+        traced = trace(block, arrays)
+        self.graph, self.multiple, self.inputs = traced.graph, traced.multiple, traced.inputs
+        self.params = list(traced.params.values())
+        self.versions = [p.version for p in self.params]
+        self.initializers = {name: p.array() for name, p in traced.params.items()}
+        self.any_batch = not traced.tracer.shape_read and _common_batch(arrays) is not None
+        lowered = None
+        if self.any_batch:
+            try:
+                lowered = to_onnx(self.graph, traced.inputs, self.initializers,
+                                  where=traced.tracer.where_node, batch_axis=True)
+            except BatchDependent:
+                self.any_batch = False
+        self.model = lowered or to_onnx(self.graph, traced.inputs, self.initializers,
+                                        where=traced.tracer.where_node)
         self.run_session = make_session(self.model, backend) if session else None
 
     def is_current(self):
-        return all(p._version == v for p, v in zip(self.params, self.versions))
+        return all(p.version == v for p, v in zip(self.params, self.versions))
 
     def run(self, arrays):
         from ..ndarray import NDArray
@@ -87,15 +111,43 @@ class Executor:
         return outs if self.multiple else outs[0]
 
 
+def _common_batch(arrays):
+    """The size of axis 0 shared by every input, or None."""
+    sizes = {a.shape[0] if a.ndim else None for a in arrays}
+    return sizes.pop() if len(sizes) == 1 else None
+
+
+def executor_for(block, cache, arrays, backend):
+    """The executor running ``block`` on ``arrays``, from the block's ``cache`` (a dict kept in
+    use order): one for every batch size when its model has a symbolic batch axis, else one
+    per exact signature; reused while its Parameters are unchanged, else rebuilt; beyond
+    MAX_EXECUTORS the least recently used is dropped."""
+    dtypes = tuple(a.dtype.str for a in arrays)
+    any_batch = (backend, None, tuple((a.ndim,) + a.shape[1:] for a in arrays), dtypes)
+    exact = (backend, tuple(a.shape for a in arrays), None, dtypes)
+    executor, key = None, None
+    if _common_batch(arrays) is not None:
+        executor, key = cache.pop(any_batch, None), any_batch
+    if executor is None:
+        executor, key = cache.pop(exact, None), exact
+    if executor is None or not executor.is_current():
+        executor = Executor(block, arrays, backend)
+        key = any_batch if executor.any_batch else exact
+    cache[key] = executor
+    while len(cache) > MAX_EXECUTORS:
+        del cache[next(iter(cache))]
+    return executor
+
+
 def run_op(name, *arrays, **attrs):
-    """Run one op eagerly on arrays (for the few non-hybrid blocks that call ops by name)."""
-    from .graph import Graph
-    from .ops import OPS
-    from .trace import as_input_array
+    """Run one op eagerly on arrays: a one-op graph, lowered and run like any other."""
     from ..ndarray import NDArray
-    graph = Graph()
     arrays = [as_input_array(a) for a in arrays]
-    inputs = [graph.input(f"data{i}", a.shape, a.dtype) for i, a in enumerate(arrays)]
-    graph.outputs = [OPS[name](graph, *inputs, **attrs)]
-    run = make_session(graph.to_onnx(), current())
+    tracer = Tracer()
+    inputs = {f"data{i}": (a.shape, a.dtype) for i, a in enumerate(arrays)}
+    symbols = [tracer.input(n, s, d) for n, (s, d) in inputs.items()]
+    out = tracer.call(name, symbols, attrs, hint=name.lower())
+    tracer.graph.heads = [Entry(out.node, out.index)]
+    run = make_session(to_onnx(tracer.graph, inputs, {}), current())
     return np.asarray(run(arrays)[0]).view(NDArray)
+

@@ -1,34 +1,274 @@
-"""Tracing a block's forward into a :class:`~gluonbridge.backend.graph.Graph`.
+"""Tracing a block's forward into a graph of MXNet ops (:class:`gluonbridge.graph.Graph`).
 
 While a trace is active (one per thread), HybridBlocks called with Symbols record ops instead of
 computing: ``hybrid_forward(F, x, **params)`` gets an op namespace ``F`` and a ParamRef per
 registered Parameter (1.x style); ``forward(x)`` code reads ``self.weight.data()``, which returns
-the ParamRef, and calls ``mx.np``/``mx.npx`` ops (2.x style).
+the ParamRef, and calls ``mx.np``/``mx.npx`` ops (2.x style). Every op call adds one node with its
+attributes as MXNet prints them and its output shapes inferred at once (user code reads
+``x.shape``); Parameters become variable nodes named by the naming mode's variable names.
+
+Node names follow MXNet 1.x's NameManager: inside a block, ``<block prefix><name>`` when the
+caller names the op (``name="fwd"`` -> ``dense0_fwd``), else ``<prefix><hint><n>`` with a counter
+per hint that restarts for every block call (``_plus0``, ``relu0``).
 """
 from __future__ import annotations
 
-import functools
+import contextlib
 import threading
 
 import numpy as np
 
-from .graph import Graph, LoweringError, ParamRef, Symbol
+from ..graph import ARG, AUX, INPUT, Entry, Graph, Node
+from .errors import IncompatibleInputError, LoweringError, unsupported
 from .ops import OPS
+from .ops.elementwise import ARITHMETIC, BROADCAST_FORM, SCALAR_FORM
+from .symbol import ParamRef, Symbol
 
 _state = threading.local()
+_NOT_ATTRS = ("out", "ctx", "attr")   # op keyword arguments that are not node attributes
 
 
-def current_graph():
-    """The graph being traced in this thread, or None."""
-    return getattr(_state, "graph", None)
+def current_trace():
+    """The trace active in this thread, or None."""
+    return getattr(_state, "tracer", None)
+
+
+@contextlib.contextmanager
+def active(tracer):
+    previous, _state.tracer = current_trace(), tracer
+    try:
+        yield tracer
+    finally:
+        _state.tracer = previous
+
+
+class _Scope:
+    """One block call's name scope: MXNet 1.x's ``Prefix`` NameManager."""
+
+    def __init__(self, prefix):
+        self.prefix, self.counters = prefix, {}
+
+    def name(self, name, hint):
+        if not name:
+            count = self.counters.get(hint, 0)
+            self.counters[hint] = count + 1
+            name = f"{hint}{count}"
+        return self.prefix + name
+
+
+class Tracer:
+    """The graph being recorded, the shapes of every node output, the Parameters bound to
+    variable nodes, and the block context (path for errors, name scope for node names)."""
+
+    def __init__(self, parameter_name=None, numpy_mode=False, paths=None):
+        self.graph = Graph()
+        self.shapes, self.dtypes = [], []
+        self.params = {}                      # variable name -> Parameter
+        self.paths = paths or {}              # id(block) -> structural path
+        self.numpy_mode = numpy_mode
+        self._parameter_name = parameter_name or (lambda p: p.variable_name)
+        self._param_nodes = {}                # id(Parameter) -> node index
+        self._block_path = []
+        self._scopes = [_Scope("")]
+        self._node_where = {}                 # node index -> block path (for lowering errors)
+        self.shape_read = False               # user code read a Symbol's shape
+
+    # -- context ------------------------------------------------------------------------
+    def where(self):
+        path = self._block_path[-1] if self._block_path else ""
+        return f"block '{path or '<root>'}'"
+
+    def where_node(self, index):
+        """How lowering errors name node ``index``: its block and its name."""
+        block = self._node_where.get(index)
+        node = self.graph.nodes[index].name
+        return f"block '{block or '<root>'}' (node '{node}')" if block is not None else \
+            f"node '{node}'"
+
+    @contextlib.contextmanager
+    def block_scope(self, block):
+        """Record ``block``'s ops under its path and name prefix."""
+        self._block_path.append(self.paths.get(id(block), type(block).__name__))
+        self._scopes.append(_Scope(block.__dict__.get("_prefix") or ""))
+        try:
+            yield
+        finally:
+            self._block_path.pop()
+            self._scopes.pop()
+
+    @property
+    def namespace(self):
+        return OpNamespace(self)
+
+    # -- recording ------------------------------------------------------------------------
+    def _add(self, node, shapes, dtypes):
+        index = self.graph.add(node)
+        self.shapes.append(list(shapes))
+        self.dtypes.append(list(dtypes))
+        if self._block_path:
+            self._node_where[index] = self._block_path[-1]
+        return index
+
+    def input(self, name, shape, dtype):
+        index = self._add(Node("null", name, {}, [], INPUT), [tuple(shape)], [np.dtype(dtype)])
+        return Symbol(self, index, 0, tuple(shape), np.dtype(dtype))
+
+    def _variable(self, param, role):
+        index = self._param_nodes.get(id(param))
+        if index is None:
+            name = self._parameter_name(param)
+            index = self._add(Node("null", name, {}, [], role), [param.raw_shape],
+                              [np.dtype(param.dtype)])
+            self._param_nodes[id(param)] = index
+            self.params[name] = param
+        return index
+
+    def _bind(self, ref, index, shape, dtype, op, uniform):
+        """Give Parameter ``ref`` the ``shape`` op needs (unknown dimensions filled in, deferred
+        initialization finished) and check its dtype against the op's data."""
+        param = ref.param
+        have = param.raw_shape
+        if shape is None:
+            if have is None or any(d <= 0 for d in have):
+                raise unsupported(self.where(), op, f"parameter '{param.name}' of unknown shape "
+                                  f"{have} (an op that cannot infer it)")
+            shape = have
+        shape = tuple(int(d) for d in shape)
+        if have is not None and len(have) == len(shape) and any(
+                0 < h != n for h, n in zip(have, shape)):
+            raise IncompatibleInputError(
+                f"Error in {self.where()} (op {op}): Shape inconsistent, Provided = "
+                f"[{','.join(map(str, have))}], inferred shape=({','.join(map(str, shape))}) "
+                f"for Parameter '{param.name}': the input does not fit the shape the Parameter "
+                "was built or loaded with")
+        try:
+            param.complete_shape(shape)
+        except AssertionError as err:
+            raise unsupported(self.where(), op, f"parameter '{param.name}': {err}") from None
+        array_dtype = np.dtype(param.array().dtype)
+        if uniform and dtype is not None and array_dtype != np.dtype(dtype):
+            raise IncompatibleInputError(
+                f"Error in {self.where()} (op {op}): This layer requires uniform type. "
+                f"Expected '{array_dtype}' v.s. given '{np.dtype(dtype)}' at 'data': cast the "
+                f"input (x.astype('{array_dtype}')) or the block (block.cast('{np.dtype(dtype)}'))")
+        self.shapes[index][0] = shape
+        self.dtypes[index][0] = array_dtype
+
+    def call(self, op_name, args, kwargs, hint=None, name=None):
+        """Record ``op_name(*args, **kwargs)``; returns its Symbol (a list for several
+        outputs)."""
+        entry = OPS.get(op_name)
+        if entry is None:
+            raise unsupported(self.where(), op_name, "the op")
+        kwargs = dict(kwargs)
+        name = kwargs.pop("name", None) or name
+        for key in _NOT_ATTRS:
+            kwargs.pop(key, None)
+        inputs, attrs = self._split(entry, op_name, args, kwargs)
+        numbers = [i for i, v in enumerate(inputs) if not isinstance(v, (Symbol, ParamRef))]
+        if numbers and entry.name in SCALAR_FORM:
+            return self._scalar_call(entry, inputs, numbers, attrs, name)
+        if numbers:
+            raise unsupported(self.where(), entry.name,
+                              f"a {type(inputs[numbers[0]]).__name__} as input {numbers[0]}")
+        if entry.variadic and "num_args" not in attrs:
+            attrs["num_args"] = len(inputs)
+        strings = entry.format_attrs(attrs)
+        where = self.where()
+        a = entry.parse(strings, where)
+        names = entry.input_names(len(inputs))
+        entries, shapes, dtypes = [], [], []
+        for position, value in enumerate(inputs):
+            if isinstance(value, ParamRef):
+                role = AUX if names[position] in entry.aux else ARG
+                index = self._variable(value.param, role)
+                entries.append(Entry(index, 0, 1 if role == AUX else 0))
+                have = self.shapes[index][0]
+                shapes.append(have if have and all(d > 0 for d in have) else None)
+                dtypes.append(self.dtypes[index][0])
+            else:
+                entries.append(Entry(value.node, value.index))
+                shapes.append(value._shape)
+                dtypes.append(value.dtype)
+        data_dtype = next((d for v, d in zip(inputs, dtypes) if isinstance(v, Symbol)), None)
+        in_shapes, in_dtypes, out_shapes, out_dtypes = entry.infer_parsed(a, shapes, dtypes,
+                                                                          where)
+        bound = {}
+        for position, value in enumerate(inputs):
+            if isinstance(value, ParamRef):
+                self._bind(value, entries[position].node, in_shapes[position], data_dtype,
+                           entry.name, entry.uniform)
+                bound[names[position]] = value.param
+        if bound:   # the parameters' dtypes are now known: infer again with them
+            dtypes = [self.dtypes[e.node][0] if isinstance(v, ParamRef) else d
+                      for v, e, d in zip(inputs, entries, dtypes)]
+            _, _, out_shapes, out_dtypes = entry.infer_parsed(a, in_shapes, dtypes, where)
+        if entry.at_trace is not None:
+            entry.at_trace(a, bound)
+        node_name = self._scopes[-1].name(name, hint or op_name.lower())
+        index = self._add(Node(entry.name, node_name, strings, entries), out_shapes, out_dtypes)
+        outs = [Symbol(self, index, i, s, d) for i, (s, d) in enumerate(zip(out_shapes,
+                                                                              out_dtypes))]
+        return outs[0] if len(outs) == 1 else outs
+
+    def _split(self, entry, op_name, args, kwargs):
+        """(input values, attribute kwargs) of a call: positional arguments fill the inputs in
+        order, then the attributes in their declared order (MXNet's generated signatures)."""
+        if entry.variadic:
+            if len(args) == 1 and isinstance(args[0], (list, tuple)):
+                args = tuple(args[0])
+            return list(args), kwargs
+        names = entry.input_names()
+        values = dict(zip(names, args))
+        extra = list(args[len(names):])
+        for key in list(kwargs):
+            if key in names:
+                values[key] = kwargs.pop(key)
+        for key, value in zip([k for k in entry.attrs if k not in kwargs], extra):
+            kwargs[key] = value
+        if len(extra) > len(entry.attrs):
+            raise unsupported(self.where(), entry.name, f"{len(args)} positional arguments")
+        inputs = [values.get(n) for n in names]
+        while inputs and inputs[-1] is None:
+            inputs.pop()
+        if any(v is None for v in inputs):
+            missing = names[inputs.index(None)]
+            raise unsupported(self.where(), entry.name, f"a call without input {missing!r}")
+        return inputs, kwargs
+
+    def _scalar_call(self, entry, inputs, numbers, attrs, name):
+        if len(inputs) != 2 or len(numbers) != 1:
+            raise unsupported(self.where(), entry.name, "two numbers as inputs")
+        forward, reverse = SCALAR_FORM[entry.name]
+        position = numbers[0]
+        scalar_op = forward if position == 1 else reverse
+        return self.call(scalar_op, (inputs[1 - position],),
+                         dict(attrs, scalar=inputs[position]), name=name)
+
+    def arith(self, kind, a, b, reverse=False):
+        """``a <kind> b`` (``b <kind> a`` when ``reverse``) as MXNet Symbol arithmetic records
+        it: the array op, or the scalar op when one side is a number."""
+        array_op, scalar_op, rscalar_op = ARITHMETIC[self.numpy_mode][kind]
+        if not isinstance(b, (Symbol, ParamRef)):
+            fn = rscalar_op if reverse else scalar_op
+            return self.call(fn, (a,), {"scalar": b}, hint=fn.lower())
+        lhs, rhs = (b, a) if reverse else (a, b)
+        fn = array_op
+        if not self.numpy_mode and _shape_of(lhs) != _shape_of(rhs):
+            fn = BROADCAST_FORM[OPS[array_op].name]
+        return self.call(fn, (lhs, rhs), {}, hint=fn.lower())
+
+
+def _shape_of(value):
+    return tuple(value._shape) if isinstance(value, Symbol) else tuple(value.param.shape)
 
 
 class OpNamespace:
-    """``F`` inside ``hybrid_forward``: every registered op, bound to the graph being traced;
+    """``F`` inside ``hybrid_forward``: every op of the table, recording into the trace;
     ``F.np`` and ``F.npx`` are the same ops under their MXNet 2 names."""
 
-    def __init__(self, graph):
-        self._graph = graph
+    def __init__(self, tracer):
+        self._tracer = tracer
 
     @property
     def np(self):
@@ -39,21 +279,27 @@ class OpNamespace:
         return self
 
     def __getattr__(self, name):
-        if name not in OPS:
-            raise LoweringError(f"block '{self._graph.where()}': op F.{name} is not supported by "
-                                "the ONNX lowering")
-        return functools.partial(OPS[name], self._graph)
+        if name.startswith("__") or name not in OPS:
+            raise LoweringError(f"{self._tracer.where()}: op F.{name} is not supported by the "
+                                "ONNX lowering")
+        tracer = self._tracer
+
+        def call(*args, **kwargs):
+            return tracer.call(name, args, kwargs, hint=name.lower())
+        call.__name__ = name
+        return call
 
 
 def traced_op(name):
     """``mx.np.<name>`` / ``mx.npx.<name>`` for 2.x-style ``forward`` code: records the op in the
     active trace."""
     def call(*args, **kwargs):
-        graph = current_graph()
-        if graph is None:
-            raise RuntimeError(f"{name}() runs only inside a HybridBlock being executed: gluonbridge "
-                               "runs Gluon code by tracing it to ONNX (call the block on arrays)")
-        return OPS[name](graph, *args, **kwargs)
+        tracer = current_trace()
+        if tracer is None:
+            raise RuntimeError(f"{name}() runs only inside a HybridBlock being executed: "
+                               "gluonbridge runs Gluon code by tracing it to ONNX (call the block "
+                               "on arrays)")
+        return tracer.call(name, args, kwargs, hint=name.lower())
     call.__name__ = name
     return call
 
@@ -70,37 +316,43 @@ def block_paths(root):
     return paths
 
 
-def trace(block, arrays):
-    """Trace ``block`` called on arrays of these shapes/dtypes; returns the Graph and the
-    Parameters bound into it."""
-    graph = Graph()
-    names = block._naming.initializer_names(block)
-    bound = {}
+class Traced:
+    """The result of :func:`trace`: the graph, its data inputs (name -> (shape, dtype)), the
+    Parameters bound to its variables (name -> Parameter), whether the block returned a list,
+    and the tracer (shapes of every node, block of every node for errors)."""
 
-    def parameter_name(param):
-        bound[id(param)] = param
-        return names.get(id(param)) or param.variable_name
-    graph.parameter_name = parameter_name
-    graph.paths = block_paths(block)
+    def __init__(self, tracer, inputs, multiple):
+        self.graph, self.params, self.tracer = tracer.graph, tracer.params, tracer
+        self.inputs, self.multiple = inputs, multiple
+
+
+def _numpy_mode(block):
+    """Whether the block follows the MXNet 2.x numpy API (its arithmetic records _npi_ ops)."""
+    return getattr(block._naming, "semantics", "mx1") == "mx2"
+
+
+def trace(block, arrays):
+    """Trace ``block`` called on arrays of these shapes/dtypes."""
+    names = block._naming.initializer_names(block)
+    tracer = Tracer(lambda p: names.get(id(p)) or p.variable_name, _numpy_mode(block),
+                    block_paths(block))
     input_names = ["data"] if len(arrays) == 1 else [f"data{i}" for i in range(len(arrays))]
-    inputs = [graph.input(n, a.shape, a.dtype) for n, a in zip(input_names, arrays)]
-    previous, _state.graph = current_graph(), graph
-    try:
-        out = block(*inputs)
-    finally:
-        _state.graph = previous
+    inputs = {n: (tuple(a.shape), np.dtype(a.dtype)) for n, a in zip(input_names, arrays)}
+    symbols = [tracer.input(n, s, d) for n, (s, d) in inputs.items()]
+    with active(tracer):
+        out = block(*symbols)
     outs = list(out) if isinstance(out, (list, tuple)) else [out]
-    for i, sym in enumerate(outs):
+    for sym in outs:
         if isinstance(sym, ParamRef):
-            sym = graph.parameter(sym, sym.param.shape, "output")
-        if not isinstance(sym, Symbol):
+            index = tracer._variable(sym.param, ARG)
+            tracer._bind(sym, index, sym.param.raw_shape, None, "output", False)
+            tracer.graph.heads.append(Entry(index))
+        elif isinstance(sym, Symbol):
+            tracer.graph.heads.append(Entry(sym.node, sym.index))
+        else:
             raise LoweringError(f"block '{type(block).__name__}' returned {type(sym).__name__}, "
                                 "not an array computed from its inputs")
-        if sym.name in graph.initializers or sym in inputs:
-            sym = graph.node("Identity", [sym], sym.shape, sym.dtype)
-        outs[i] = sym
-    graph.outputs = outs
-    return graph, list(bound.values()), isinstance(out, (list, tuple))
+    return Traced(tracer, inputs, isinstance(out, (list, tuple)))
 
 
 def unique_initializer_names(named_params):

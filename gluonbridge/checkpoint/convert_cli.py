@@ -10,6 +10,7 @@ from ..atomic import atomic_output
 from .dtypes import DTYPES, MXNET1_FLAGS
 from .errors import CheckpointError, UnsupportedError
 from .formats import TARGETS, read_index, sniff_format, write
+from .mxnet_binary import RecordVersion
 from .namemap import NameMap, match_by_prefix, namemap_from_model, namemap_from_symbol, translate
 from .tensor import Checkpoint
 
@@ -34,7 +35,7 @@ examples:
 
 The input is never modified; the output is written to a temporary file, fsynced and renamed, so
 it is either complete or absent. An existing output is only replaced with --force.
-exit status: 0 ok, 1 conversion failed (the message says why), 2 usage error
+exit status: 0 ok, 1 conversion failed (the message says why), 2 usage error, 130 interrupted
 """
 
 
@@ -162,13 +163,13 @@ def run(args) -> None:
                                "the input file itself", "the input is never modified")
     checkpoint = read_index(args.input)
     checkpoint = _densify(_rename(checkpoint, args), args, fmt)
-    semantics = "numpy" if args.numpy_semantics else (
-        "preserve" if checkpoint.format == "mxnet-binary" and fmt == "mxnet-binary"
-        and not _renaming(args) else "legacy")
+    records = RecordVersion.NUMPY if args.numpy_semantics else (
+        RecordVersion.PRESERVE if checkpoint.format == "mxnet-binary" and fmt == "mxnet-binary"
+        and not _renaming(args) else RecordVersion.LEGACY)
     bar, progress = _progress(checkpoint.nbytes)
     try:
         with atomic_output(args.output, args.force) as out:
-            write(out, checkpoint, fmt, progress, semantics)
+            write(out, checkpoint, fmt, progress, records)
     finally:
         if bar is not None:
             bar.close()
@@ -199,5 +200,5 @@ def main(argv=None) -> int:
         return 1
     except KeyboardInterrupt:
         print("error: interrupted; no output was written", file=sys.stderr)
-        return 1
+        return 130
     return 0

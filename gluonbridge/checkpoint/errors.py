@@ -6,6 +6,10 @@ what was expected and what was found, and where possible how to fix it::
     model.params: byte 32: expected ndim between 0 and 64, found -1 (the file is corrupt or
     not an MXNet NDArray list file)
 
+The parts of the location are also attributes, for programs (and tests) that act on them:
+``path`` (the file, or ``"<memory>"``), ``offset`` (the byte offset from the start of the file,
+or None), ``key`` (the array's key, where known) and ``member`` (the ZIP member of an ``.npz``).
+
 The CLIs print ``str(error)`` as one line and exit with status 1.
 """
 from __future__ import annotations
@@ -14,17 +18,37 @@ from __future__ import annotations
 class CheckpointError(Exception):
     """A checkpoint file could not be read, written or translated."""
 
-    def __init__(self, path, where: str | None, expected: str, found: str, hint: str = ""):
+    def __init__(self, path, where: str | None, expected: str, found: str, hint: str = "", *,
+                 offset: int | None = None, key: str | None = None, member: str | None = None):
         self.path = str(path) if path is not None else "<memory>"
         self.where = where
         self.expected = expected
         self.found = found
         self.hint = hint
-        location = f"{self.path}: {where}" if where else self.path
+        self.offset = offset
+        self.key = key
+        self.member = member
+        place = ", ".join(p for p in (where, None if offset is None else f"byte {offset}") if p)
+        location = f"{self.path}: {place}" if place else self.path
         message = f"{location}: expected {expected}, found {found}"
         if hint:
             message += f" ({hint})"
         super().__init__(message)
+
+
+class DuplicateKey(Exception):
+    """Raised by :func:`unique_keys`; the readers turn it into a :class:`CorruptHeaderError`."""
+
+
+def unique_keys(pairs) -> dict:
+    """``object_pairs_hook`` for ``json``: a JSON object as a dict, refusing a key that appears
+    twice (``json`` silently keeps the last value)."""
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise DuplicateKey(key)
+        result[key] = value
+    return result
 
 
 class UnknownFormatError(CheckpointError):

@@ -16,6 +16,7 @@ import struct
 from . import mxnet_binary, npz, safetensors_format
 from ..atomic import atomic_output
 from .errors import TruncatedError, UnknownFormatError, UnsupportedError
+from .mxnet_binary import RecordVersion
 from .tensor import Checkpoint, checkpoint_from_arrays
 
 TARGETS = {"mx1": "mxnet-binary", "mx2": "npz", "safetensors": "safetensors", "onnx": "onnx"}
@@ -41,10 +42,10 @@ def sniff_format(path) -> str:
     if path.endswith(".onnx") or head[:1] == b"\x08":
         return "onnx"
     if not head:
-        raise TruncatedError(path, "byte 0", "a checkpoint file", "an empty file")
-    raise UnknownFormatError(path, "byte 0", "an MXNet .params/.npz/.npy, safetensors, ONNX or "
+        raise TruncatedError(path, None, "a checkpoint file", "an empty file", offset=0)
+    raise UnknownFormatError(path, None, "an MXNet .params/.npz/.npy, safetensors, ONNX or "
                              "symbol JSON file", repr(head[:8]),
-                             "is this really a checkpoint file?")
+                             "is this really a checkpoint file?", offset=0)
 
 
 def read_index(path, format: str | None = None) -> Checkpoint:
@@ -71,10 +72,12 @@ def load(path, format: str | None = None):
     return read_index(path, format).to_numpy()
 
 
-def write(out, checkpoint: Checkpoint, format: str, progress=None, semantics: str = "legacy"):
-    """Write ``checkpoint`` in ``format`` to the raw binary file ``out``."""
+def write(out, checkpoint: Checkpoint, format: str, progress=None,
+          records: RecordVersion = RecordVersion.LEGACY):
+    """Write ``checkpoint`` in ``format`` to the raw binary file ``out``; ``records`` chooses
+    the NDArray records of an ``mxnet-binary`` file (:class:`~.mxnet_binary.RecordVersion`)."""
     if format == "mxnet-binary":
-        mxnet_binary.write_ndarray_list(out, checkpoint, semantics, progress)
+        mxnet_binary.write_ndarray_list(out, checkpoint, records, progress)
     elif format == "npz":
         npz.write_npz(out, checkpoint, progress)
     elif format == "npy":
@@ -89,8 +92,8 @@ def write(out, checkpoint: Checkpoint, format: str, progress=None, semantics: st
 
 
 def save(path, arrays, format: str, force: bool = False, progress=None,
-         semantics: str = "legacy") -> None:
+         records: RecordVersion = RecordVersion.LEGACY) -> None:
     """Write a dict / list of arrays or a :class:`Checkpoint` to ``path`` atomically."""
     checkpoint = checkpoint_from_arrays(arrays)
     with atomic_output(path, force) as out:
-        write(out, checkpoint, format, progress, semantics)
+        write(out, checkpoint, format, progress, records)

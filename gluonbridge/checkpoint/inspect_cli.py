@@ -15,7 +15,7 @@ examples:
   python -m gluonbridge.inspect net-symbol.json          # parameter nodes of a graph
 
 Only headers are read (no tensor data), so inspecting a large file is instant.
-exit status: 0 ok, 1 the file could not be read, 2 usage error
+exit status: 0 ok, 1 the file could not be read, 2 usage error, 130 interrupted
 """
 
 
@@ -93,6 +93,9 @@ def main(argv=None) -> int:
     except (CheckpointError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
     if args.json:
         json.dump(info, sys.stdout, indent=1)
         print()

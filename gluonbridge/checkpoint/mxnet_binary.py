@@ -28,6 +28,7 @@ parse consistently, as "none" arrays.
 """
 from __future__ import annotations
 
+import enum
 import mmap
 import os
 import struct
@@ -43,7 +44,6 @@ MAGIC_OF = {kind: magic for magic, kind in RECORD_MAGICS.items()}
 STYPE_CODES = {0: "default", 1: "row_sparse", 2: "csr"}
 STYPE_OF = {name: code for code, name in STYPE_CODES.items()}
 MAX_NDIM = 64
-SMALLEST_RECORD = 12           # a V2 "none" record: magic, stype, ndim
 DEFAULT_CONTEXT = (1, 0)       # cpu(0)
 
 
@@ -58,9 +58,10 @@ class _Cursor:
 
     def need(self, nbytes: int, what: str) -> int:
         if nbytes < 0 or self.pos + nbytes > self.size:
-            raise TruncatedError(self.path, f"byte {self.pos}", f"{nbytes} bytes of {what}",
+            raise TruncatedError(self.path, None, f"{nbytes} bytes of {what}",
                                  f"{self.size - self.pos} bytes left in the file",
-                                 "the file is truncated or a size field is corrupt")
+                                 "the file is truncated or a size field is corrupt",
+                                 offset=self.pos)
         start = self.pos
         self.pos += nbytes
         return start
@@ -74,8 +75,9 @@ class _Cursor:
 
 
 def _corrupt(cur: _Cursor, at: int, expected: str, found: str, hint: str = "") -> CheckpointError:
-    return CorruptHeaderError(cur.path, f"byte {at}", expected, found,
-                              hint or "the file is corrupt or not an MXNet NDArray list file")
+    return CorruptHeaderError(cur.path, None, expected, found,
+                              hint or "the file is corrupt or not an MXNet NDArray list file",
+                              offset=at)
 
 
 def _read_shape(cur: _Cursor, what: str):
@@ -164,7 +166,7 @@ def _check_dims(cur, dims, dims_at, what, allow_unknown: bool) -> bool:
 
 def _read_sparse(cur, what, meta, stype, dtype, shape, storage_shape) -> Tensor:
     aux_names = ("indices",) if stype == "row_sparse" else ("indptr", "indices")
-    aux = []
+    aux, aux_at = [], []   # (name, dtype, shape) and the offset of the shape's dims, per aux
     for name in aux_names:
         at = cur.pos
         aux_dtype = _type_flag(cur, f"the {name} dtype of {what}")
@@ -173,12 +175,13 @@ def _read_sparse(cur, what, meta, stype, dtype, shape, storage_shape) -> Tensor:
         aux_shape, dims_at = _read_shape(cur, f"the {name} shape of {what}")
         _check_dims(cur, aux_shape, dims_at, what, allow_unknown=False)
         aux.append((name, aux_dtype, aux_shape))
+        aux_at.append(dims_at)
     meta["storage_shape_as_written"] = storage_shape
     if element_count(storage_shape) == 0:
         # MXNet may write a placeholder storage shape; it then derives the real one (spec 2.6).
         storage_shape = ((aux[0][2][:1] + tuple(shape[1:])) if stype == "row_sparse"
                          else aux[1][2])
-    _check_sparse_shapes(cur, what, stype, shape, storage_shape, aux)
+    _check_sparse_shapes(cur, what, stype, shape, storage_shape, aux, aux_at)
     data = _payload(cur, dtype, storage_shape, f"the data of {what}")
     meta["data_offset"] = data.source.offset
     parts = [data] + [_payload(cur, d, s, f"the {n} of {what}") for n, d, s in aux]
@@ -187,8 +190,10 @@ def _read_sparse(cur, what, meta, stype, dtype, shape, storage_shape) -> Tensor:
     return tensor
 
 
-def _check_sparse_shapes(cur, what, stype, shape, storage_shape, aux):
-    at = cur.pos
+def _check_sparse_shapes(cur, what, stype, shape, storage_shape, aux, aux_at):
+    """Shape, storage shape and aux shapes must agree; the error points at the last aux shape
+    (the storage shape written before it may be MXNet's placeholder, spec 2.6)."""
+    at = aux_at[-1]
     if stype == "row_sparse":
         rows = storage_shape[0] if storage_shape else None
         if not shape or len(storage_shape) != len(shape) or tuple(storage_shape[1:]) != shape[1:] \
@@ -211,15 +216,36 @@ def _parse(buf, path, v2_ndim0_is_scalar: bool, seen_v2_ndim0: list) -> Checkpoi
     cur = _Cursor(buf, path)
     magic = cur.unpack("<Q", "the list magic")
     if magic != LIST_MAGIC:
-        raise UnknownFormatError(path, "byte 0", "the MXNet NDArray list magic 0x112",
-                                 f"0x{magic:X}", "not an MXNet 1.x .params/.nd file")
+        raise UnknownFormatError(path, None, "the MXNet NDArray list magic 0x112",
+                                 f"0x{magic:X}", "not an MXNet 1.x .params/.nd file", offset=0)
     cur.unpack("<Q", "the reserved field")   # MXNet ignores it
-    at = cur.pos
+    count_at = cur.pos
     count = cur.unpack("<Q", "the array count")
-    if count * SMALLEST_RECORD > cur.remaining():
-        raise _corrupt(cur, at, f"an array count that fits in the {cur.remaining()} bytes left "
-                       f"(at most {cur.remaining() // SMALLEST_RECORD})", str(count))
-    tensors = [_read_record(cur, i, v2_ndim0_is_scalar, seen_v2_ndim0) for i in range(count)]
+    tensors = []
+    while len(tensors) < count:   # each record takes >= 12 bytes: the file bounds the loop
+        start = cur.pos
+        try:
+            tensors.append(_read_record(cur, len(tensors), v2_ndim0_is_scalar, seen_v2_ndim0))
+        except CheckpointError:
+            starts = [t.meta["offset"] for t in tensors] + [start]
+            _raise_if_count_is_wrong(buf, path, starts, count_at, count)
+            raise
+    names = _read_names(cur, count)
+    if names is not None:
+        seen = {}
+        for i, name in enumerate(names):
+            if name in seen:
+                raise UnsupportedError(path, f"name {i}", "unique names",
+                                       f"{name!r} again (first as name {seen[name]})",
+                                       "MXNet would silently keep only the last array", key=name)
+            seen[name] = i
+        tensors = [t.renamed(name) for t, name in zip(tensors, names)]
+    return Checkpoint(tensors, "dict" if names is not None else "list", "mxnet-binary", path)
+
+
+def _read_names(cur: _Cursor, count: int):
+    """The names table at the cursor, which must end the file: a list of ``count`` names, or
+    None for a list file (no names)."""
     at = cur.pos
     n_names = cur.unpack("<Q", "the names count")
     if n_names not in (0, count):
@@ -230,25 +256,32 @@ def _parse(buf, path, v2_ndim0_is_scalar: bool, seen_v2_ndim0: list) -> Checkpoi
         length = cur.unpack("<Q", f"the length of name {i}")
         start = cur.need(length, f"name {i}")
         try:
-            names.append(bytes(buf[start:start + length]).decode("utf-8"))
+            names.append(bytes(cur.buf[start:start + length]).decode("utf-8"))
         except UnicodeDecodeError as err:
-            raise CorruptDataError(path, f"byte {start} (name {i})", "a UTF-8 name",
-                                   f"invalid byte at position {err.start}") from None
+            raise CorruptDataError(cur.path, f"name {i}", "a UTF-8 name",
+                                   f"invalid byte at position {err.start}",
+                                   offset=start) from None
     if cur.remaining():
         raise _corrupt(cur, cur.pos, "the end of the file after the names table",
                        f"{cur.remaining()} more bytes", "trailing garbage: the file may be damaged "
                        f"(MXNet ignores it); if the arrays are known good, truncate the file to "
                        f"{cur.pos} bytes")
-    if n_names:
-        seen = {}
-        for i, name in enumerate(names):
-            if name in seen:
-                raise UnsupportedError(path, f"name {i}", "unique names",
-                                       f"{name!r} again (first as name {seen[name]})",
-                                       "MXNet would silently keep only the last array")
-            seen[name] = i
-        tensors = [t.renamed(name) for t, name in zip(tensors, names)]
-    return Checkpoint(tensors, "dict" if n_names else "list", "mxnet-binary", path)
+    return names if n_names else None
+
+
+def _raise_if_count_is_wrong(buf, path, starts, count_at, count):
+    """The record at ``starts[-1]`` could not be read. If a complete names table for the first
+    ``i`` records starts at ``starts[i]`` instead, the array count is what is wrong: say so."""
+    for parsed, start in enumerate(starts):
+        probe = _Cursor(buf, path)
+        probe.pos = start
+        try:
+            _read_names(probe, parsed)
+        except CheckpointError:
+            continue
+        raise CorruptHeaderError(path, None, f"the array count {parsed} (the file holds {parsed} "
+                                 "arrays and then their names table)", str(count),
+                                 "the array count field is corrupt", offset=count_at)
 
 
 def read_index(path) -> Checkpoint:
@@ -261,8 +294,8 @@ def read_index(path) -> Checkpoint:
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if size == 0:
-            raise TruncatedError(path, "byte 0", "the MXNet NDArray list header (24 bytes)",
-                                 "an empty file")
+            raise TruncatedError(path, None, "the MXNet NDArray list header (24 bytes)",
+                                 "an empty file", offset=0)
         buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
     try:
         seen_v2_ndim0: list = []
@@ -301,41 +334,55 @@ def _record_header(tensor: Tensor, kind: str, preserve: bool) -> bytes:
     return b"".join(head)
 
 
-def record_kinds(checkpoint: Checkpoint, semantics: str) -> list:
-    """The record kind (``'V2'``/``'V3'``) each tensor is written as.
+class RecordVersion(enum.Enum):
+    """Which NDArray records a ``.params`` file is written with, and so which shape semantics a
+    reader applies to it (spec 2.2, 2.7). Not to be confused with the MXNet 1.x / 2.x naming
+    API: a 2.x ``nd.save`` writes NUMPY records, a 1.x ``npx.save`` too.
 
-    ``'legacy'``: V2, what ``mx.nd.save`` writes in 1.x; but if there is a 0-d array (which a V2
-    record cannot carry readably) every record is V3. ``'numpy'``: V3 (``npx.save`` / 2.x
-    ``nd.save``). ``'preserve'``: the kind each tensor was read as (V0/V1 become V2).
+    LEGACY: V2 records, 1.x shape semantics (ndim 0 means "none"): what ``mx.nd.save`` writes
+    in MXNet 1.x and what every 1.x loader reads. If a tensor is 0-d, which a V2 record cannot
+    carry readably, every record is V3 instead.
+    NUMPY: V3 records, numpy shape semantics (ndim 0 is a scalar): ``npx.save`` in 1.x,
+    ``nd.save`` in 2.x; dense arrays only.
+    PRESERVE: each record of the kind it was read as (V0/V1 become V2), with the context and
+    sparse storage shape as read, so that ``write(read(f))`` reproduces an MXNet file.
     """
+    LEGACY = "legacy"
+    NUMPY = "numpy"
+    PRESERVE = "preserve"
+
+
+def record_kinds(checkpoint: Checkpoint, records: RecordVersion) -> list:
+    """The record kind (``'V2'``/``'V3'``) each tensor is written as (see :class:`RecordVersion`;
+    its values are accepted too)."""
+    records = RecordVersion(records)
     tensors = checkpoint.tensors
-    if semantics == "preserve":
+    if records is RecordVersion.PRESERVE:
         return ["V3" if t.meta.get("record") == "V3" and t.stype != "none" else "V2"
                 for t in tensors]
-    if semantics == "legacy" and not any(t.shape == () for t in tensors):
+    if records is RecordVersion.LEGACY and not any(t.shape == () for t in tensors):
         return ["V2"] * len(tensors)
-    if semantics not in ("legacy", "numpy"):
-        raise ValueError(f"semantics must be 'legacy', 'numpy' or 'preserve', not {semantics!r}")
     for t in tensors:
         if t.stype != "default":
             raise UnsupportedError(checkpoint.path, f"key {t.key!r}",
                                    "dense arrays in a numpy-semantics (V3) file",
                                    f"a {t.stype} array" + (" next to a 0-d array"
-                                                           if semantics == "legacy" else ""),
-                                   "densify it (--densify) or write legacy semantics")
+                                                           if records is RecordVersion.LEGACY
+                                                           else ""),
+                                   "densify it (--densify) or write legacy (V2) records",
+                                   key=t.key)
     return ["V3"] * len(tensors)
 
 
-def write_ndarray_list(out, checkpoint: Checkpoint, semantics: str = "legacy",
-                       progress=None) -> None:
+def write_ndarray_list(out, checkpoint: Checkpoint,
+                       records: RecordVersion = RecordVersion.LEGACY, progress=None) -> None:
     """Write ``checkpoint`` to the raw binary file ``out`` as an NDArray list file.
 
-    Dict checkpoints get a names table (UTF-8), list checkpoints none. See :func:`record_kinds`
-    for ``semantics``; ``'preserve'`` also keeps each record's context and sparse storage shape
-    as read, so that ``write(read(f))`` reproduces an MXNet-written file byte for byte.
+    Dict checkpoints get a names table (UTF-8), list checkpoints none. ``records`` chooses the
+    record kinds (:class:`RecordVersion`).
     """
-    kinds = record_kinds(checkpoint, semantics)
-    preserve = semantics == "preserve"
+    kinds = record_kinds(checkpoint, records)
+    preserve = RecordVersion(records) is RecordVersion.PRESERVE
     tensors = checkpoint.tensors
     out.write(struct.pack("<QQQ", LIST_MAGIC, 0, len(tensors)))
     for tensor, kind in zip(tensors, kinds):

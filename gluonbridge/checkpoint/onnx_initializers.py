@@ -3,6 +3,8 @@
 Reading parses the protobuf with the ``onnx`` package (``pip install gluonbridge[onnx]``);
 external-data tensors are not followed. An initializer's bytes are its ``raw_data`` (exactly the
 little-endian payload, so hashes match the MXNet params they came from) or its typed field.
+Nothing is left unaccounted for: values in a second field, duplicate names, external data and
+sparse initializers are refused rather than dropped.
 
 :func:`rename` renames initializers and every reference to them: node inputs and outputs, graph
 inputs, outputs and value_info, inside subgraphs too. :func:`write_onnx` writes a weights-only
@@ -19,6 +21,8 @@ from .errors import CorruptDataError, CorruptHeaderError, UnsupportedError
 from .tensor import ArrayRange, Checkpoint, Part, Tensor, element_count
 
 MAX_PROTOBUF = (2 << 30) - 1    # protobuf cannot serialize a larger message
+TYPED_FIELDS = ("float_data", "int32_data", "string_data", "int64_data", "double_data",
+                "uint64_data")
 
 
 def _onnx():
@@ -44,33 +48,58 @@ def _initializer_array(path, init) -> np.ndarray:
     row = BY_ONNX.get(init.data_type)
     where = f"initializer {init.name!r}"
     if row is None:
-        raise UnsupportedError(path, where, "a data type gluonbridge stores", str(init.data_type))
+        raise UnsupportedError(path, where, "a data type gluonbridge stores", str(init.data_type),
+                               key=init.name)
     shape = tuple(int(d) for d in init.dims)
     if any(d < 0 for d in shape):
-        raise CorruptHeaderError(path, where, "non-negative dims", str(shape))
+        raise CorruptHeaderError(path, where, "non-negative dims", str(shape), key=init.name)
+    if init.data_location == init.EXTERNAL:
+        raise UnsupportedError(path, where, "data stored in the model", "external data",
+                               "convert the model with onnx.load(..., load_external_data=True) "
+                               "and onnx.save without save_as_external_data", key=init.name)
+    from onnx import helper, numpy_helper
+    field = "raw_data" if init.HasField("raw_data") else helper.tensor_dtype_to_field(
+        init.data_type)
+    stray = [f for f in TYPED_FIELDS if f != field and len(getattr(init, f))]
+    if stray:
+        raise CorruptDataError(path, where, f"values only in {field}",
+                               f"values in {', '.join(stray)} too",
+                               "the initializer is corrupt (which values are meant?)",
+                               key=init.name)
     count = element_count(shape)
     if init.HasField("raw_data"):
         if len(init.raw_data) != count * row.itemsize:
-            raise CorruptHeaderError(path, where, f"{count * row.itemsize} raw bytes",
-                                     str(len(init.raw_data)))
+            raise CorruptHeaderError(path, where, f"{count * row.itemsize} raw bytes for "
+                                     f"{row.name} {shape}", str(len(init.raw_data)),
+                                     key=init.name)
         return np.frombuffer(init.raw_data, row.numpy).reshape(shape)
-    from onnx import numpy_helper
     try:
         values = (np.asarray(init.int32_data, "<u4").astype("<u2").view(row.numpy)
                   if row.name == "bfloat16" else numpy_helper.to_array(init))
     except (ValueError, TypeError) as err:   # typed values that do not fill the shape
         raise CorruptDataError(path, where, f"{count} values of {row.name}",
-                               f"{type(err).__name__}: {str(err)[:80]}") from None
+                               f"{type(err).__name__}: {str(err)[:80]}", key=init.name) from None
     if values.size != count:
-        raise CorruptDataError(path, where, f"{count} values of {row.name}", str(values.size))
+        raise CorruptDataError(path, where, f"{count} values of {row.name}", str(values.size),
+                               key=init.name)
     return np.ascontiguousarray(values, row.numpy).reshape(shape)
 
 
 def read_index(path) -> Checkpoint:
     """The initializers of an ONNX model (the model is parsed in memory)."""
     model = load_model(path)
-    tensors = []
+    if len(model.graph.sparse_initializer):
+        name = model.graph.sparse_initializer[0].values.name
+        raise UnsupportedError(path, f"sparse initializer {name!r}", "dense initializers",
+                               f"{len(model.graph.sparse_initializer)} sparse initializers",
+                               "gluonbridge reads dense initializers only; densify them with "
+                               "onnx.numpy_helper first", key=name)
+    tensors, seen = [], set()
     for init in model.graph.initializer:
+        if init.name in seen:
+            raise CorruptDataError(path, f"initializer {init.name!r}", "unique initializer names",
+                                   "the name twice", "the model is corrupt", key=init.name)
+        seen.add(init.name)
         array = _initializer_array(path, init)
         row = BY_ONNX[init.data_type]
         tensors.append(Tensor(init.name, row.name, array.shape, "default",

@@ -231,27 +231,48 @@ def tensor_from_array(key: str | None, array) -> Tensor:
 
 def check_sparse_indices(path, what, tensor: Tensor) -> None:
     """Validate sparse index arrays. MXNet does not, and then computes wrong dense values or
-    crashes while densifying (spec 2.6)."""
+    crashes while densifying (spec 2.6). The error's offset is that of the first bad index."""
     import numpy as np
 
-    def bad(expected, found):
-        return CorruptDataError(path, what, expected, found,
-                                "the sparse index arrays are corrupt")
+    def check(name, values, low, high, order):
+        """The error if a value is outside [low, high] or breaks ``order`` (None, "<" or "<=")."""
+        bad = np.flatnonzero((values < low) | (values > high))
+        if not bad.size and order:
+            steps = np.diff(values)
+            bad = 1 + np.flatnonzero(steps <= 0 if order == "<" else steps < 0)
+        if not bad.size:
+            return None
+        part = tensor.part(name)
+        source = getattr(part.source, "range", part.source)   # a ZIP member's range in the file
+        offset = getattr(source, "offset", None)
+        return CorruptDataError(path, f"{what}, {name}[{bad[0]}]", expected(name, low, high),
+                                f"{values[bad[0]]} in {name} {values[:8].tolist()}"
+                                f"{'...' if values.size > 8 else ''}",
+                                "the sparse index arrays are corrupt", key=tensor.key,
+                                offset=None if offset is None
+                                else offset + int(bad[0]) * DTYPES[part.dtype].itemsize)
+
+    def expected(name, low, high):
+        if name == "indptr":
+            return f"csr indptr non-decreasing from 0 to nnz={high}"
+        order = "strictly increasing " if tensor.stype == "row_sparse" else ""
+        return f"{order}{name} in [{low}, {high + 1})"
+
     if tensor.stype == "row_sparse":
         rows = tensor.part("indices").array().astype(np.int64, copy=False)
-        if rows.size and (rows[0] < 0 or rows[-1] >= tensor.shape[0] or np.any(np.diff(rows) <= 0)):
-            raise bad(f"strictly increasing row indices in [0, {tensor.shape[0]})",
-                      f"indices {rows[:8].tolist()}{'...' if rows.size > 8 else ''}")
+        error = check("indices", rows, 0, tensor.shape[0] - 1, "<")
     else:
-        indptr = tensor.part("indptr").array().astype(np.int64, copy=False)
-        columns = tensor.part("indices").array().astype(np.int64, copy=False)
         nnz = tensor.storage_shape[0]
-        if indptr[0] != 0 or indptr[-1] != nnz or np.any(np.diff(indptr) < 0):
-            raise bad(f"csr indptr non-decreasing from 0 to nnz={nnz}",
-                      f"indptr {indptr[:8].tolist()}{'...' if indptr.size > 8 else ''}")
-        if columns.size and (columns.min() < 0 or columns.max() >= tensor.shape[1]):
-            raise bad(f"csr column indices in [0, {tensor.shape[1]})",
-                      f"min {columns.min()}, max {columns.max()}")
+        indptr = tensor.part("indptr").array().astype(np.int64, copy=False)
+        error = check("indptr", indptr, 0, nnz, "<=")
+        if error is None and (indptr[0] != 0 or indptr[-1] != nnz):
+            error = CorruptDataError(path, f"{what}, indptr", f"csr indptr from 0 to nnz={nnz}",
+                                     f"{indptr[0]} to {indptr[-1]}",
+                                     "the sparse index arrays are corrupt", key=tensor.key)
+        error = error or check("indices", tensor.part("indices").array().astype(
+            np.int64, copy=False), 0, tensor.shape[1] - 1, None)
+    if error is not None:
+        raise error
 
 
 @dataclass

@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 from gluonbridge.codemod import exit_codes
+from gluonbridge.codemods.config import add_arguments
 
 EXAMPLES = textwrap.dedent("""\
     examples:
@@ -34,8 +35,8 @@ EXAMPLES = textwrap.dedent("""\
     params.get -> compat.new_param(self, ...), hybrid_forward kept for 1.x beside a 2.x
     forward under `if compat.IS_MX2:`), keeping 1.x names and behaviour exactly.
 
-    exit codes: 0 ok; 1 --check found files to change, or a file could not be migrated
-    (it is left alone); 2 usage error.""")
+    exit codes: 0 ok; 1 --check found files to change; 2 usage error; 123 a file could not
+    be read, migrated or written (it is left alone, the others are done); 130 interrupted.""")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,17 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     mode.add_argument("--check", action="store_true",
                       help="write nothing; exit 1 if any file would change")
-    parser.add_argument("--target", choices=("mx2", "dual"), default="mx2",
-                        help="mx2: code for MXNet 2.x (default); dual: code for 1.x and 2.x, "
-                             "through the `compat` package")
-    parser.add_argument("--unsafe", action="store_true",
-                        help="also apply unsafe rewrites (each one is reported for review)")
-    parser.add_argument("--forward", action="store_true",
-                        help="also migrate hybrid_forward(self, F, ...) to forward(self, ...)")
-    parser.add_argument("--device", action="store_true",
-                        help="also rename ctx to device (mx.context -> mx.device, ctx= -> device=)")
-    parser.add_argument("--select", metavar="IDS", help="comma-separated rule ids to run only")
-    parser.add_argument("--ignore", metavar="IDS", help="comma-separated rule ids to skip")
+    add_arguments(parser)
     parser.add_argument("--exclude", metavar="GLOB", action="append", default=[],
                         help="skip paths matching GLOB (repeatable); .gitignore is honoured too")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -78,14 +69,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _rule_ids(parser, text, known) -> frozenset:
-    ids = frozenset(i.strip().upper().removeprefix("GLU") for i in text.split(",") if i.strip())
-    unknown = sorted(ids - known)
-    if unknown:
-        parser.error(f"unknown rule id(s): {', '.join(unknown)} (see --list-rules)")
-    return ids
-
-
 def main(argv=None) -> int:
     try:
         return _main(argv)
@@ -94,7 +77,7 @@ def main(argv=None) -> int:
         return exit_codes.OK
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return exit_codes.CHANGES
+        return exit_codes.INTERRUPTED
 
 
 def _main(argv) -> int:
@@ -103,9 +86,8 @@ def _main(argv) -> int:
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
 
-    from codemods.base import Options
-    from codemods.blocks import project_block_classes
-    from codemods.registry import RULES
+    from gluonbridge.codemods.config import make_options
+    from gluonbridge.codemods.registry import RULES
 
     if args.list_rules:
         for rule in sorted(RULES, key=lambda r: (r.id[0], int(r.id[1:]))):
@@ -118,25 +100,15 @@ def _main(argv) -> int:
 
     from gluonbridge.codemod.files import PathError, python_files
     from gluonbridge.codemod.jobs import run
-    from gluonbridge.codemod.migrate_file import read_source
+    from gluonbridge.codemod.migrate_file import readable_sources
     from gluonbridge.codemod.output import print_findings, summary, write_report
     from gluonbridge.codemod.progress import progress
 
-    known = frozenset(rule.id for rule in RULES)
     try:
         paths = list(python_files(args.paths, args.exclude))
     except PathError as error:
         parser.error(str(error))
-    groups = {"naming"} | ({"forward"} if args.forward else set()) | \
-        ({"device"} if args.device else set())
-    options = Options(
-        unsafe=args.unsafe,
-        selected=_rule_ids(parser, args.select, known) if args.select else None,
-        ignored=_rule_ids(parser, args.ignore, known) if args.ignore else frozenset(),
-        groups=frozenset(groups),
-        target=args.target,
-        block_classes=project_block_classes(_texts(paths, read_source)),
-    )
+    options = make_options(args, readable_sources(paths))
     write = not (args.diff or args.check)
     results = []
     for result in progress(run(paths, options, write, args.diff, args.jobs), len(paths),
@@ -151,17 +123,10 @@ def _main(argv) -> int:
             write_report(args.report, results, options)
         except OSError as error:
             print(f"cannot write the report: {error}", file=sys.stderr)
-            return exit_codes.USAGE
+            return exit_codes.FAILED
     print(summary(results, wrote=write), file=sys.stderr)
-    failed = any(r.status == "failed" for r in results)
+    if any(r.status == "failed" for r in results):
+        return exit_codes.FAILED
     would_change = args.check and any(r.status == "changed" for r in results)
-    return exit_codes.CHANGES if failed or would_change else exit_codes.OK
+    return exit_codes.CHANGES if would_change else exit_codes.OK
 
-
-def _texts(paths, read_source):
-    """Sources for the project-wide pre-pass (which classes are Blocks); unreadable ones skipped."""
-    for path in paths:
-        try:
-            yield read_source(path)[0]
-        except (OSError, UnicodeDecodeError, SyntaxError):
-            continue

@@ -26,4 +26,4 @@ def run(paths: Sequence, options, write: bool, want_diff: bool, jobs: int) -> It
 
 
 def _warm_up() -> None:
-    import codemods.engine  # noqa: F401  (libcst and the rules, once per worker)
+    import gluonbridge.codemods.engine  # noqa: F401  (libcst and the rules, once per worker)

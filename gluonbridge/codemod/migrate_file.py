@@ -6,7 +6,7 @@ import io
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Iterator, Optional
 
 from gluonbridge.atomic import atomic_output
 
@@ -32,6 +32,16 @@ def read_source(path: Path) -> tuple:
     return data[len(bom):].decode(encoding), encoding, bom
 
 
+def readable_sources(paths: Iterable[Path]) -> Iterator[str]:
+    """The texts of ``paths`` for the project-wide pre-pass (which classes are Blocks);
+    unreadable ones skipped (the migration reports them)."""
+    for path in paths:
+        try:
+            yield read_source(path)[0]
+        except (OSError, UnicodeDecodeError, SyntaxError):
+            continue
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace ``path`` by ``data`` atomically, keeping its permissions."""
     target = path.resolve()
@@ -41,7 +51,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def migrate_file(path: Path, options, write: bool, want_diff: bool) -> FileResult:
     """Run the codemod over ``path``; never raises for a bad file, reports it instead."""
-    from codemods.engine import MigrationError, may_need_change, migrate
+    from gluonbridge.codemods.engine import MigrationError, may_need_change, migrate
 
     name = str(path)
     try:

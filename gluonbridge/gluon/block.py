@@ -18,8 +18,8 @@ import weakref
 from collections import OrderedDict
 
 from .. import naming
-from ..backend.graph import ParamRef
-from ..backend.trace import OpNamespace, as_input_array, current_graph
+from ..backend.symbol import ParamRef
+from ..backend.trace import as_input_array, current_trace
 from ..naming import mode as _mode
 from ..naming.policy import NamingModeError
 from . import saving
@@ -356,32 +356,25 @@ class HybridBlock(Block):
         """Inside a trace: record this block's ops (``hybrid_forward(F, x, **params)`` in the
         1.x style, else ``forward(x)``). On arrays: run the traced ONNX graph of this
         signature, tracing it on first use."""
-        graph = current_graph()
-        if graph is None:
+        tracer = current_trace()
+        if tracer is None:
             return self._execute(args)
-        graph.block_path.append(graph.paths.get(id(self), type(self).__name__))
-        try:
+        with tracer.block_scope(self):
             if hasattr(self, "hybrid_forward"):
                 params = {name: ParamRef(p) for name, p in self._reg_params.items()}
-                return self.hybrid_forward(OpNamespace(graph), *args, **params)
+                return self.hybrid_forward(tracer.namespace, *args, **params)
             return self.forward(*args)
-        finally:
-            graph.block_path.pop()
 
     def _execute(self, args):
         from ..backend import runtime
         arrays = [as_input_array(a) for a in args]
-        backend = runtime.current()
-        key = (backend,) + tuple((a.shape, a.dtype.str) for a in arrays)
-        executor = self._executors.get(key)
-        if executor is None or not executor.is_current():
-            executor = self._executors[key] = runtime.Executor(self, arrays, backend)
+        executor = runtime.executor_for(self, self._executors, arrays, runtime.current())
         return executor.run(arrays)
 
     def export_onnx(self, path, *example_inputs):
         """Write this block as an ONNX model: traced on ``example_inputs`` if given, else the
         last signature it ran on. Weights are initializers named by the naming mode."""
-        from ..backend.runtime import Executor, current
+        from ..backend.runtime import Executor
         from ..atomic import atomic_output
         if example_inputs:
             arrays = [as_input_array(a) for a in example_inputs]

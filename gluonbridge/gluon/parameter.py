@@ -227,9 +227,9 @@ class Parameter:
 
     def data(self, ctx=None):
         """The value; inside a trace, the symbolic value the op graph refers to."""
-        from ..backend.trace import current_graph
-        if current_graph() is not None:
-            from ..backend.graph import ParamRef
+        from ..backend.trace import current_trace
+        if current_trace() is not None:
+            from ..backend.symbol import ParamRef
             return ParamRef(self)
         if self._data is None:
             raise DeferredInitializationError(

@@ -260,3 +260,34 @@ def test_sigkill_mid_convert_leaves_no_output(tmp_path):
     assert proc.returncode == -signal.SIGKILL
     assert not out.exists()
     assert digest(source) == before
+
+
+def test_ctrl_c_mid_convert_exits_130_and_leaves_no_output(tmp_path):
+    source, out = tmp_path / "big.params", tmp_path / "big.npz"
+    write_large_mx1(source)
+    proc = subprocess.Popen([sys.executable, "-m", "gluonbridge.convert", str(source), str(out),
+                             "--to", "mx2"], stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        partial = [p for p in tmp_path.iterdir() if p.name.startswith(".big.npz.gb-tmp-")]
+        if partial and partial[0].stat().st_size > 64 << 20:
+            break
+        time.sleep(0.005)
+    else:
+        pytest.fail("convert never started writing")
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate()
+    assert proc.returncode == 130
+    assert err == "error: interrupted; no output was written\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.params"]
+
+
+def test_ctrl_c_in_inspect_exits_130(monkeypatch, capsys):
+    from gluonbridge.checkpoint import inspect_cli
+
+    def interrupted(path):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(inspect_cli, "describe", interrupted)
+    assert inspect_cli.main([str(path("mx1_collect_params.params"))]) == 130
+    assert capsys.readouterr().err == "error: interrupted\n"

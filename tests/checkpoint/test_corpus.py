@@ -2,10 +2,16 @@
 byte for byte; malformed files are refused with a CheckpointError (or accepted where MXNet
 itself loads them)."""
 import io
+import re
+import struct
+import zipfile
 
+import numpy as np
 import pytest
 
 from gluonbridge.checkpoint import CheckpointError, mxnet_binary, npz, read_index, sniff_format
+from gluonbridge.checkpoint.errors import (CorruptDataError, CorruptHeaderError, TruncatedError,
+                                           UnknownFormatError, UnsupportedError)
 from tests.checkpoint.corpus import FILES, MALFORMED, files, path, sha256
 
 ARRAY_FORMATS = {"mxnet-ndarray-list": "mxnet-binary", "npz": "npz", "npy": "npy",
@@ -54,7 +60,8 @@ def test_corpus_file_matches_manifest(name):
 @pytest.mark.parametrize("name", [n for n in files("mxnet-ndarray-list", written_by_mxnet=True)])
 def test_binary_rewrite_is_byte_identical(name):
     sink = Sink()
-    mxnet_binary.write_ndarray_list(sink, read_index(path(name)), "preserve")
+    mxnet_binary.write_ndarray_list(sink, read_index(path(name)),
+                                    mxnet_binary.RecordVersion.PRESERVE)
     assert sink.getvalue() == path(name).read_bytes()
 
 
@@ -78,7 +85,6 @@ def test_npz_member_order_matches_manifest():
     for name in files("npz"):
         members = FILES[name].get("zip_members")
         if members:
-            import zipfile
             assert zipfile.ZipFile(path(name)).namelist() == members
 
 
@@ -86,22 +92,148 @@ def _expect_reject(name):
     return MALFORMED[name]["reference_parser"].startswith("rejected")
 
 
-@pytest.mark.parametrize("name", sorted(MALFORMED))
-def test_malformed(name):
-    def read_all():
-        index = read_index(path(name))
-        for tensor in index.tensors:
-            for part in tensor.parts:
-                part.sha256()
-        return index
+def _aux_offsets(name):
+    """The offset of each aux array of the one sparse record of ``name`` (its manifest records
+    where the data starts; the aux arrays follow it in order, spec 2.3)."""
+    entry = FILES[name]
+    array, offset = entry["arrays"][0], entry["ndarray_records"][0]["data_offset"]
+    offsets = {}
+    offset += np.dtype(array["dtype"]).itemsize * int(np.prod(array["storage_shape"]))
+    for aux in array["aux"]:
+        offsets[aux["name"]] = offset
+        offset += np.dtype(aux["dtype"]).itemsize * int(np.prod(aux["shape"]))
+    return offsets
 
-    if _expect_reject(name):
-        with pytest.raises(CheckpointError) as info:
-            read_all()
-        message = str(info.value)
-        assert str(path(name)) in message and "expected" in message and "found" in message
+
+def _reported_offset(name):
+    """The byte offset the manifest's reference parser reported ("... at offset N")."""
+    return int(re.search(r"at offset (\d+)", MALFORMED[name]["reference_parser"]).group(1))
+
+
+def _payload_mismatch(name):
+    """Where a member's payload and its header disagree: after the .npy header, at the shorter
+    of the payload lengths the reference parser reported ("npy data length N != expected M")."""
+    found, expected = map(int, re.search(r"length (\d+) != expected (\d+)",
+                                         MALFORMED[name]["reference_parser"]).groups())
+    with zipfile.ZipFile(path(name)) as archive:
+        info = archive.infolist()[0]
+    raw = path(name).read_bytes()
+    start = info.header_offset + 30 + len(info.filename)   # after the local header (spec 4.3)
+    header = 10 + struct.unpack_from("<H", raw, start + 8)[0]
+    return start + header + min(found, expected)
+
+
+def _second_member(name):
+    with zipfile.ZipFile(path(name)) as archive:
+        return archive.infolist()[1].header_offset
+
+
+# Where the fields of malformed/base.params (the oracle-written file every .params mutation
+# edits) are: from its manifest entry (record and data offsets, array shapes) and the layout of
+# spec 2.1 / 2.3 (u64 magic, u64 reserved, u64 count; record: u32 magic, i32 stype, i32 ndim,
+# i64 dims, i32 dev_type, i32 dev_id, i32 type flag, data; names after the last record).
+BASE = FILES["malformed/base.params"]
+R0, R1 = BASE["ndarray_records"]
+COUNT = 16
+STYPE0, NDIM0 = R0["offset"] + 4, R0["offset"] + 8
+DIM0, TYPE0 = NDIM0 + 4, R0["data_offset"] - 4
+NAMES = R1["data_offset"] + np.dtype(BASE["arrays"][1]["dtype"]).itemsize * int(
+    np.prod(BASE["arrays"][1]["shape"]))
+RSP, CSR = _aux_offsets("malformed/base_rsp.params"), _aux_offsets("malformed/base_csr.params")
+# the one dim of the row_sparse indices shape, right before the data
+RSP_INDICES_SHAPE = FILES["malformed/base_rsp.params"]["ndarray_records"][0]["data_offset"] - 8
+NPY_DICT = 30 + len("w.npy") + 10   # the first member's .npy header text (spec 4.3, 4.2)
+
+# file -> (error class, byte offset of the fault, ZIP member), for every rejected file. Cascade
+# failures (a mutation that shifts the parse) carry the value the reference parser reported
+# instead, checked against the error's "found" in test_malformed_file_is_refused_where_it_is_bad.
+REJECTED = {
+    "trunc_in_header.params": (TruncatedError, _reported_offset, None),
+    "trunc_in_shape.params": (TruncatedError, _reported_offset, None),
+    "trunc_in_data.params": (TruncatedError, R0["data_offset"], None),
+    "trunc_in_names.params": (TruncatedError, _reported_offset, None),
+    "trailing_garbage.params": (CorruptHeaderError, BASE["size"], None),
+    "bad_list_magic.params": (UnknownFormatError, 0, None),
+    "count_huge.params": (CorruptHeaderError, COUNT, None),
+    "count_too_small.params": (CorruptHeaderError, R1["offset"], None),
+    "names_count_mismatch.params": (CorruptHeaderError, NAMES, None),
+    "names_count_huge.params": (CorruptHeaderError, NAMES, None),
+    "name_len_huge.params": (TruncatedError, _reported_offset, None),
+    "name_not_utf8.params": (CorruptDataError, NAMES + 16, None),
+    "duplicate_names.params": (UnsupportedError, None, None),
+    "array_magic_garbage.params": (CorruptHeaderError, R0["offset"], None),
+    "stype_7.params": (CorruptHeaderError, STYPE0, None),
+    "ndim_minus1.params": (CorruptHeaderError, _reported_offset, None),
+    "ndim_minus5.params": (CorruptHeaderError, _reported_offset, None),
+    "ndim_0_with_payload.params": (CorruptHeaderError, r"legacy ndim (\d+)", None),
+    "ndim_huge.params": (CorruptHeaderError, _reported_offset, None),
+    "dim_negative.params": (CorruptHeaderError, DIM0, None),
+    "dim_huge.params": (TruncatedError, R0["data_offset"], None),
+    "dim_product_overflow.params": (TruncatedError, R0["data_offset"], None),
+    "dim_larger_than_payload.params": (CorruptHeaderError, r"names count (\d+)", None),
+    "dtype_13.params": (CorruptHeaderError, TYPE0, None),
+    "dtype_minus1.params": (CorruptHeaderError, TYPE0, None),
+    "rsp_index_out_of_range.params": (CorruptDataError, RSP["indices"] + 8, None),
+    "rsp_indices_unsorted.params": (CorruptDataError, RSP["indices"] + 8, None),
+    "rsp_aux_shape_mismatch.params": (CorruptHeaderError, RSP_INDICES_SHAPE, None),
+    "csr_indptr_decreasing.params": (CorruptDataError, CSR["indptr"] + 16, None),
+    "csr_col_out_of_range.params": (CorruptDataError, CSR["indices"] + 8, None),
+    "npz_crc_corrupt.npz": (CorruptDataError, NPY_DICT - 10, "w.npy"),
+    "npz_truncated.npz": (CorruptHeaderError, None, None),
+    "npz_trailing_in_member.npz": (CorruptDataError, _payload_mismatch, "w.npy"),
+    "npz_shape_bigger_than_data.npz": (CorruptDataError, _payload_mismatch, "w.npy"),
+    "npz_shape_negative.npz": (CorruptHeaderError, NPY_DICT, "w.npy"),
+    "npz_big_endian.npz": (UnsupportedError, NPY_DICT, "w.npy"),
+    "npz_complex.npz": (UnsupportedError, NPY_DICT, "w.npy"),
+    "npz_duplicate_member.npz": (CorruptHeaderError, _second_member, "w.npy"),
+}
+
+
+def _read_all(name):
+    index = read_index(path(name))
+    for tensor in index.tensors:
+        for part in tensor.parts:
+            part.sha256()
+    return index
+
+
+def test_every_rejected_file_has_an_expectation():
+    assert {n for n in MALFORMED if _expect_reject(n)} == \
+        {"malformed/" + n for n in REJECTED}
+
+
+@pytest.mark.parametrize("name", sorted(REJECTED))
+def test_malformed_file_is_refused_where_it_is_bad(name):
+    """The error class, the byte offset of the fault (as the manifest records it) and the
+    ZIP member; the message names the file and the same offset."""
+    error_class, where, member = REJECTED[name]
+    name = "malformed/" + name
+    with pytest.raises(CheckpointError) as info:
+        _read_all(name)
+    error = info.value
+    assert type(error) is error_class
+    assert error.path == str(path(name)) and str(error).startswith(str(path(name)))
+    assert error.member == member
+    if callable(where):
+        where = where(name)
+    if isinstance(where, str):   # a cascade: the value the reference parser choked on
+        value = int(re.search(where, MALFORMED[name]["reference_parser"]).group(1))
+        assert str(value) in error.found or f"0x{value:08X}" in error.found
     else:
-        read_all()
+        assert error.offset == where
+        if where is not None:
+            assert f"byte {where}:" in str(error)
+
+
+def test_duplicate_names_error_names_the_key():
+    with pytest.raises(UnsupportedError) as info:
+        _read_all("malformed/duplicate_names.params")
+    assert info.value.key == "w"
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MALFORMED if not _expect_reject(n)))
+def test_malformed_file_that_mxnet_and_the_reference_accept_reads(name):
+    _read_all(name)
 
 
 def test_trailing_garbage_is_refused_although_mxnet_ignores_it():

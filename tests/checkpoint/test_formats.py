@@ -64,7 +64,8 @@ def test_legacy_0d_file_reads_as_scalar_and_legacy_writer_switches_to_v3(tmp_pat
     index = read_index(path("mx1_legacy_0d.params"))
     expected = FILES["mx1_legacy_0d.params"]["arrays"]
     assert [list(t.shape) for t in index.tensors] == [a["shape"] for a in expected]
-    assert mxnet_binary.record_kinds(index, "legacy") == ["V3"] * len(expected)
+    assert mxnet_binary.record_kinds(index, mxnet_binary.RecordVersion.LEGACY) == \
+        ["V3"] * len(expected)
 
 
 @pytest.mark.skipif("mx1_export.onnx" not in FILES, reason="this corpus has no ONNX sample")

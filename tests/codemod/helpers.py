@@ -1,8 +1,8 @@
 """Run rules over a dedented snippet and look at what came out."""
 import textwrap
 
-from codemods.base import Options
-from codemods.engine import migrate
+from gluonbridge.codemods.base import Options
+from gluonbridge.codemods.engine import migrate
 
 ALL_GROUPS = frozenset({"naming", "forward", "device"})
 

@@ -74,7 +74,8 @@ def test_dual_target_rewrites_to_compat_and_reports_it(project):
     report = project / "report.json"
     assert cli("--target", "dual", "--report", report, project) == 0
     assert (project / "pkg" / "net.py").read_bytes() == (
-        LEGACY.replace(b"from mxnet.gluon import nn\n", b"from mxnet.gluon import nn\nimport compat\n")
+        LEGACY.replace(b"from mxnet.gluon import nn\n",
+                       b"from mxnet.gluon import nn\nfrom gluonbridge import compat\n")
         .replace(b"with self.name_scope():", b"with compat.name_scope(self):")
         .replace(b"prefix='fc_'", b"**compat.prefix_kw('fc_')"))
     data = json.loads(report.read_text())
@@ -100,11 +101,29 @@ def test_unparsable_file_is_reported_and_left_alone(tmp_path, capsys):
     broken = b"import mxnet\nwith self.name_scope(:\n    pass\n"
     bad.write_bytes(broken)
     (tmp_path / "good.py").write_bytes(LEGACY)
-    assert cli(tmp_path) == 1
+    assert cli("--check", tmp_path) == 123        # a failure outranks "would change"
+    assert cli(tmp_path) == 123
     assert bad.read_bytes() == broken
     assert (tmp_path / "good.py").read_bytes() == MIGRATED
     err = capsys.readouterr().err
     assert "bad.py: error: does not parse" in err and "1 failed" in err
+
+
+def test_unwritable_report_is_a_failure(project, capsys):
+    assert cli("--report", project / "missing" / "report.json", project) == 123
+    assert "cannot write the report" in capsys.readouterr().err
+
+
+def test_ctrl_c_exits_130_with_one_line(project, monkeypatch, capsys):
+    from gluonbridge.codemod import jobs
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+        yield
+
+    monkeypatch.setattr(jobs, "run", interrupted)
+    assert cli(project) == 130
+    assert capsys.readouterr().err == "interrupted\n"
 
 
 def test_report_lists_changes_and_warnings_with_positions(project):
@@ -159,7 +178,7 @@ def test_module_entry_point_help_teaches_with_examples():
 
 
 def test_list_rules_shows_every_rule_with_its_level(capsys):
-    from codemods.registry import RULES
+    from gluonbridge.codemods.registry import RULES
     assert main(["--list-rules"]) == 0
     out = capsys.readouterr().out
     assert all(f"GLU{rule.id}" in out for rule in RULES)

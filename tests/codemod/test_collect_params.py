@@ -3,8 +3,8 @@ import textwrap
 
 import pytest
 
-from codemods.base import Options
-from codemods.engine import migrate
+from gluonbridge.codemods.base import Options
+from gluonbridge.codemods.engine import migrate
 from tests.codemod.helpers import assert_rewrites, assert_unchanged, rewrite, warnings
 
 

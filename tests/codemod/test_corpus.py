@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from codemods.engine import comments
+from gluonbridge.codemods.engine import comments
 from gluonbridge.codemod.cli import main
 from gluonbridge.codemod.migrate_file import read_source
 from tests.codemod.corpus_sources import download, unpack

@@ -3,7 +3,7 @@ code keeps its 1.x names and behaviour on 1.x and gets the 2.x ones on 2.x."""
 from tests.codemod.helpers import assert_rewrites, rewrite, run, warnings
 
 HEAD = "from mxnet import gluon\nfrom mxnet.gluon import nn\n"
-WITH_COMPAT = HEAD + "import compat\n"
+WITH_COMPAT = HEAD + "from gluonbridge import compat\n"
 
 
 def dual(before, after, *rule_ids, unsafe=False):
@@ -119,7 +119,8 @@ def test_b2_contrib_containers_become_compat_aliases():
     assert_rewrites(
         "from mxnet import gluon\nfrom mxnet.gluon.contrib.nn import HybridConcurrent, Identity\n"
         "a = HybridConcurrent(axis=1)\nb = gluon.contrib.nn.Identity()\n",
-        "from mxnet import gluon\nfrom compat import HybridConcatenate, Identity\nimport compat\n"
+        "from mxnet import gluon\nfrom gluonbridge.compat import HybridConcatenate, Identity\n"
+        "from gluonbridge import compat\n"
         "a = HybridConcatenate(axis=1)\nb = compat.Identity()\n", "B2", target="dual")
     source = HEAD + "c = gluon.contrib.nn.Concurrent()\n"
     assert rewrite(source, "B2", target="dual") == source
@@ -247,7 +248,8 @@ def test_dual_output_keeps_crlf_tabs_and_bom_of_the_file(tmp_path):
     path.write_bytes(before)
     assert main([str(path), "--target", "dual", "--no-progress", "--jobs", "1"]) == 0
     assert path.read_bytes() == (
-        b"\xef\xbb\xbffrom mxnet.gluon import nn\r\nimport compat\r\nclass N(nn.HybridBlock):\r\n"
+        b"\xef\xbb\xbffrom mxnet.gluon import nn\r\nfrom gluonbridge import compat\r\n"
+        b"class N(nn.HybridBlock):\r\n"
         b"\tdef __init__(self):\r\n\t\tsuper().__init__()\r\n"
         b"\t\twith compat.name_scope(self):  # scope\r\n"
         b"\t\t\tself.d = nn.Dense(2, **compat.prefix_kw('d_'))\r\n")

@@ -5,9 +5,9 @@ import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext
 
-from codemods.base import Level, Options
-from codemods.engine import MigrationError, migrate
-from codemods.registry import RULES
+from gluonbridge.codemods.base import Level, Options
+from gluonbridge.codemods.engine import MigrationError, migrate
+from gluonbridge.codemods.registry import RULES
 
 LEGACY = textwrap.dedent('''\
     from mxnet.gluon import nn
@@ -28,7 +28,7 @@ def test_every_rule_declares_id_level_message_and_group():
     for rule in RULES:
         assert rule.id[0] in "NPSDFB" and rule.id[1:].isdigit()
         assert isinstance(rule.level, Level) and rule.message
-        assert rule.triggers or rule.__module__ == "codemods.unchanged"
+        assert rule.triggers or rule.__module__ == "gluonbridge.codemods.unchanged"
         assert rule.group in ("naming", "forward", "device")
         assert set(rule.targets) <= {"mx2", "dual"} and rule.targets
 
@@ -58,7 +58,7 @@ def test_syntax_error_raises_migration_error():
 def test_results_that_would_lose_a_comment_are_refused():
     # dropping the scope item of a multi-item `with` across a comment: the rule declines, so
     # the output keeps the comment; the engine's own check is the backstop for everything else
-    from codemods import engine
+    from gluonbridge.codemods import engine
     with pytest.raises(MigrationError, match="comment"):
         engine._check_result("x = 1  # note\n", "x = 1\n")
     with pytest.raises(MigrationError, match="compile"):
@@ -66,7 +66,7 @@ def test_results_that_would_lose_a_comment_are_refused():
 
 
 def test_usable_as_a_libcst_codemod_command():
-    from codemods.command import MigrateGluonCommand
+    from gluonbridge.codemods.command import MigrateGluonCommand
     command = MigrateGluonCommand(CodemodContext(), unsafe=True)
     result = command.transform_module(cst.parse_module(LEGACY))
     assert "name_scope" not in result.code and "# footer comment" in result.code

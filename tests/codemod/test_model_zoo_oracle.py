@@ -45,7 +45,7 @@ def test_checkpoint_saved_by_mx1_gives_mx1_output_in_codemodded_model(migrated_z
 
 
 def test_rewrite_targets_exist_in_mx2(mx1, mx2):
-    from codemods.forward_ops import OPS
+    from gluonbridge.codemods.forward_ops import OPS
     targets = sorted({(kind, name) for kind, name in OPS.values() if kind in ("np", "npx")})
     methods = ["initialize", "setattr", "reset_device", "zero_grad", "share_parameters",
                "load_dict", "save_parameters", "load_parameters"]

@@ -1,7 +1,7 @@
 """Every rule leaves look-alike code alone (one no-op case per rule id, at least)."""
 import pytest
 
-from codemods.registry import RULES
+from gluonbridge.codemods.registry import RULES
 from tests.codemod.helpers import run
 
 NOOPS = {

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.oracle
 COMMON = r'''
 import contextlib, hashlib, zlib
 import numpy as np
-import compat
-from compat import gluon, mx, nn
+from gluonbridge import compat
+from gluonbridge.compat import gluon, mx, nn
 
 ON_MX = compat.BACKEND == 'mxnet'
 ARRAY = (mx.np.array if compat.IS_MX2 else mx.nd.array) if ON_MX else np.asarray

@@ -1,4 +1,5 @@
-"""Which Gluon compat picks at import, and that importing it stays light."""
+"""Which Gluon compat picks at import, and that importing it stays light (the ``gluonbridge``
+package itself is imported, as compat's parent, but not its Gluon layer)."""
 import pytest
 
 from tests.compat.conftest import with_repo
@@ -6,10 +7,10 @@ from tests.oracle.harness import Interpreter, SnippetError
 
 PROBE = """
 import sys
-import compat
+from gluonbridge import compat
 result = {'backend': compat.BACKEND, 'is_mx2': compat.IS_MX2,
-          'loaded': sorted(m for m in ('mxnet', 'gluonbridge', 'onnx', 'onnxruntime', 'libcst')
-                           if m in sys.modules)}
+          'loaded': sorted(m for m in ('mxnet', 'gluonbridge.gluon', 'onnx', 'onnxruntime',
+                                       'libcst') if m in sys.modules)}
 """
 
 
@@ -26,13 +27,13 @@ def test_real_mxnet_is_preferred_and_gluonbridge_not_imported(mx1):
 @pytest.mark.oracle
 def test_env_var_forces_gluonbridge_next_to_a_real_mxnet(mx1):
     got = _with_env(with_repo(mx1), GLUONBRIDGE_COMPAT="gluonbridge").run(PROBE)
-    assert got == {"backend": "gluonbridge", "is_mx2": False, "loaded": ["gluonbridge"]}
+    assert got == {"backend": "gluonbridge", "is_mx2": False, "loaded": ["gluonbridge.gluon"]}
 
 
 @pytest.mark.parametrize("naming,is_mx2", [("legacy", False), ("structural", True)])
 def test_gluonbridge_without_mxnet_follows_the_naming_mode(gb_structural, naming, is_mx2):
     got = _with_env(gb_structural, GLUONBRIDGE_NAMING=naming).run(PROBE)
-    assert got == {"backend": "gluonbridge", "is_mx2": is_mx2, "loaded": ["gluonbridge"]}
+    assert got == {"backend": "gluonbridge", "is_mx2": is_mx2, "loaded": ["gluonbridge.gluon"]}
 
 
 def test_the_mxnet_shim_counts_as_gluonbridge(gb_legacy):

@@ -23,8 +23,8 @@ MODELS = ("resnet18_v1", "mobilenet0.25", "densenet121")
 COMMON = r'''
 import json, zlib
 import numpy as np
-import compat
-from compat import mx
+from gluonbridge import compat
+from gluonbridge.compat import mx
 vision = compat.gluon.model_zoo.vision
 
 ARRAY = mx.np.array if compat.IS_MX2 else mx.nd.array

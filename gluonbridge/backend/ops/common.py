@@ -1,0 +1,49 @@
+"""Helpers the op families share: broadcasting, ONNX emitters used by several lowerings."""
+from __future__ import annotations
+
+import numpy as np
+
+FLT_MAX = float(np.finfo(np.float32).max)
+
+
+def broadcast(*shapes):
+    return tuple(np.broadcast_shapes(*[tuple(s) for s in shapes]))
+
+
+def same_shape(a, data, *rest):
+    return data
+
+
+def fill(values, n, default):
+    """A per-axis tuple: ``values`` of length ``n`` (one value repeated), or ``default``."""
+    if not values:
+        return (default,) * n
+    return tuple(values) * n if len(values) == 1 and n > 1 else tuple(values)
+
+
+def binary(g, onnx_op, a, b, dtype=None):
+    """``a <op> b`` with numpy broadcasting; a Python number becomes a constant of ``a``'s
+    dtype."""
+    if not hasattr(b, "name"):
+        b = g.constant(b, dtype=a.dtype)
+    return g.node(onnx_op, [a, b], broadcast(a.shape, b.shape), dtype or a.dtype)
+
+
+def reshape(g, data, shape):
+    """Reshape to a static ``shape`` (the target constant comes from ``g.shape_constant``)."""
+    shape = tuple(int(d) for d in shape)
+    return g.node("Reshape", [data, g.shape_constant(shape)], shape, data.dtype)
+
+
+def move_axis_to_1(g, data, axis):
+    perm = list(range(data.ndim))
+    perm.insert(1, perm.pop(axis))
+    return perm, g.node("Transpose", [data], tuple(data.shape[i] for i in perm), data.dtype,
+                        perm=perm)
+
+
+def restore_axis(g, data, perm):
+    inverse = [int(i) for i in np.argsort(perm)]
+    return g.node("Transpose", [data], tuple(data.shape[i] for i in inverse), data.dtype,
+                  perm=inverse)
+

@@ -1,0 +1,130 @@
+"""The values user code handles while a block is traced: :class:`Symbol` (one output of a graph
+node, with the shape and dtype inferred when it was recorded) and :class:`ParamRef` (a Parameter
+handed to ``hybrid_forward`` or returned by ``Parameter.data()``; it becomes a variable node
+when an op uses it). Arithmetic and methods record MXNet ops in the active trace."""
+from __future__ import annotations
+
+
+class _Arithmetic:
+    """``+ - * / **`` and negation, recorded as MXNet's Symbol arithmetic records them."""
+
+    __slots__ = ()
+
+    def _arith(self, other, kind, reverse=False):
+        return self._tracer().arith(kind, self, other, reverse)
+
+    def __add__(self, other):
+        return self._arith(other, "add")
+
+    def __radd__(self, other):
+        return self._arith(other, "add", True)
+
+    def __sub__(self, other):
+        return self._arith(other, "sub")
+
+    def __rsub__(self, other):
+        return self._arith(other, "sub", True)
+
+    def __mul__(self, other):
+        return self._arith(other, "mul")
+
+    def __rmul__(self, other):
+        return self._arith(other, "mul", True)
+
+    def __truediv__(self, other):
+        return self._arith(other, "div")
+
+    def __rtruediv__(self, other):
+        return self._arith(other, "div", True)
+
+    def __pow__(self, other):
+        return self._arith(other, "pow")
+
+    def __rpow__(self, other):
+        return self._arith(other, "pow", True)
+
+    def __neg__(self):
+        return self._arith(-1.0, "mul")
+
+
+class Symbol(_Arithmetic):
+    """Output ``index`` of node ``node`` of the graph being traced.
+
+    Reading ``shape`` marks the trace as depending on the traced batch size (user code may
+    bake ``x.shape[0]`` into an attribute), so its graph is not reused for other batch sizes.
+    """
+
+    __slots__ = ("tracer", "node", "index", "_shape", "dtype")
+
+    def __init__(self, tracer, node, index, shape, dtype):
+        self.tracer, self.node, self.index = tracer, node, index
+        self._shape, self.dtype = shape, dtype
+
+    @property
+    def shape(self):
+        self.tracer.shape_read = True
+        return self._shape
+
+    def _tracer(self):
+        return self.tracer
+
+    @property
+    def name(self):
+        """The node's name (MXNet's ``Symbol.name``)."""
+        return self.tracer.graph.nodes[self.node].name
+
+    @property
+    def device(self):
+        """The device MXNet code asks for (``self.weight.data(x.device)``): always the CPU."""
+        from ..device import current_device
+        return current_device()
+
+    ctx = context = device
+
+    @property
+    def ndim(self):
+        return len(self._shape)
+
+    def __repr__(self):
+        return f"<Symbol {self.name} shape={self._shape} dtype={self.dtype}>"
+
+    def _method(self, op_name, *args, **kwargs):
+        return self.tracer.call(op_name, (self,) + args, kwargs, hint=op_name.lower())
+
+    def reshape(self, *shape, **kwargs):
+        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        return self._method("Reshape", shape=tuple(shape), **kwargs)
+
+    def transpose(self, *axes):
+        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        return self._method("transpose", **({"axes": tuple(axes)} if axes else {}))
+
+    def swapaxes(self, dim1, dim2):
+        return self._method("SwapAxis", dim1=dim1, dim2=dim2)
+
+    def flatten(self):
+        return self._method("Flatten")
+
+    def astype(self, dtype):
+        return self._method("Cast", dtype=dtype)
+
+
+class ParamRef(_Arithmetic):
+    """A Parameter used inside a trace."""
+
+    __slots__ = ("param",)
+
+    def __init__(self, param):
+        self.param = param
+
+    def _tracer(self):
+        from .trace import current_trace
+        return current_trace()
+
+    @property
+    def shape(self):
+        return self.param.shape
+
+    @property
+    def dtype(self):
+        return self.param.dtype

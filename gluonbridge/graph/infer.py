@@ -1,0 +1,84 @@
+"""Shape and dtype inference over a :class:`~gluonbridge.graph.ir.Graph`.
+
+The rules are the op table's (``gluonbridge.backend.ops``); this module only walks the graph, so
+it takes the table as ``lookup(node) -> rule`` where ``rule.infer(node, shapes, dtypes)`` returns
+``(input shapes, input dtypes, output shapes, output dtypes)`` with the unknown input shapes
+(``None``: a parameter of deferred shape) filled in. Variables take their shape from ``known``
+(name -> shape / dtype), else from a complete ``__shape__`` attribute, else from the op using them.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+
+from .ir import Graph
+
+Shape = Optional[Tuple[int, ...]]
+
+# MXNet's dtype codes (``__dtype__`` attributes of variables)
+DTYPE_CODES = {0: "float32", 1: "float64", 2: "float16", 3: "uint8", 4: "int32", 5: "int8",
+               6: "int64", 7: "bool", 12: "bfloat16"}
+
+
+class ShapeError(ValueError):
+    """Shapes that do not fit (names the node, op and what disagrees)."""
+
+
+def declared_shape_text(attrs) -> Shape:
+    """A variable's ``__shape__`` as written (0 for an unknown dimension), or None."""
+    text = attrs.get("__shape__")
+    if not isinstance(text, str):
+        return None
+    try:
+        return tuple(int(d) for d in ast.literal_eval(text))
+    except (ValueError, SyntaxError, TypeError):
+        return None
+
+
+def declared_shape(attrs) -> Shape:
+    """A variable's ``__shape__`` when complete (MXNet writes 0 for an unknown dimension)."""
+    shape = declared_shape_text(attrs)
+    return shape if shape is not None and all(d > 0 for d in shape) else None
+
+
+def declared_dtype(attrs):
+    code = attrs.get("__dtype__")
+    try:
+        return np.dtype(DTYPE_CODES[int(code)]) if code is not None else None
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
+def infer(graph: Graph, lookup, known_shapes: Dict[str, tuple] = None,
+          known_dtypes: Dict[str, object] = None):
+    """``(shapes, dtypes)``: for each node index, the list of its output shapes / dtypes."""
+    known_shapes, known_dtypes = known_shapes or {}, known_dtypes or {}
+    shapes: List[list] = []
+    dtypes: List[list] = []
+    for i, node in enumerate(graph.nodes):
+        if node.is_variable:
+            shape = known_shapes.get(node.name)
+            shapes.append([tuple(shape) if shape is not None else declared_shape(node.attrs)])
+            dtype = known_dtypes.get(node.name)
+            dtypes.append([np.dtype(dtype) if dtype is not None else
+                           declared_dtype(node.attrs) or np.dtype(np.float32)])
+            continue
+        in_shapes = [shapes[e.node][e.index] for e in node.inputs]
+        in_dtypes = [dtypes[e.node][e.index] for e in node.inputs]
+        new_shapes, new_dtypes, out_shapes, out_dtypes = lookup(node).infer(
+            node, in_shapes, in_dtypes)
+        for e, have, need in zip(node.inputs, in_shapes, new_shapes):
+            if have is None and need is not None and graph.nodes[e.node].is_variable:
+                shapes[e.node][e.index] = tuple(need)
+            elif have is not None and need is not None and tuple(have) != tuple(need):
+                raise ShapeError(f"node '{node.name}' (op {node.op}): input "
+                                 f"'{graph.nodes[e.node].name}' has shape {tuple(have)}, "
+                                 f"the op needs {tuple(need)}")
+        for e, dtype in zip(node.inputs, new_dtypes):
+            if graph.nodes[e.node].is_variable and graph.nodes[e.node].name not in known_dtypes:
+                dtypes[e.node][e.index] = dtype
+        shapes.append(list(out_shapes))
+        dtypes.append(list(out_dtypes))
+    return shapes, dtypes

@@ -1,0 +1,282 @@
+"""The graph corpus: one entry per case. Pure data, importable without MXNet.
+
+A case names how its graph is made (``kind``), by which oracle, its inputs (shapes with ``"N"``
+for the batch axis, realised at each of ``batches``), the ops it must contain, and the tolerance
+of the comparison. write.py realises a case in an oracle; expect.py computes its outputs in
+MXNet 1.9.1 through ``gluon.SymbolBlock.imports``.
+
+kinds:
+  sym         sym_graphs.<build>(mx) saved with mx.model.save_checkpoint
+  sym_save    sym_graphs.<build>(mx) saved with Symbol.save + mx.nd.save({'arg:..', 'aux:..'})
+  module      sym_graphs.<build>(mx) bound in mx.mod.Module and saved with Module.save_checkpoint
+  block       blocks.<build>(mx), hybridized, run once, HybridBlock.export
+  zoo         mx.gluon.model_zoo.vision.get_model(<build>), random init, export
+  int8        blocks.<build>(mx) (or a zoo name "zoo:<name>") through quantize_net, export
+  legacy      tests/data/graphs/<build>.json (an older JSON generation) with parameters of the
+              shapes MXNet 1.9.1 infers for it, saved with mx.nd.save
+
+input generators (write.py): normal, positive, unit, int:LO:HI, rois:SIZE, boxes, seqlen:T, mask.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str
+    shape: tuple          # ints, and "N" for the batch axis
+    gen: str = "normal"
+    dtype: str = "float32"
+
+    def at(self, batch: int) -> list:
+        return [batch if d == "N" else d for d in self.shape]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    kind: str
+    build: str
+    inputs: tuple
+    ops: tuple = ()       # operators the written JSON must contain
+    oracle: str = "mx1"   # mx1 | mx1np (1.9.1 numpy mode) | mx2 (numpy mode) | mx2nd (no set_np)
+    batches: tuple = (1, 3)
+    labels: tuple = ()    # label variables in the graph, not fed at inference
+    rtol: float = 1e-5
+    finite: bool = True   # every expected output finite
+    slow: bool = False
+    notes: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+I = Input
+IMG = (I("data", ("N", 3, 7, 7)),)
+
+
+def _sym(name, inputs, ops, **kw):
+    return Case(name, kw.pop("kind", "sym"), kw.pop("build", name), tuple(inputs), tuple(ops), **kw)
+
+
+SYM_CASES = [
+    _sym("convolution", [I("data", ("N", 4, 9, 9))], ["Convolution"]),
+    _sym("convolution_1d", [I("data", ("N", 4, 11))], ["Convolution"], kind="sym_save"),
+    _sym("activation", [I("data", ("N", 3, 4))], ["Activation"]),
+    _sym("fully_connected", [I("data", ("N", 3, 2, 2)), I("seq", ("N", 4, 5))],
+         ["FullyConnected"]),
+    _sym("pooling", IMG, ["Pooling"], notes="max/avg/sum x valid/full, pads with and without "
+         "count_include_pad, global max/avg"),
+    _sym("pooling_1d", [I("data", ("N", 2, 9))], ["Pooling"]),
+    _sym("batchnorm", [I("data", ("N", 4, 3, 5))], ["BatchNorm"],
+         notes="fix_gamma=True with gamma != 1 in the params (MXNet uses 1)"),
+    _sym("elemwise", [I("a", ("N", 3, 4)), I("b", ("N", 3, 4))],
+         ["elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div", "_maximum",
+          "_minimum", "_plus_scalar"]),
+    _sym("scalar_ops", [I("data", ("N", 5))],
+         ["_plus_scalar", "_minus_scalar", "_rminus_scalar", "_mul_scalar", "_div_scalar",
+          "_rdiv_scalar", "_power_scalar", "_maximum_scalar", "_minimum_scalar"]),
+    _sym("comparisons", [I("data", ("N", 4)), I("other", ("N", 4))],
+         ["_greater_scalar", "_lesser_scalar", "_greater_equal_scalar", "_lesser_equal_scalar",
+          "_equal_scalar", "_not_equal_scalar", "broadcast_greater", "broadcast_lesser",
+          "broadcast_equal", "broadcast_not_equal", "broadcast_greater_equal",
+          "broadcast_lesser_equal"]),
+    _sym("softmax_output", [I("data", ("N", 6))], ["SoftmaxOutput", "FullyConnected"],
+         labels=("softmax_label",)),
+    _sym("softmax_output_multi", [I("data", ("N", 3, 2, 3))], ["SoftmaxOutput"],
+         labels=("softmax_label",), kind="module", notes="multi_output=True: softmax over axis 1"),
+    _sym("regression_heads", [I("data", ("N", 4))],
+         ["LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"],
+         labels=("lin_label", "log_label", "mae_label")),
+    _sym("makeloss_blockgrad", [I("data", ("N", 4)), I("target", ("N", 4))],
+         ["MakeLoss", "BlockGrad"]),
+    _sym("small_cnn_checkpoint", [I("data", ("N", 1, 8, 8))],
+         ["Convolution", "BatchNorm", "Pooling", "Flatten", "SoftmaxOutput"],
+         labels=("softmax_label",), kind="module",
+         notes="softmax_label created implicitly by SoftmaxOutput; Module.save_checkpoint"),
+    _sym("dropout_concat_flatten", [I("a", ("N", 2, 3)), I("b", ("N", 2, 3))],
+         ["Dropout", "Concat", "Flatten"]),
+    _sym("reshape_codes", [I("data", ("N", 2, 3, 4))], ["Reshape", "reshape_like"],
+         notes="shape codes 0, -1, -2, -3, -4 and reverse=True"),
+    _sym("slice_channel", [I("data", ("N", 6, 4)), I("sq", ("N", 3, 5))], ["SliceChannel"],
+         notes="squeeze_axis True/False, negative axis"),
+    _sym("leaky_relu", [I("data", ("N", 5)), I("img", ("N", 3, 2, 2))], ["LeakyReLU"],
+         notes="leaky, elu, selu, gelu, rrelu (inference: mean slope), prelu (per channel)"),
+    _sym("shape_ops", [I("data", ("N", 3, 1, 4))],
+         ["transpose", "expand_dims", "squeeze", "tile", "repeat", "stack", "reverse",
+          "SwapAxis"]),
+    _sym("squeeze_all", [I("data", ("N", 1, 3, 1))], ["squeeze"], batches=(2, 3),
+         notes="squeeze without axis drops every 1 (a batch of 1 would be dropped too)"),
+    _sym("slicing", [I("data", ("N", 6, 5, 4)), I("like", ("N", 3, 2, 4))],
+         ["slice_axis", "slice", "slice_like"], notes="slice_axis end=None, negative begin"),
+    _sym("crop", [I("data", ("N", 3, 8, 8)), I("like", ("N", 2, 5, 6))], ["Crop"]),
+    _sym("constants", [I("data", ("N", 5))],
+         ["_zeros", "_ones", "_arange", "ones_like", "zeros_like", "_full"], batches=(1, 2),
+         notes="broadcast_sub of a (2, 5) arange against the first row"),
+    _sym("arange_like", [I("data", ("N", 4, 3))], ["_contrib_arange_like"]),
+    _sym("softmaxes", [I("data", ("N", 6)), I("img", ("N", 4, 3, 3))],
+         ["softmax", "log_softmax", "SoftmaxActivation"]),
+    _sym("where_clip", [I("cond", ("N", 3, 4), "mask"), I("data", ("N", 3, 4)),
+                        I("other", ("N", 3, 4))], ["where", "clip"]),
+    _sym("broadcasts", [I("a", ("N", 3, 4)), I("b", ("N", 1, 4)), I("c", (1, 3, 1))],
+         ["broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_div",
+          "broadcast_maximum", "broadcast_minimum", "broadcast_lesser", "broadcast_greater",
+          "broadcast_power", "broadcast_axis", "broadcast_to", "broadcast_like"]),
+    _sym("deconvolution", [I("data", ("N", 4, 5, 5))], ["Deconvolution"],
+         notes="stride/pad, adj, target_shape, groups. 1.9.1's MKL-DNN deconvolution fails on "
+               "dilation and on any target_shape that needs padding, so only target_shape equal "
+               "to the natural size is here"),
+    _sym("unary_math", [I("data", ("N", 7)), I("pos", ("N", 7), "positive")],
+         ["exp", "log", "sqrt", "erf", "sigmoid", "relu", "tanh", "abs", "square", "rsqrt",
+          "log1p", "expm1", "sin", "cos", "floor", "ceil", "round", "sign", "reciprocal",
+          "negative", "log2", "log10", "softsign", "erfinv", "cbrt", "hard_sigmoid", "_copy",
+          "_power"]),
+    _sym("embedding", [I("tokens", ("N", 5), "int:0:11")], ["Embedding"]),
+    _sym("reductions", [I("data", ("N", 3, 4, 2))],
+         ["mean", "sum", "max", "min", "prod", "norm", "argmax", "argmin", "nansum"],
+         notes="axis, keepdims, exclude"),
+    _sym("cast_copy", [I("data", ("N", 6))], ["Cast", "_copy", "BlockGrad"]),
+    _sym("upsampling", [I("data", ("N", 3, 4, 5))], ["UpSampling"],
+         notes="nearest x2, x3; bilinear with its (C, 1, 4, 4) weight as a parameter"),
+    _sym("normalizations", [I("data", ("N", 3, 4, 5)), I("seq", ("N", 5, 6))],
+         ["L2Normalization", "LRN", "LayerNorm", "InstanceNorm", "GroupNorm"]),
+    _sym("batch_dot_ops", [I("a", ("N", 3, 4)), I("b", ("N", 4, 5)), I("m", (4, 6))],
+         ["batch_dot", "dot", "_linalg_gemm2", "_contrib_div_sqrt_dim"]),
+    _sym("sequence_mask", [I("data", (5, "N", 3)), I("lengths", ("N",), "seqlen:5")],
+         ["SequenceMask", "SequenceLast", "SequenceReverse", "SwapAxis"]),
+    _sym("index_ops", [I("data", ("N", 5, 3)), I("idx", ("N",), "int:0:5"),
+                       I("nd_idx", (2, 4), "int:0:1"), I("cls", ("N", 2), "int:0:3"),
+                       I("pidx", ("N", 5), "int:0:3")],
+         ["gather_nd", "one_hot", "pick", "take", "Embedding"], batches=(1, 2),
+         notes="gather_nd indices (2, 4): rows index the batch (0 only) and the 5-axis"),
+    _sym("sorting", [I("data", ("N", 4, 6))], ["argsort", "sort", "topk"]),
+    _sym("shape_array", [I("data", ("N", 3, 4))], ["shape_array", "size_array"]),
+    _sym("contrib_resize", [I("data", ("N", 3, 5, 6)), I("like", ("N", 1, 7, 9))],
+         ["_contrib_BilinearResize2D", "_contrib_AdaptiveAvgPooling2D"]),
+    _sym("roi_align", [I("data", ("N", 3, 12, 12)), I("rois", (4, 5), "rois:24")],
+         ["_contrib_ROIAlign", "ROIPooling"]),
+    _sym("box_nms", [I("boxes", ("N", 12, 6), "boxes")], ["_contrib_box_nms", "_contrib_box_iou"],
+         notes="suppressed/invalid rows come back as -1 (same shape as the input)"),
+    _sym("multibox", [I("feat", ("N", 8, 4, 4)), I("cls_logits", ("N", 3, 64)),
+                      I("loc_pred", ("N", 256))],
+         ["_contrib_MultiBoxPrior", "_contrib_MultiBoxDetection", "softmax"],
+         notes="anchors from MultiBoxPrior (16 cells x 4 anchors); detections padded with -1 rows"),
+    _sym("quantize_ops", [I("data", ("N", 8))],
+         ["_contrib_quantize_v2", "_contrib_dequantize", "Cast"],
+         notes="calibrated int8/uint8 and uncalibrated (runtime min/max) quantize_v2"),
+    _sym("rnn_lstm_bi2", [I("data", (4, "N", 3)), I("state", (4, "N", 5)),
+                          I("state_cell", (4, "N", 5))], ["RNN"],
+         notes="fused LSTM, 2 layers, bidirectional, state outputs; flat parameter vector"),
+    _sym("rnn_gru", [I("data", (4, "N", 3)), I("state", (1, "N", 5))], ["RNN"]),
+    _sym("rnn_gru_bi", [I("data", (3, "N", 2)), I("state", (4, "N", 3))], ["RNN"]),
+    _sym("rnn_tanh", [I("data", (4, "N", 3)), I("state", (2, "N", 5))], ["RNN"]),
+    _sym("rnn_relu_bi", [I("data", (4, "N", 3)), I("state", (2, "N", 5))], ["RNN"]),
+    _sym("rnn_lstm_zero_state", [I("data", (5, "N", 3))], ["RNN", "_zeros"],
+         notes="begin states are _zeros nodes with a 0 (inferred) batch dim"),
+]
+
+
+def _block(name, inputs, ops=(), oracle="mx1", **kw):
+    return Case(name, "block", name, tuple(inputs), tuple(ops), oracle=oracle, **kw)
+
+
+BLOCK_CASES = [
+    _block("mlp_bn_mx1", [I("data", ("N", 10))], ["FullyConnected", "BatchNorm", "Dropout"]),
+    _block("convnet_mx1", [I("data", ("N", 3, 16, 16))],
+           ["Convolution", "BatchNorm", "Pooling", "LeakyReLU", "Flatten"]),
+    _block("multi_io_mx1", [I("data0", ("N", 3, 6, 6)), I("data1", ("N", 4))], ["Concat"],
+           notes="two inputs, three outputs"),
+    _block("embed_dense_mx1", [I("data", ("N", 7), "int:0:20")],
+           ["Embedding", "LayerNorm", "softmax"]),
+    _block("norm_acts_mx1", [I("data", ("N", 9))], ["LayerNorm", "LeakyReLU"],
+           notes="PReLU, ELU, SELU, Swish, GELU"),
+    _block("conv_family_mx1", [I("data", ("N", 3, 6, 6))],
+           ["Deconvolution", "InstanceNorm", "Pad", "UpSampling"]),
+    _block("conv1d3d_mx1", [I("data0", ("N", 3, 10)), I("data1", ("N", 2, 3, 6, 6))],
+           ["Convolution", "Pooling"]),
+    _block("rnn_layers_mx1", [I("data", ("N", 5, 4))], ["RNN"],
+           notes="gluon.rnn LSTM (2 layers, bidirectional) + GRU layers, NTC layout"),
+    _block("rnn_cells_mx1", [I("data", ("N", 4, 3))], ["FullyConnected", "SliceChannel"],
+           notes="an unrolled LSTMCell: three outputs"),
+    _block("numpy_ops_mx1np", [I("data0", ("N", 4, 6)), I("data1", ("N", 4, 6))],
+           ["_np_transpose", "_np_sum", "_np_max", "_npi_concatenate", "_npi_stack", "_npi_where",
+            "_npx_reshape", "_npi_matmul", "_npx_sigmoid"], oracle="mx1np",
+           notes="MXNet 1.9.1 after npx.set_np(): hybrid_forward with F.np / F.npx"),
+    _block("convnet_np", [I("data", ("N", 3, 16, 16))], ["Convolution", "BatchNorm"],
+           oracle="mx2"),
+    _block("mlp_np", [I("data", ("N", 10))], ["FullyConnected", "LayerNorm"], oracle="mx2"),
+    _block("multi_io_np", [I("data0", ("N", 3, 6, 6)), I("data1", ("N", 5), "int:0:12")],
+           ["Concat", "Embedding", "_npi_mean", "_npx_relu"], oracle="mx2"),
+    _block("numpy_ops_np", [I("data0", ("N", 4, 6)), I("data1", ("N", 4, 6))],
+           ["_npi_transpose", "_npx_reshape", "_npi_where", "_npi_repeats", "_npi_matmul",
+            "_npi_exp", "_npi_log", "_npi_sqrt", "_npi_max", "_npi_arange", "_npi_full_like"],
+           oracle="mx2"),
+    _block("rnn_layers_np", [I("data", ("N", 5, 4))], ["RNN"], oracle="mx2", batches=(2,),
+           notes="2.0.0b1 bakes the traced batch size into the LSTM's begin states "
+                 "(zeros of shape (layers*dirs, 2, hidden)): the export runs at batch 2 only"),
+    _block("convnet_nd", [I("data", ("N", 3, 16, 16))], ["Convolution", "BatchNorm"],
+           oracle="mx2nd", notes="MXNet 2.0.0b1 without npx.set_np() (Gluon still takes np "
+                                 "arrays and the JSON still says is_np_shape)"),
+    _block("mlp_nd", [I("data", ("N", 10))], ["FullyConnected"], oracle="mx2nd"),
+]
+
+FAST_ZOO = {"resnet18_v1": 64, "resnet18_v2": 64, "mobilenet0.25": 64, "mobilenetv2_0.25": 64,
+            "squeezenet1.1": 224}
+# Models with fixed-size heads or deep downsampling run at the resolution they were built for.
+SLOW_ZOO = {"alexnet": 224, "densenet121": 224, "densenet161": 224, "densenet169": 224,
+            "densenet201": 224, "inceptionv3": 299, "mobilenet0.5": 64, "mobilenet0.75": 64,
+            "mobilenet1.0": 64, "mobilenetv2_0.5": 64, "mobilenetv2_0.75": 64,
+            "mobilenetv2_1.0": 64, "resnet34_v1": 64, "resnet34_v2": 64, "resnet50_v1": 64,
+            "resnet50_v2": 64, "resnet101_v1": 64, "resnet101_v2": 64, "resnet152_v1": 64,
+            "resnet152_v2": 64, "squeezenet1.0": 224, "vgg11": 64, "vgg11_bn": 64, "vgg13": 64,
+            "vgg13_bn": 64, "vgg16": 64, "vgg16_bn": 64, "vgg19": 64, "vgg19_bn": 64}
+
+ZOO_CASES = [
+    Case("zoo_" + name.replace(".", "_"), "zoo", name, (I("data", ("N", 3, size, size)),),
+         ("Convolution",), batches=(1, 2), slow=name in SLOW_ZOO)
+    for name, size in {**FAST_ZOO, **SLOW_ZOO}.items()
+]
+
+INT8_CASES = [
+    Case("int8_convnet", "int8", "int8_convnet_mx1", (I("data", ("N", 3, 8, 8)),),
+         ("_contrib_quantize_v2", "_sg_mkldnn_conv"), batches=(2, 3), rtol=1e-4,
+         extra={"calib_mode": "naive"}),
+    Case("int8_convnet_uncalibrated", "int8", "int8_convnet_mx1", (I("data", ("N", 3, 8, 8)),),
+         ("_contrib_quantize_v2", "_sg_mkldnn_conv"), batches=(2, 3), rtol=1e-4,
+         extra={"calib_mode": "none", "exclude_match": ["dense1"]},
+         notes="no calibration: requantize at run time; last Dense left in float"),
+    Case("int8_resnet18_v1", "int8", "zoo:resnet18_v1", (I("data", ("N", 3, 32, 32)),),
+         ("_contrib_quantize_v2", "_sg_mkldnn_conv", "_contrib_quantized_pooling"),
+         batches=(1, 2), rtol=1e-4, extra={"calib_mode": "naive"}),
+]
+
+LEGACY_CASES = [
+    Case("legacy_000800_mlp", "legacy", "legacy_000800_mlp", (I("data", ("N", 6)),),
+         ("FullyConnected", "BatchNorm", "SoftmaxOutput", "_Plus", "_MulScalar"),
+         labels=("softmax_label",),
+         notes="pre-0.9: 'param' + 'attr', backward_source_id, two-element inputs, no "
+               "mxnet_version; BatchNorm without moving stats and SoftmaxOutput without label "
+               "(the loader adds <node>_moving_mean/_moving_var/_label)"),
+    Case("legacy_0_10_convnet", "legacy", "legacy_0_10_convnet", (I("data", ("N", 3, 8, 8)),),
+         ("Convolution", "Pooling", "Flatten", "SliceChannel", "Reshape", "_Maximum", "_Minus",
+          "_Mul", "Concat"),
+         notes="0.9-0.11: node parameters under 'attr'; mxnet_version 1000; old op spellings"),
+    Case("legacy_1_x_aliases", "legacy", "legacy_1_x_aliases", (I("data", ("N", 4, 5)),),
+         ("_plus", "_mul", "_div", "_minus", "split", "flatten", "Reshape", "_maximum_scalar"),
+         notes="1.x 'attrs' with alias op names, Reshape target_shape, __shape__ and lr_mult "
+               "variable attributes"),
+    Case("legacy_mxnet_save_000800", "legacy", "mxnet_save_000800", (I("data", ("N", 200)),),
+         ("FullyConnected", "Activation", "BatchNorm", "SoftmaxOutput"), labels=("softmax_label",),
+         notes="the graph of MXNet's own pre-0.9 test file tests/python/unittest/save_000800.json "
+               "(apache/mxnet, Apache-2.0; same nodes and attributes, re-indented): ctx_group / "
+               "lr_mult / wd_mult attributes, BatchNorm(fix_gamma=True) without moving statistics"),
+]
+
+CASES = SYM_CASES + BLOCK_CASES + ZOO_CASES + INT8_CASES + LEGACY_CASES
+
+
+def selected(slow: bool = False) -> list:
+    return [c for c in CASES if slow or not c.slow]
+
+
+def by_name() -> dict:
+    return {c.name: c for c in CASES}
