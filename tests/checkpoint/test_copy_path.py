@@ -114,10 +114,10 @@ def test_converting_does_not_import_numpy(tmp_path):
             f"for to in ('mx2', 'safetensors', 'mx1'):\n"
             f"    assert main([{str(tmp_path / 'in.params')!r}, {str(tmp_path)!r} + '/o.' + to,"
             " '--to', to]) == 0\n"
-            "print(sorted(m for m in ('numpy', 'hashlib') if m in sys.modules))\n")
+            "print('numpy' in sys.modules)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "[]"
+    assert proc.stdout.strip() == "False"
     with np.load(tmp_path / "o.mx2") as loaded:
         assert loaded["big"].shape == (700, 1000)
 
