@@ -86,7 +86,7 @@ def _writeback(fd: int):
     def loop():
         done = 0
         while not stop.wait(WRITEBACK_INTERVAL_S):
-            written = os.lseek(fd, 0, os.SEEK_CUR)     # writers append at the file position
+            written = os.fstat(fd).st_size     # writers append, or pwrite pieces in order
             if written > done:
                 start(fd, done, written - done, SYNC_FILE_RANGE_WRITE)
                 done = written

@@ -5,10 +5,17 @@ One module per format (:mod:`.mxnet_binary`, :mod:`.npz`, :mod:`.safetensors_for
 one dtype table (:mod:`.dtypes`), the error family (:mod:`.errors`) and the name-map file
 (:mod:`.namemap`); translating names through it is ``gluonbridge.translate``.
 """
-from .dtypes import BFLOAT16, bfloat16_to_float32
+from .dtypes import bfloat16_to_float32
 from .errors import CheckpointError
 from .formats import load, read_index, save, sniff_format
 from .tensor import Checkpoint, Tensor, checkpoint_from_arrays
 
 __all__ = ["BFLOAT16", "Checkpoint", "CheckpointError", "Tensor", "bfloat16_to_float32",
            "checkpoint_from_arrays", "load", "read_index", "save", "sniff_format"]
+
+
+def __getattr__(name):
+    if name == "BFLOAT16":       # NumPy loads on first use: the converters do not need it
+        from . import dtypes
+        return dtypes.BFLOAT16
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

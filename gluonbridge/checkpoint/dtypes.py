@@ -12,9 +12,8 @@ No arithmetic is possible on it, and nothing is rounded: the bits go through unc
 """
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
-
-import numpy as np
 
 
 class DType(NamedTuple):
@@ -24,26 +23,29 @@ class DType(NamedTuple):
     npy_descr: object          # what .npy headers spell (a str, or a list for bfloat16)
     safetensors: str
     onnx: int                  # onnx.TensorProto.DataType value
-    numpy: np.dtype
 
+    @property
+    def numpy(self):
+        """The NumPy dtype, which is the ``.npy`` descr's (NumPy is imported on first use: the
+        command-line converters never need it)."""
+        return _numpy_dtype(self.name)
 
-BFLOAT16 = np.dtype([("bfloat16", "<u2")])
 
 _ROWS = [
-    # name       flag size npy descr                 safetensors onnx numpy
-    ("float32",   0, 4, "<f4",                        "F32",  1,  np.dtype("<f4")),
-    ("float64",   1, 8, "<f8",                        "F64",  11, np.dtype("<f8")),
-    ("float16",   2, 2, "<f2",                        "F16",  10, np.dtype("<f2")),
-    ("uint8",     3, 1, "|u1",                        "U8",   2,  np.dtype("u1")),
-    ("int32",     4, 4, "<i4",                        "I32",  6,  np.dtype("<i4")),
-    ("int8",      5, 1, "|i1",                        "I8",   3,  np.dtype("i1")),
-    ("int64",     6, 8, "<i8",                        "I64",  7,  np.dtype("<i8")),
-    ("bool",      7, 1, "|b1",                        "BOOL", 9,  np.dtype("?")),
-    ("int16",     8, 2, "<i2",                        "I16",  5,  np.dtype("<i2")),
-    ("uint16",    9, 2, "<u2",                        "U16",  4,  np.dtype("<u2")),
-    ("uint32",   10, 4, "<u4",                        "U32",  12, np.dtype("<u4")),
-    ("uint64",   11, 8, "<u8",                        "U64",  13, np.dtype("<u8")),
-    ("bfloat16", 12, 2, [("bfloat16", "<u2")],        "BF16", 16, BFLOAT16),
+    # name       flag size npy descr                 safetensors onnx
+    ("float32",   0, 4, "<f4",                        "F32",  1),
+    ("float64",   1, 8, "<f8",                        "F64",  11),
+    ("float16",   2, 2, "<f2",                        "F16",  10),
+    ("uint8",     3, 1, "|u1",                        "U8",   2),
+    ("int32",     4, 4, "<i4",                        "I32",  6),
+    ("int8",      5, 1, "|i1",                        "I8",   3),
+    ("int64",     6, 8, "<i8",                        "I64",  7),
+    ("bool",      7, 1, "|b1",                        "BOOL", 9),
+    ("int16",     8, 2, "<i2",                        "I16",  5),
+    ("uint16",    9, 2, "<u2",                        "U16",  4),
+    ("uint32",   10, 4, "<u4",                        "U32",  12),
+    ("uint64",   11, 8, "<u8",                        "U64",  13),
+    ("bfloat16", 12, 2, [("bfloat16", "<u2")],        "BF16", 16),
 ]
 DTYPES = {row[0]: DType(*row) for row in _ROWS}
 BY_MXNET_FLAG = {d.mxnet_flag: d for d in DTYPES.values()}
@@ -54,6 +56,18 @@ BY_ONNX = {d.onnx: d for d in DTYPES.values()}
 MXNET1_FLAGS = frozenset(range(8)) | {12}
 INTEGER_DTYPES = frozenset(["uint8", "int32", "int8", "int64", "int16", "uint16", "uint32",
                             "uint64"])
+
+
+@functools.lru_cache(maxsize=None)
+def _numpy_dtype(name: str):
+    import numpy as np
+    return np.dtype(DTYPES[name].npy_descr)
+
+
+def __getattr__(name):
+    if name == "BFLOAT16":       # np.dtype([("bfloat16", "<u2")]), made when first asked for
+        return DTYPES["bfloat16"].numpy
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def npy_descr_key(descr) -> object:
@@ -70,7 +84,7 @@ for _d in ("uint8", "int8", "bool"):
         BY_NPY_DESCR[_order + DTYPES[_d].npy_descr[1:]] = DTYPES[_d]
 
 
-def dtype_of_array(array: np.ndarray) -> DType | None:
+def dtype_of_array(array) -> DType | None:
     """The table row for a NumPy array's dtype, or None. Byte order is ignored (writers convert
     to little-endian); the structured bfloat16 dtype and ``ml_dtypes.bfloat16`` both map to
     bfloat16."""
@@ -87,7 +101,8 @@ def dtype_of_array(array: np.ndarray) -> DType | None:
     return None
 
 
-def bfloat16_to_float32(array: np.ndarray) -> np.ndarray:
+def bfloat16_to_float32(array):
     """The float32 values of a bfloat16 array (raw ``uint16`` bits or :data:`BFLOAT16`)."""
+    import numpy as np
     bits = np.ascontiguousarray(array).view("<u2").astype("<u4")
     return (bits << 16).view("<f4").reshape(array.shape)

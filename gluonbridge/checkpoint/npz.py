@@ -23,8 +23,6 @@ import struct
 import zipfile
 import zlib
 
-import numpy as np
-
 from .dtypes import BY_NPY_DESCR, DTYPES, INTEGER_DTYPES, npy_descr_key
 from .errors import (CorruptDataError, CorruptHeaderError, TruncatedError,
                      UnsupportedError, ZipBombError)
@@ -148,7 +146,7 @@ class StoredMember:
     def array(self, dtype, shape):
         data = self.range.array(dtype, shape)
         value = zlib.crc32(self.header)
-        flat = data.reshape(-1).view(np.uint8)
+        flat = data.reshape(-1).view("u1")
         for start in range(0, flat.size, CHUNK):
             value = zlib.crc32(flat[start:start + CHUNK], value)
         if value != self.crc:
@@ -191,6 +189,7 @@ class DeflatedMember:
                                    str(err), member=self.info.filename) from None
 
     def array(self, dtype, shape):
+        import numpy as np
         return np.frombuffer(b"".join(self.chunks()), dtype).reshape(shape).copy() \
             if self.nbytes else np.empty(shape, dtype)
 
@@ -341,6 +340,7 @@ def _read_member(path, fh, start, info, budget: list) -> Part:
         source = DeflatedMember(path, info, header_size, nbytes)
     part = Part(dtype, tuple(shape), source)
     if fortran and len(shape) > 1:
+        import numpy as np
         c_order = np.ascontiguousarray(part.array().reshape(shape[::-1]).T)
         part = Part(dtype, tuple(shape), ArrayRange(c_order))
     return part
@@ -456,6 +456,7 @@ def read_npy_index(path) -> Checkpoint:
                                offset=min(size, header_size + nbytes))
     part = Part(dtype, tuple(shape), FileRange(path, header_size, nbytes))
     if fortran and len(shape) > 1:
+        import numpy as np
         part = Part(dtype, tuple(shape),
                     ArrayRange(np.ascontiguousarray(part.array().reshape(shape[::-1]).T)))
     return Checkpoint([Tensor(None, dtype, tuple(shape), "default", (part,))], "list", "npy", path)
@@ -483,8 +484,8 @@ def _npy_members(key: str, tensor: Tensor):
     names = ("data", "indices") if tensor.stype == "row_sparse" else ("data", "indptr", "indices")
     for name, part in zip(names, tensor.parts):
         yield f"{key}/{name}.npy", npy_header(part.dtype, part.shape), part
-    shape = np.asarray(tensor.shape, "<i8")
-    yield f"{key}/shape.npy", npy_header("int64", shape.shape), shape.tobytes()
+    shape = struct.pack(f"<{len(tensor.shape)}q", *tensor.shape)
+    yield f"{key}/shape.npy", npy_header("int64", (len(tensor.shape),)), shape
     text = tensor.stype.encode()
     yield f"{key}/format.npy", _format_header(len(text)), text
 

@@ -8,22 +8,18 @@ straight from the input file (:meth:`Part.write_to`), and memory use stays flat.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import mmap
 import os
-import threading
 import zlib
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
 
-import numpy as np
-
+from . import range_copy
 from .dtypes import DTYPES, dtype_of_array
 from .errors import CorruptDataError, UnsupportedError
 
 CHUNK = 1 << 20                 # larger buffers measured slower (cache misses)
-COPY_CHUNK = 64 << 20           # per in-kernel copy: progress moves, writeback keeps pace
 SPARSE_PART_NAMES = {
     "default": ("data",),
     "row_sparse": ("data", "indices"),
@@ -38,14 +34,6 @@ def element_count(shape: Sequence[int]) -> int:
     return count
 
 
-def _outcome(function, *args) -> tuple:
-    """``(function(*args), None)``, or ``(None, the exception)`` (for worker threads)."""
-    try:
-        return function(*args), None
-    except Exception as err:   # re-raised by the caller, in its own thread
-        return None, err
-
-
 class FileRange:
     """``nbytes`` bytes at ``offset`` of the file ``path``, read on demand."""
 
@@ -56,6 +44,7 @@ class FileRange:
 
     def array(self, dtype: np.dtype, shape) -> np.ndarray:
         """A read-only memory-mapped view (a fresh empty array for zero bytes)."""
+        import numpy as np
         if self.nbytes == 0:
             return np.empty(shape, dtype)
         with open(self.path, "rb") as fh:
@@ -74,66 +63,37 @@ class FileRange:
                 left -= len(block)
                 yield block
 
-    def crc32(self, value: int = 0) -> int:
-        """The CRC-32 of the bytes, continued from ``value``, read through one reused buffer."""
-        buffer = memoryview(bytearray(min(CHUNK, self.nbytes)))
-        with open(self.path, "rb", buffering=0) as fh:
-            fh.seek(self.offset)
-            left = self.nbytes
-            while left:
-                got = fh.readinto(buffer[:min(len(buffer), left)])
-                if not got:
-                    raise OSError(f"{self.path} shrank while being read")
-                value = zlib.crc32(buffer[:got], value)
-                left -= got
-        return value
-
     def copy_with_crc(self, out, progress, value: int) -> int:
-        """Copy the bytes to ``out`` (:meth:`copy_to`) while another thread computes their
-        CRC-32 continued from ``value`` (both release the GIL: the CRC costs no extra time on
-        two cores, measured)."""
-        result = []
-        worker = threading.Thread(target=lambda: result.append(_outcome(self.crc32, value)))
-        worker.start()
-        try:
-            self.copy_to(out, progress)
-        finally:
-            worker.join()
-        crc, error = result[0]
-        if error is not None:
-            raise error
-        return crc
+        """Copy the bytes to ``out`` (:meth:`copy_to`) and return their CRC-32 continued from
+        ``value``."""
+        return self._copy(out, progress, value)
 
     def copy_to(self, out, progress: Callable[[int], None] | None) -> None:
-        """Copy the bytes to ``out`` at its current position: in the kernel when ``out`` is a
-        raw (unbuffered) file, else through a buffer."""
-        offset, left = self.offset, self.nbytes
-        copy_range = getattr(os, "copy_file_range", None)
-        try:
-            dst = out.fileno() if copy_range and isinstance(out, io.FileIO) else None
-        except (OSError, ValueError):
-            dst = None
+        """Copy the bytes to ``out`` at its current position: on two threads
+        (:mod:`.range_copy`) when ``out`` is a raw (unbuffered) file, else through a buffer."""
+        self._copy(out, progress, None)
+
+    def _copy(self, out, progress, crc: int | None) -> int | None:
         with open(self.path, "rb", buffering=0) as fh:
-            while left and dst is not None:
-                try:
-                    done = copy_range(fh.fileno(), dst, min(left, COPY_CHUNK), offset)
-                except OSError:
-                    break
-                if done == 0:
-                    break
-                offset += done
-                left -= done
-                if progress:
-                    progress(done)
-            fh.seek(offset)
+            if isinstance(out, io.FileIO) and out.seekable() and "a" not in out.mode:
+                position = out.tell()
+                crc = range_copy.copy_range(fh.fileno(), self.offset, self.nbytes,
+                                            out.fileno(), position, crc, progress)
+                out.seek(position + self.nbytes)
+                return crc
+            fh.seek(self.offset)
+            left = self.nbytes
             while left:
                 block = fh.read(min(CHUNK, left))
                 if not block:
                     raise OSError(f"{self.path} shrank while being read")
+                if crc is not None:
+                    crc = zlib.crc32(block, crc)
                 out.write(block)
                 left -= len(block)
                 if progress:
                     progress(len(block))
+            return crc
 
 
 class ArrayRange:
@@ -144,10 +104,11 @@ class ArrayRange:
         self.nbytes = array.nbytes
 
     def array(self, dtype: np.dtype, shape) -> np.ndarray:
+        import numpy as np
         return self.data.view(dtype).reshape(shape) if self.nbytes else np.empty(shape, dtype)
 
     def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
-        flat = memoryview(self.data.reshape(-1).view(np.uint8)) if self.nbytes else memoryview(b"")
+        flat = memoryview(self.data.reshape(-1).view("u1")) if self.nbytes else memoryview(b"")
         for start in range(0, self.nbytes, size):
             yield flat[start:start + size]
 
@@ -173,6 +134,7 @@ class Part:
         return self.source.array(DTYPES[self.dtype].numpy, self.shape)
 
     def sha256(self) -> str:
+        import hashlib
         digest = hashlib.sha256()
         for block in self.source.chunks():
             digest.update(block)
@@ -229,6 +191,7 @@ class Tensor:
                                    "an MXNet 'none' array (no shape, no data)")
         if self.stype == "default":
             return self.parts[0].array()
+        import numpy as np
         dense = np.zeros(self.shape, DTYPES[self.dtype].numpy)
         values = self.parts[0].array()
         if self.stype == "row_sparse":
@@ -250,6 +213,7 @@ class Tensor:
 
 def tensor_from_array(key: str | None, array) -> Tensor:
     """A dense tensor holding a NumPy array (converted to C order, little-endian)."""
+    import numpy as np
     array = np.asarray(array)
     row = dtype_of_array(array)
     if row is None:
@@ -268,6 +232,8 @@ def tensor_from_array(key: str | None, array) -> Tensor:
 def check_sparse_indices(path, what, tensor: Tensor) -> None:
     """Validate sparse index arrays. MXNet does not, and then computes wrong dense values or
     crashes while densifying (spec 2.6). The error's offset is that of the first bad index."""
+    import numpy as np
+
     def check(name, values, low, high, order):
         """The error if a value is outside [low, high] or breaks ``order`` (None, "<" or "<=")."""
         bad = np.flatnonzero((values < low) | (values > high))
