@@ -65,8 +65,8 @@ def _load(block, arrays, source, ctx, allow_missing, ignore_extra, namemap):
     def assign(param, value, _adopt_dtype):
         array = mx.np.array if IS_MX2 and mx.util.is_np_array() else mx.nd.array
         param._load_init(array(value, dtype=value.dtype), ctx)
-    return loading.load(targets, keyed, report, source, lambda r: loading.hint(table.api, r), assign,
-                        allow_missing, ignore_extra)
+    return loading.load(targets, keyed, report, source, lambda r: loading.hint(table.api, r),
+                        assign, allow_missing, ignore_extra)
 
 
 def parameter_table(block):
