@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 
-from gluonbridge.naming.api import for_version
-
 ENV_VAR = "GLUONBRIDGE_COMPAT"
 CHOICES = ("mxnet", "gluonbridge")
 
@@ -40,21 +38,24 @@ ON_GLUONBRIDGE = BACKEND == "gluonbridge"
 
 def api(block=None):
     """The :class:`~gluonbridge.naming.MXNetApi` code runs against. Real MXNet: its version's
-    (:data:`API`). gluonbridge: the API of the naming mode ``block`` was built under
+    (gluonbridge is imported only now: on real MXNet compat imports it only for loading and
+    name maps). gluonbridge: the API of the naming mode ``block`` was built under
     (``structural`` is the MXNet 2 API), or of the current mode when no block is given."""
     if not ON_GLUONBRIDGE:
-        return API
+        from gluonbridge.naming.api import for_version
+        return for_version(mx.__version__)
     policy = block._naming if block is not None else mx.naming.current()
     return policy.api
 
 
 def is_mx2(block=None) -> bool:
-    """MXNet 2 API? (see :func:`api`)"""
-    return api(block).major == 2
+    """MXNet 2 API? Real MXNet: :data:`IS_MX2`; gluonbridge: see :func:`api`."""
+    return IS_MX2 if not ON_GLUONBRIDGE else api(block).major == 2
 
 
-API = for_version(mx.__version__) if not ON_GLUONBRIDGE else api()
-IS_MX2 = API.major == 2
+# gluonbridge's Block answers hasattr(name_scope) per instance (by its naming mode), so the
+# class-level test would say "1.x" in structural mode too: ask the naming mode instead.
+IS_MX2 = is_mx2() if ON_GLUONBRIDGE else not hasattr(gluon.Block, "name_scope")
 
 
 def describe(block=None) -> str:

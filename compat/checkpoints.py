@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from ._backend import API, IS_MX2, ON_GLUONBRIDGE, mx
+from ._backend import IS_MX2, ON_GLUONBRIDGE, api, mx
 
 
 def _numpy(value) -> np.ndarray:
@@ -65,8 +65,8 @@ def _load(block, arrays, source, ctx, allow_missing, ignore_extra, namemap):
     def assign(param, value, _adopt_dtype):
         array = mx.np.array if IS_MX2 and mx.util.is_np_array() else mx.nd.array
         param._load_init(array(value, dtype=value.dtype), ctx)
-    return loading.load(targets, keyed, report, source, lambda r: loading.hint(API, r), assign,
-                        allow_missing, ignore_extra)
+    return loading.load(targets, keyed, report, source, lambda r: loading.hint(table.api, r),
+                        assign, allow_missing, ignore_extra)
 
 
 def parameter_table(block):
@@ -77,4 +77,4 @@ def parameter_table(block):
     from gluonbridge.naming import ParameterTable
     by_name = {} if IS_MX2 else dict(block.collect_params().items())
     return ParameterTable(block._collect_params_with_prefix(), by_name,
-                          "" if IS_MX2 else block.prefix, API)
+                          "" if IS_MX2 else block.prefix, api())

@@ -1,4 +1,4 @@
-"""Which MXNet API the Block system mirrors: one immutable value per version, its behaviour as fields.
+"""Which MXNet API the Block system mirrors: one immutable value per version, behaviour as fields.
 
 A naming policy carries one (``policy.api``): :data:`MX1` under legacy naming, :data:`MX2` under
 structural naming. ``gluonbridge.compat`` describes a real MXNet installation with the same type
