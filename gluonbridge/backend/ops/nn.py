@@ -112,32 +112,43 @@ def _pool_geometry(a, data):
 
 
 @op("Pooling", "pooling", "_npx_pooling",
-    attrs={"kernel": Ints(()), "pool_type": Str("max", choices={"max", "avg"}),
+    attrs={"kernel": Ints(()), "pool_type": Str("max", choices={"max", "avg", "sum", "lp"}),
            "global_pool": Bool(False), "stride": Ints(()), "pad": Ints(()),
+           # 'same' fails in 1.9.1 for every input (an index error on 1-d, a rank check else)
            "pooling_convention": Str("valid", choices={"valid", "full"}),
            "count_include_pad": Bool(None), "layout": Str(None, choices=_CHANNELS_FIRST),
-           "p_value": Int(None)},
+           "p_value": Int(None), "output_size": Ints(None, choices={None})},
     shape=lambda a, data: tuple(data[:2]) + _pool_geometry(a, data)[4],
     # MXNet 1.9.1's MKLDNN max pooling keeps a workspace output
     num_outputs=lambda raw: 2 if raw.get("pool_type", "max") == "max" and raw.get(
         "layout", "NCHW") in ("NCW", "NCHW", "NCDHW") else 1)
 def pooling(g, a, data):
-    """Max/avg pooling with MXNet's output sizes and edge rules, in a form onnxruntime and the
-    reference evaluator both compute exactly (onnx 1.23's reference MaxPool mishandles padding
-    at stride 1, and its ceil-mode AveragePool uses wrong windows):
+    """Max/avg/sum/lp pooling with MXNet's output sizes and edge rules, in a form onnxruntime
+    and the reference evaluator both compute exactly (onnx 1.23's reference MaxPool mishandles
+    padding at stride 1, and its ceil-mode AveragePool uses wrong windows):
 
     * max: padding (and the extra end padding of ceil mode) made explicit with -FLT_MAX, which
       is also what MXNet emits for a window that lies wholly in the padding;
     * avg in ceil ('full') mode: a sum pool over zero-padded input divided by MXNet's per-window
       divisor (the window clipped to ``[-pad, size + pad)``, or to the real elements when
       ``count_include_pad`` is False; 0 for a window wholly in the padding);
+    * sum: the window sum (zero padding); lp: ``(sum x**p) ** (1/p)`` with MXNet's signed
+      powers (p 1, 2, 3: ``x**3`` keeps the sign and the root is the real cube root);
     * otherwise the plain ONNX op (ONNX's count_include_pad default is 0, MXNet's is 1).
     """
     k, s, p, ceil, out = _pool_geometry(a, data.shape)
     out_shape = data.shape[:2] + out
+    if a.pool_type == "lp" and a.p_value not in (1, 2, 3):
+        g.fail(f"p_value={a.p_value!r} (MXNet 1.9.1 pools lp with p 1, 2, 3)")
+    if a.pool_type == "lp":
+        data = _lp_power(g, data, a.p_value)
     if a.global_pool:
-        return g.node("GlobalMaxPool" if a.pool_type == "max" else "GlobalAveragePool", [data],
-                      out_shape, data.dtype)
+        if a.pool_type in ("max", "avg"):
+            return g.node("GlobalMaxPool" if a.pool_type == "max" else "GlobalAveragePool",
+                          [data], out_shape, data.dtype)
+        total = g.node("ReduceSum", [data, g.constant(list(range(2, data.ndim)), np.int64)],
+                       out_shape, data.dtype, keepdims=1)
+        return _lp_root(g, total, a.p_value) if a.pool_type == "lp" else total
     include = True if a.count_include_pad is None else bool(a.count_include_pad)
     if a.pool_type == "avg" and not ceil:
         return g.node("AveragePool", [data], out_shape, data.dtype, kernel_shape=list(k),
@@ -146,18 +157,38 @@ def pooling(g, a, data):
         return g.node("MaxPool", [data], out_shape, data.dtype, kernel_shape=list(k),
                       strides=list(s))
     sizes = data.shape[2:]
-    end = [(o - 1) * si + ki - x - pi for o, si, ki, x, pi in zip(out, s, k, sizes, p)]
-    padded = g.node("Pad", [data, g.constant([0, 0] + list(p) + [0, 0] + end, np.int64),
-                            g.constant(-FLT_MAX if a.pool_type == "max" else 0.0, data.dtype)],
-                    data.shape[:2] + tuple(x + pi + e for x, pi, e in zip(sizes, p, end)),
-                    data.dtype)
+    end = [max((o - 1) * si + ki - x - pi, 0) for o, si, ki, x, pi in zip(out, s, k, sizes, p)]
+    if any(p) or any(end):
+        data = g.node("Pad", [data, g.constant([0, 0] + list(p) + [0, 0] + end, np.int64),
+                              g.constant(-FLT_MAX if a.pool_type == "max" else 0.0, data.dtype)],
+                      data.shape[:2] + tuple(x + pi + e for x, pi, e in zip(sizes, p, end)),
+                      data.dtype)
     if a.pool_type == "max":
-        return g.node("MaxPool", [padded], out_shape, data.dtype, kernel_shape=list(k),
+        return g.node("MaxPool", [data], out_shape, data.dtype, kernel_shape=list(k),
                       strides=list(s))
-    mean = g.node("AveragePool", [padded], out_shape, data.dtype, kernel_shape=list(k),
+    mean = g.node("AveragePool", [data], out_shape, data.dtype, kernel_shape=list(k),
                   strides=list(s))
-    scale = float(np.prod(k)) / _window_sizes(sizes, out, k, s, p, include)
-    return binary(g, "Mul", mean, g.constant(scale.reshape((1, 1) + out), data.dtype))
+    if a.pool_type == "avg":
+        scale = float(np.prod(k)) / _window_sizes(sizes, out, k, s, p, include)
+        return binary(g, "Mul", mean, g.constant(scale.reshape((1, 1) + out), data.dtype))
+    total = binary(g, "Mul", mean, float(np.prod(k)))
+    return _lp_root(g, total, a.p_value) if a.pool_type == "lp" else total
+
+
+def _lp_power(g, data, p):
+    if p == 1:
+        return data
+    return binary(g, "Mul", data, data) if p == 2 else binary(
+        g, "Mul", binary(g, "Mul", data, data), data)
+
+
+def _lp_root(g, total, p):
+    if p == 1:
+        return total
+    if p == 2:
+        return g.node("Sqrt", [total], total.shape, total.dtype)
+    root = binary(g, "Pow", g.node("Abs", [total], total.shape, total.dtype), 1.0 / 3.0)
+    return binary(g, "Mul", root, g.node("Sign", [total], total.shape, total.dtype))
 
 
 def _window_sizes(sizes, out, kernel, stride, pad, include_pad):

@@ -27,7 +27,9 @@ def _fix_gamma(a, params):
     aux=("moving_mean", "moving_var"), num_outputs=3,
     attrs={"eps": Float(1e-3), "momentum": Float(0.9), "fix_gamma": Bool(True),
            "use_global_stats": Bool(False), "axis": Int(1),
-           "output_mean_var": Bool(False, choices={False})},
+           "output_mean_var": Bool(False, choices={False}),
+           # 2.0.0b1 writes these (for its quantized fusion) on every BatchNorm
+           "min_calib_range": Float(None), "max_calib_range": Float(None)},
     weights=lambda a, data, *_: dict.fromkeys(("gamma", "beta", "moving_mean", "moving_var"),
                                               (data[_axis(a.axis, data)],)),
     shape=same_shape, at_trace=_fix_gamma)
