@@ -69,11 +69,27 @@ def convolution(g, a, data, weight, bias=None):
                   group=int(a.num_group))
 
 
-def _deconv_shape(a, data, *_):
-    if a.target_shape:
-        raise Unsupported(f"target_shape={a.raw.get('target_shape')!r}")
+def _deconv_geometry(a, data):
+    """(kernel, stride, dilate, pad, adj): with a ``target_shape`` MXNet ignores ``pad`` and
+    ``adj`` and takes ``total = stride (in - 1) + dilated kernel - target``, ``adj = total % 2``,
+    ``pad = (total + 1) // 2`` (so the output is the target)."""
     k, s, d, p = _conv_geometry(a, data)
     adj = fill(a.adj, len(k), 0)
+    if a.target_shape and any(a.target_shape):
+        if len(a.target_shape) != len(k) or not all(a.target_shape):
+            raise Unsupported(f"target_shape={a.raw.get('target_shape')!r}")
+        totals = [si * (x - 1) + di * (ki - 1) + 1 - t
+                  for x, si, di, ki, t in zip(data[2:], s, d, k, a.target_shape)]
+        if min(totals) < 0:
+            raise Unsupported(f"target_shape={a.raw.get('target_shape')!r} larger than the "
+                              "full deconvolution")
+        p = tuple((t + 1) // 2 for t in totals)
+        adj = tuple(t % 2 for t in totals)
+    return k, s, d, p, adj
+
+
+def _deconv_shape(a, data, *_):
+    k, s, d, p, adj = _deconv_geometry(a, data)
     spatial = tuple((x - 1) * si - 2 * pi + di * (ki - 1) + ai + 1
                     for x, si, pi, di, ki, ai in zip(data[2:], s, p, d, k, adj))
     return (data[0], a.num_filter) + spatial
@@ -85,11 +101,32 @@ def _deconv_shape(a, data, *_):
     weights=lambda a, data, *_: {"weight": (data[1], a.num_filter // a.num_group) + a.kernel,
                                  "bias": (a.num_filter,)})
 def deconvolution(g, a, data, weight, bias=None):
-    k, s, d, p = _conv_geometry(a, data.shape)
-    return g.node("ConvTranspose", [data, weight] + ([bias] if bias is not None else []),
-                  _deconv_shape(a, data.shape), data.dtype, kernel_shape=list(k), strides=list(s),
-                  dilations=list(d), pads=list(p) * 2, output_padding=list(fill(a.adj, len(k), 0)),
-                  group=int(a.num_group))
+    """ConvTranspose; with groups, one ConvTranspose per group and a Concat (onnx 1.23's
+    reference ConvTranspose fails on groups)."""
+    k, s, d, p, adj = _deconv_geometry(a, data.shape)
+    out = _deconv_shape(a, data.shape)
+    attrs = dict(kernel_shape=list(k), strides=list(s), dilations=list(d), pads=list(p) * 2,
+                 output_padding=list(adj))
+    groups = int(a.num_group)
+    if groups == 1:
+        return g.node("ConvTranspose", [data, weight] + ([bias] if bias is not None else []),
+                      out, data.dtype, **attrs)
+    cin, cout = data.shape[1] // groups, a.num_filter // groups
+    parts = []
+    for i in range(groups):
+        piece = [_channels(g, data, i * cin, cin, 1), _channels(g, weight, i * cin, cin, 0)]
+        if bias is not None:
+            piece.append(_channels(g, bias, i * cout, cout, 0))
+        parts.append(g.node("ConvTranspose", piece, out[:1] + (cout,) + out[2:], data.dtype,
+                            **attrs))
+    return g.node("Concat", parts, out, data.dtype, axis=1)
+
+
+def _channels(g, value, start, count, axis):
+    shape = value.shape[:axis] + (count,) + value.shape[axis + 1:]
+    return g.node("Slice", [value, g.constant([start], np.int64),
+                            g.constant([start + count], np.int64), g.constant([axis], np.int64)],
+                  shape, value.dtype)
 
 
 def _pool_geometry(a, data):
