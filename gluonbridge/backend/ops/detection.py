@@ -1,0 +1,209 @@
+"""Detection ops: _contrib_box_nms, _contrib_box_iou, _contrib_MultiBoxPrior.
+
+box_nms follows MXNet 1.9.1 (src/operator/contrib/bounding_box-inl.h): boxes with
+``score > valid_thresh`` (and an id other than ``background_id``) are sorted by score
+(descending, ties in input order), only the first ``topk`` of them take part, and greedy NMS
+in that order drops every later box whose IoU with a kept one is ``> overlap_thresh`` (same id
+only, unless ``force_suppress`` or there is no id). The output keeps the input's shape: the
+kept rows in score order, then rows of -1. IoU is MXNet's: intersection (0 when the boxes do
+not overlap) over ``area_a + area_b - intersection``, areas of corner boxes ``(x2-x1)(y2-y1)``
+(0 for inverted boxes). The greedy pass is an ONNX Loop over the sorted positions.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...graph.attrs import Bool, Float, Int, Str
+from .common import binary
+from .registry import Unsupported, op
+
+_FORMATS = {"corner", "center"}
+
+
+def _cols(g, value, start, count):
+    """``value[..., start:start + count]``."""
+    shape = value.shape[:-1] + (count,)
+    return g.node("Slice", [value, g.constant([start], np.int64),
+                            g.constant([start + count], np.int64),
+                            g.constant([value.ndim - 1], np.int64)], shape, value.dtype)
+
+
+def _corners(g, box, fmt):
+    """(x1, y1, x2, y2), each ``box.shape[:-1] + (1,)``, from corner or center boxes."""
+    parts = [_cols(g, box, i, 1) for i in range(4)]
+    if fmt == "corner":
+        return parts
+    x, y, w, h = parts
+    half_w, half_h = binary(g, "Mul", w, 0.5), binary(g, "Mul", h, 0.5)
+    return [binary(g, "Sub", x, half_w), binary(g, "Sub", y, half_h),
+            binary(g, "Add", x, half_w), binary(g, "Add", y, half_h)]
+
+
+def _area(g, x1, y1, x2, y2):
+    w, h = binary(g, "Sub", x2, x1), binary(g, "Sub", y2, y1)
+    zero = g.constant(0.0, w.dtype)
+    bad = g.node("Or", [g.node("Less", [w, zero], w.shape, np.bool_),
+                        g.node("Less", [h, zero], h.shape, np.bool_)], w.shape, np.bool_)
+    return g.node("Where", [bad, zero, binary(g, "Mul", w, h)], w.shape, w.dtype)
+
+
+def _iou(g, a, b):
+    """IoU of every box of ``a`` (corners with shape (..., M, 1)) against every box of ``b``
+    (corners with shape (..., 1, N)): (..., M, N)."""
+    left = g.node("Max", [a[0], b[0]], _bshape(a[0], b[0]), a[0].dtype)
+    right = g.node("Min", [a[2], b[2]], left.shape, a[0].dtype)
+    top = g.node("Max", [a[1], b[1]], left.shape, a[0].dtype)
+    bottom = g.node("Min", [a[3], b[3]], left.shape, a[0].dtype)
+    inter = _area(g, left, top, right, bottom)
+    union = binary(g, "Sub", binary(g, "Add", _area(g, *a), _area(g, *b)), inter)
+    return binary(g, "Div", inter, union)
+
+
+def _bshape(a, b):
+    return tuple(np.broadcast_shapes(a.shape, b.shape))
+
+
+def _unsqueeze(g, value, axis):
+    shape = list(value.shape)
+    shape.insert(axis % (value.ndim + 1), 1)
+    return g.node("Unsqueeze", [value, g.constant([axis], np.int64)], tuple(shape), value.dtype)
+
+
+def _squeeze_last(g, value):
+    return g.node("Squeeze", [value, g.constant([value.ndim - 1], np.int64)], value.shape[:-1],
+                  value.dtype)
+
+
+@op("_contrib_box_iou", "box_iou", "_npx_box_iou", inputs=("lhs", "rhs"),
+    attrs={"format": Str("corner", choices=_FORMATS)},
+    shape=lambda a, lhs, rhs: tuple(lhs[:-1]) + tuple(rhs[:-1]))
+def box_iou(g, a, lhs, rhs):
+    """Every lhs box against every rhs box by broadcasting (no reshape: the batch may be in
+    both)."""
+    if lhs.shape[-1] != 4 or rhs.shape[-1] != 4:
+        g.fail(f"boxes of shapes {lhs.shape} and {rhs.shape} (the last axis must be 4)")
+    nl, nr = lhs.ndim - 1, rhs.ndim - 1
+    a_c = [_expand(g, _squeeze_last(g, c), list(range(nl, nl + nr)))
+           for c in _corners(g, lhs, a.format)]
+    b_c = [_expand(g, _squeeze_last(g, c), list(range(nl)))
+           for c in _corners(g, rhs, a.format)]
+    return _iou(g, a_c, b_c)
+
+
+def _expand(g, value, axes):
+    if not axes:
+        return value
+    shape = list(value.shape)
+    for axis in axes:
+        shape.insert(axis, 1)
+    return g.node("Unsqueeze", [value, g.constant(axes, np.int64)], tuple(shape), value.dtype)
+
+
+def _nms_shape(a, data):
+    if len(data) not in (2, 3):
+        raise Unsupported(f"a {len(data)}-d input (2-d or 3-d boxes)")
+    width = data[-1]
+    for key in ("coord_start", "score_index", "id_index"):
+        index = getattr(a, key)
+        last = index + 3 if key == "coord_start" else index
+        if (key != "id_index" or index >= 0) and not 0 <= index <= last < width:
+            raise Unsupported(f"{key}={index} for rows of {width} values")
+    if a.in_format != a.out_format:
+        raise Unsupported(f"in_format={a.in_format!r} with out_format={a.out_format!r}")
+    return tuple(data)
+
+
+@op("_contrib_box_nms", "box_nms", "_contrib_box_non_maximum_suppression", "_npx_box_nms",
+    attrs={"overlap_thresh": Float(0.5), "valid_thresh": Float(0.0), "topk": Int(-1),
+           "coord_start": Int(2), "score_index": Int(1), "id_index": Int(-1),
+           "background_id": Int(-1), "force_suppress": Bool(False),
+           "in_format": Str("corner", choices=_FORMATS),
+           "out_format": Str("corner", choices=_FORMATS)},
+    shape=_nms_shape, num_outputs=2)
+def box_nms(g, a, data):
+    _nms_shape(a, data.shape)
+    squeeze = data.ndim == 2
+    if squeeze:
+        data = _unsqueeze(g, data, 0)
+    b, k, w = data.shape
+    dt = data.dtype
+    score = _squeeze_last(g, _cols(g, data, a.score_index, 1))                 # (B, K)
+    valid = g.node("Greater", [score, g.constant(float(a.valid_thresh), dt)], (b, k), np.bool_)
+    if a.background_id >= 0 and a.id_index >= 0:
+        ids = _squeeze_last(g, _cols(g, data, a.id_index, 1))
+        other = g.node("Not", [g.node("Equal", [ids, g.constant(float(a.background_id), dt)],
+                                      (b, k), np.bool_)], (b, k), np.bool_)
+        valid = g.node("And", [valid, other], (b, k), np.bool_)
+    key = g.node("Where", [valid, score, g.constant(-np.inf, dt)], (b, k), dt)
+    order = _sort_desc(g, key)                                                  # (B, K)
+    rows = g.node("GatherND", [data, _unsqueeze(g, order, -1)], (b, k, w), dt, batch_dims=1)
+    kept = g.node("GatherElements", [valid, order], (b, k), np.bool_, axis=1)
+    if a.topk > 0 and a.topk < k:
+        first = g.constant((np.arange(k) < a.topk).reshape(1, k), np.bool_)
+        kept = g.node("And", [kept, first], (b, k), np.bool_)
+    boxes = _cols(g, rows, a.coord_start, 4)
+    corners = _corners(g, boxes, a.in_format)                                  # (B, K, 1)
+    suppress = g.node("Greater", [_iou(g, corners, [g.node(
+        "Transpose", [c], (b, 1, k), dt, perm=[0, 2, 1]) for c in corners]),
+        g.constant(float(a.overlap_thresh), dt)], (b, k, k), np.bool_)
+    if a.id_index >= 0 and not a.force_suppress:
+        ids = _cols(g, rows, a.id_index, 1)
+        same = g.node("Equal", [ids, g.node("Transpose", [ids], (b, 1, k), dt, perm=[0, 2, 1])],
+                      (b, k, k), np.bool_)
+        suppress = g.node("And", [suppress, same], (b, k, k), np.bool_)
+    kept = _greedy(g, kept, suppress, k)
+    # kept rows first, in score order
+    rank = g.node("Where", [kept, g.constant(np.arange(k, 0, -1, dtype=np.float32)),
+                            g.constant(0.0)], (b, k), np.float32)
+    place = _sort_desc(g, rank)
+    rows = g.node("GatherND", [rows, _unsqueeze(g, place, -1)], (b, k, w), dt, batch_dims=1)
+    kept = g.node("GatherElements", [kept, place], (b, k), np.bool_, axis=1)
+    out = g.node("Where", [_unsqueeze(g, kept, -1), rows, g.constant(-1.0, dt)], (b, k, w), dt)
+    if squeeze:
+        out = g.node("Squeeze", [out, g.constant([0], np.int64)], (k, w), dt)
+    return [out, out]
+
+
+def _sort_desc(g, key):
+    """Indices (int64) sorting ``key`` (B, K) descending along axis 1, ties in index order."""
+    b, k = key.shape
+    values = g.node("TopK", [key, g.constant([k], np.int64)], (b, k), key.dtype, n_outputs=2,
+                    axis=1, largest=1, sorted=1)
+    return type(values)(g.nodes[-1][2][1], (b, k), np.int64)
+
+
+def _greedy(g, kept, suppress, k):
+    """Greedy NMS over sorted positions: for i = 0..K-1, a kept box i drops every later box j
+    with ``suppress[:, i, j]``. An ONNX Loop carrying ``kept`` (B, K)."""
+    from onnx import TensorProto, helper
+    i, cond, state = g.fresh("i"), g.fresh("cond"), g.fresh("kept")
+    names = {n: g.fresh(n) for n in ("row", "mine", "later", "hit", "drop", "out", "pos",
+                                     "i1", "ax", "cond_out")}
+    body_nodes = [
+        helper.make_node("Constant", [], [names["ax"]],
+                         value=helper.make_tensor("ax", TensorProto.INT64, [1], [0])),
+        helper.make_node("Unsqueeze", [i, names["ax"]], [names["i1"]]),
+        helper.make_node("Constant", [], [names["pos"]],
+                         value=helper.make_tensor("pos", TensorProto.INT64, [1, k],
+                                                  list(range(k)))),
+        helper.make_node("Gather", [suppress.name, i], [names["row"]], axis=1),     # (B, K)
+        helper.make_node("Gather", [state, names["i1"]], [names["mine"]], axis=1),  # (B, 1)
+        helper.make_node("Greater", [names["pos"], names["i1"]], [names["later"]]),
+        helper.make_node("And", [names["row"], names["mine"]], [names["hit"]]),
+        helper.make_node("And", [names["hit"], names["later"]], [names["drop"]]),
+        helper.make_node("Not", [names["drop"]], [names["drop"] + "_not"]),
+        helper.make_node("And", [state, names["drop"] + "_not"], [names["out"]]),
+        helper.make_node("Identity", [cond], [names["cond_out"]]),
+    ]
+    body = helper.make_graph(
+        body_nodes, g.fresh("nms_body"),
+        [helper.make_tensor_value_info(i, TensorProto.INT64, []),
+         helper.make_tensor_value_info(cond, TensorProto.BOOL, []),
+         helper.make_tensor_value_info(state, TensorProto.BOOL, None)],
+        [helper.make_tensor_value_info(names["cond_out"], TensorProto.BOOL, []),
+         helper.make_tensor_value_info(names["out"], TensorProto.BOOL, None)])
+    trips = g.node("Constant", [], (), np.int64,
+                   value=helper.make_tensor("trips", TensorProto.INT64, [], [k]))
+    go = g.node("Constant", [], (), np.bool_,
+                value=helper.make_tensor("go", TensorProto.BOOL, [], [True]))
+    return g.node("Loop", [trips, go, kept], kept.shape, np.bool_, body=body)
