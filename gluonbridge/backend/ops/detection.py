@@ -1,4 +1,5 @@
-"""Detection ops: _contrib_box_nms, _contrib_box_iou, _contrib_MultiBoxPrior.
+"""Detection ops: _contrib_box_nms, _contrib_box_iou, _contrib_MultiBoxPrior,
+_contrib_MultiBoxDetection.
 
 box_nms follows MXNet 1.9.1 (src/operator/contrib/bounding_box-inl.h): boxes with
 ``score > valid_thresh`` (and an id other than ``background_id``) are sorted by score
@@ -13,9 +14,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...graph.attrs import Bool, Float, Int, Str
+import ast
+
+from ...graph.attrs import Attr, AttrValueError, Bool, Float, Int, Str
 from .common import binary
 from .registry import Unsupported, op
+
+
+class Floats(Attr):
+    """A tuple of floats (``sizes=(0.3, 0.6)``, ``variances``): the string MXNet stores or
+    the Python value."""
+    kind = "tuple"
+
+    def convert(self, value):
+        if isinstance(value, str):
+            try:
+                value = ast.literal_eval(value.strip()) if value.strip() else ()
+            except (ValueError, SyntaxError) as err:
+                raise AttrValueError(f"{value!r} is not a tuple of floats") from err
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return (float(value),)
+        if not isinstance(value, (tuple, list)) or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            raise AttrValueError(f"{value!r} is not a tuple of floats")
+        return tuple(float(v) for v in value)
 
 _FORMATS = {"corner", "center"}
 
@@ -207,3 +229,41 @@ def _greedy(g, kept, suppress, k):
     go = g.node("Constant", [], (), np.bool_,
                 value=helper.make_tensor("go", TensorProto.BOOL, [], [True]))
     return g.node("Loop", [trips, go, kept], kept.shape, np.bool_, body=body)
+
+
+def _prior_anchors(a, data):
+    """MXNet's anchors for a (N, C, H, W) feature map, float32 as the C++ computes them:
+    per cell (row-major), first every size with the first ratio, then every further ratio
+    with the first size; boxes ``center -+ (size H / W sqrt(r) / 2, size / sqrt(r) / 2)``."""
+    if len(data) != 4:
+        raise Unsupported(f"a {len(data)}-d input (N, C, H, W expected)")
+    f32 = np.float32
+    h, w = data[2], data[3]
+    steps = a.steps if len(a.steps) == 2 else (-1.0, -1.0)
+    offsets = a.offsets if len(a.offsets) == 2 else None
+    if offsets is None:
+        raise Unsupported(f"offsets={a.raw.get('offsets')!r}")
+    step_y = f32(steps[0]) if steps[0] > 0 else f32(1.0) / f32(h)
+    step_x = f32(steps[1]) if steps[1] > 0 else f32(1.0) / f32(w)
+    shapes = [(f32(s), f32(np.sqrt(f32(a.ratios[0])))) for s in a.sizes]
+    shapes += [(f32(a.sizes[0]), f32(np.sqrt(f32(r)))) for r in a.ratios[1:]]
+    boxes = []
+    for r in range(h):
+        cy = (f32(r) + f32(offsets[0])) * step_y
+        for c in range(w):
+            cx = (f32(c) + f32(offsets[1])) * step_x
+            for size, ratio in shapes:
+                half_w = size * f32(h) / f32(w) * ratio / f32(2)
+                half_h = size / ratio / f32(2)
+                boxes.append((cx - half_w, cy - half_h, cx + half_w, cy + half_h))
+    out = np.asarray(boxes, dtype=np.float32).reshape(1, -1, 4)
+    return np.clip(out, 0.0, 1.0) if a.clip else out
+
+
+@op("_contrib_MultiBoxPrior", "MultiBoxPrior", "_npx_multibox_prior",
+    attrs={"sizes": Floats((1.0,)), "ratios": Floats((1.0,)), "clip": Bool(False),
+           "steps": Floats((-1.0, -1.0)), "offsets": Floats((0.5, 0.5))},
+    shape=lambda a, data: _prior_anchors(a, data).shape)
+def multibox_prior(g, a, data):
+    """Anchors depend only on the feature map's (static) spatial shape: a constant."""
+    return g.constant(_prior_anchors(a, data.shape))
