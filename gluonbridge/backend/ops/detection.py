@@ -159,7 +159,7 @@ def box_nms(g, a, data):
     key = g.node("Where", [valid, score, g.constant(-np.inf, dt)], (b, k), dt)
     order = _sort_desc(g, key)                                                  # (B, K)
     rows = g.node("GatherND", [data, _unsqueeze(g, order, -1)], (b, k, w), dt, batch_dims=1)
-    kept = g.node("GatherElements", [valid, order], (b, k), np.bool_, axis=1)
+    kept = _gather_flags(g, valid, order)
     if a.topk > 0 and a.topk < k:
         first = g.constant((np.arange(k) < a.topk).reshape(1, k), np.bool_)
         kept = g.node("And", [kept, first], (b, k), np.bool_)
@@ -179,11 +179,20 @@ def box_nms(g, a, data):
                             g.constant(0.0)], (b, k), np.float32)
     place = _sort_desc(g, rank)
     rows = g.node("GatherND", [rows, _unsqueeze(g, place, -1)], (b, k, w), dt, batch_dims=1)
-    kept = g.node("GatherElements", [kept, place], (b, k), np.bool_, axis=1)
+    kept = _gather_flags(g, kept, place)
     out = g.node("Where", [_unsqueeze(g, kept, -1), rows, g.constant(-1.0, dt)], (b, k, w), dt)
     if squeeze:
         out = g.node("Squeeze", [out, g.constant([0], np.int64)], (k, w), dt)
     return [out, out]
+
+
+def _gather_flags(g, flags, order):
+    """``flags`` (B, K) bool permuted by ``order`` along axis 1 (a float GatherND: onnx 1.23's
+    reference GatherElements fails beyond 32 positions)."""
+    value = g.node("Cast", [flags], flags.shape, np.float32, to=1)
+    value = g.node("GatherND", [value, _unsqueeze(g, order, -1)], order.shape, np.float32,
+                   batch_dims=1)
+    return g.node("Cast", [value], order.shape, np.bool_, to=9)
 
 
 def _sort_desc(g, key):
@@ -267,3 +276,129 @@ def _prior_anchors(a, data):
 def multibox_prior(g, a, data):
     """Anchors depend only on the feature map's (static) spatial shape: a constant."""
     return g.constant(_prior_anchors(a, data.shape))
+
+
+def _detection_shape(a, cls_prob, loc_pred, anchor):
+    if len(cls_prob) != 3 or tuple(loc_pred) != (cls_prob[0], cls_prob[2] * 4) or tuple(
+            anchor) != (1, cls_prob[2], 4):
+        raise Unsupported(f"cls_prob {tuple(cls_prob)}, loc_pred {tuple(loc_pred)}, anchor "
+                          f"{tuple(anchor)} (need (B, C, A), (B, A*4), (1, A, 4))")
+    if len(a.variances) != 4:
+        raise Unsupported(f"variances={a.raw.get('variances')!r} (4 values)")
+    return (cls_prob[0], cls_prob[2], 6)
+
+
+@op("_contrib_MultiBoxDetection", "MultiBoxDetection", "_npx_multibox_detection",
+    inputs=("cls_prob", "loc_pred", "anchor"),
+    attrs={"clip": Bool(True), "threshold": Float(0.01),
+           # MXNet 1.9.1 always treats class 0 as the background
+           "background_id": Int(0, choices={0}), "nms_threshold": Float(0.5),
+           "force_suppress": Bool(False), "variances": Floats((0.1, 0.1, 0.2, 0.2)),
+           "nms_topk": Int(-1)},
+    shape=_detection_shape)
+def multibox_detection(g, a, cls_prob, loc_pred, anchor):
+    """MXNet 1.9.1's MultiBoxDetection (src/operator/contrib/multibox_detection.cc):
+
+    * per anchor, the first most probable non-background class; below ``threshold`` the anchor
+      is invalid; boxes decoded ``center + loc * variance * size``, ``size * exp(loc * var)``
+      (clipped to [0, 1] with ``clip``);
+    * valid rows ``[class, score, x1, y1, x2, y2]`` are compacted in anchor order; the first
+      ``nms_topk`` of them by score (stable) are written in score order, the other valid rows
+      stay where compaction put them with class -1, the rest are rows of -1;
+    * greedy NMS over the written rows drops (class -1) a later row with IoU ``>=
+      nms_threshold`` (same class unless ``force_suppress``); a threshold outside (0, 1]
+      skips the sorting and NMS.
+    """
+    b, c, n = cls_prob.shape
+    dt = cls_prob.dtype
+    fg = g.node("Slice", [cls_prob, g.constant([1], np.int64), g.constant([c], np.int64),
+                          g.constant([1], np.int64)], (b, c - 1, n), dt)
+    score = g.node("ReduceMax", [fg], (b, n), dt, axes=[1], keepdims=0)
+    cls = g.node("ArgMax", [fg], (b, n), np.int64, axis=1, keepdims=0)
+    valid = g.node("Not", [g.node("Less", [score, g.constant(float(a.threshold), dt)], (b, n),
+                                  np.bool_)], (b, n), np.bool_)
+    cls = g.node("Where", [valid, g.node("Cast", [cls], (b, n), dt, to=1),
+                           g.constant(-1.0, dt)], (b, n), dt)
+    boxes = _decode(g, a, loc_pred, anchor, b, n)
+    rows = g.node("Concat", [_unsqueeze(g, cls, -1), _unsqueeze(g, score, -1), boxes],
+                  (b, n, 6), dt, axis=2)
+    # compaction: valid rows first, in anchor order
+    order = _sort_desc(g, g.node("Where", [valid, g.constant(
+        np.arange(n, 0, -1, dtype=np.float32)), g.constant(0.0)], (b, n), np.float32))
+    rows = g.node("GatherND", [rows, _unsqueeze(g, order, -1)], (b, n, 6), dt, batch_dims=1)
+    valid = _gather_flags(g, valid, order)
+    minus = g.constant(-1.0, dt)
+    if not 0 < a.nms_threshold <= 1:
+        return g.node("Where", [_unsqueeze(g, valid, -1), rows, minus], (b, n, 6), dt)
+    score = _squeeze_last(g, _cols(g, rows, 1, 1))
+    order = _sort_desc(g, g.node("Where", [valid, score, g.constant(-np.inf, dt)], (b, n), dt))
+    ranked = g.node("GatherND", [rows, _unsqueeze(g, order, -1)], (b, n, 6), dt, batch_dims=1)
+    top = _gather_flags(g, valid, order)
+    if 0 < a.nms_topk < n:
+        first = g.constant((np.arange(n) < a.nms_topk).reshape(1, n), np.bool_)
+        top = g.node("And", [top, first], (b, n), np.bool_)
+    corners = [_cols(g, ranked, 2 + i, 1) for i in range(4)]                    # (B, N, 1)
+    iou = _overlap(g, corners, [g.node("Transpose", [x], (b, 1, n), dt, perm=[0, 2, 1])
+                                for x in corners])
+    suppress = g.node("GreaterOrEqual", [iou, g.constant(float(a.nms_threshold), dt)],
+                      (b, n, n), np.bool_)
+    if not a.force_suppress:
+        ids = _cols(g, ranked, 0, 1)
+        same = g.node("Equal", [ids, g.node("Transpose", [ids], (b, 1, n), dt, perm=[0, 2, 1])],
+                      (b, n, n), np.bool_)
+        suppress = g.node("And", [suppress, same], (b, n, n), np.bool_)
+    kept = _greedy(g, top, suppress, n)
+    ranked_ids = _squeeze_last(g, _cols(g, ranked, 0, 1))
+    ranked = g.node("Concat", [_unsqueeze(g, g.node("Where", [kept, ranked_ids, minus], (b, n),
+                                                    dt), -1), _cols(g, ranked, 1, 5)],
+                    (b, n, 6), dt, axis=2)
+    rest = g.node("Concat", [g.node("Where", [_unsqueeze(g, valid, -1),
+                                              g.constant(-np.ones((1, 1, 1), np.float32), dt),
+                                              minus], (b, n, 1), dt), _cols(g, rows, 1, 5)],
+                  (b, n, 6), dt, axis=2)
+    rest = g.node("Where", [_unsqueeze(g, valid, -1), rest, minus], (b, n, 6), dt)
+    return g.node("Where", [_unsqueeze(g, top, -1), ranked, rest], (b, n, 6), dt)
+
+
+def _decode(g, a, loc_pred, anchor, b, n):
+    """(B, N, 4) corner boxes from the anchors and the predicted offsets (float32 in MXNet's
+    order of operations)."""
+    dt = loc_pred.dtype
+    loc = g.node("Reshape", [loc_pred, g.constant([0, n, 4], np.int64)], (b, n, 4), dt)
+    al, at, ar, ab = [_cols(g, anchor, i, 1) for i in range(4)]                 # (1, N, 1)
+    aw, ah = binary(g, "Sub", ar, al), binary(g, "Sub", ab, at)
+    ax = binary(g, "Div", binary(g, "Add", al, ar), 2.0)
+    ay = binary(g, "Div", binary(g, "Add", at, ab), 2.0)
+    px, py, pw, ph = [_cols(g, loc, i, 1) for i in range(4)]                    # (B, N, 1)
+    vx, vy, vw, vh = a.variances
+    ox = binary(g, "Add", binary(g, "Mul", binary(g, "Mul", px, float(vx)), aw), ax)
+    oy = binary(g, "Add", binary(g, "Mul", binary(g, "Mul", py, float(vy)), ah), ay)
+    ow = binary(g, "Div", binary(g, "Mul", g.node("Exp", [binary(g, "Mul", pw, float(vw))],
+                                                  pw.shape, dt), aw), 2.0)
+    oh = binary(g, "Div", binary(g, "Mul", g.node("Exp", [binary(g, "Mul", ph, float(vh))],
+                                                  ph.shape, dt), ah), 2.0)
+    parts = [binary(g, "Sub", ox, ow), binary(g, "Sub", oy, oh), binary(g, "Add", ox, ow),
+             binary(g, "Add", oy, oh)]
+    if a.clip:
+        parts = [g.node("Clip", [p, g.constant(0.0, dt), g.constant(1.0, dt)], p.shape, dt)
+                 for p in parts]
+    return g.node("Concat", parts, (b, n, 4), dt, axis=2)
+
+
+def _overlap(g, a, b):
+    """MultiBoxDetection's IoU: ``max(0, ...)`` intersection sides, unclamped areas, 0 when the
+    union is <= 0."""
+    zero = g.constant(0.0, a[0].dtype)
+    shape = _bshape(a[0], b[0])
+    w = g.node("Max", [zero, binary(g, "Sub", g.node("Min", [a[2], b[2]], shape, a[0].dtype),
+                                    g.node("Max", [a[0], b[0]], shape, a[0].dtype))],
+               shape, a[0].dtype)
+    h = g.node("Max", [zero, binary(g, "Sub", g.node("Min", [a[3], b[3]], shape, a[0].dtype),
+                                    g.node("Max", [a[1], b[1]], shape, a[0].dtype))],
+               shape, a[0].dtype)
+    inter = binary(g, "Mul", w, h)
+    area_a = binary(g, "Mul", binary(g, "Sub", a[2], a[0]), binary(g, "Sub", a[3], a[1]))
+    area_b = binary(g, "Mul", binary(g, "Sub", b[2], b[0]), binary(g, "Sub", b[3], b[1]))
+    union = binary(g, "Sub", binary(g, "Add", area_a, area_b), inter)
+    bad = g.node("LessOrEqual", [union, zero], shape, np.bool_)
+    return g.node("Where", [bad, zero, binary(g, "Div", inter, union)], shape, a[0].dtype)
