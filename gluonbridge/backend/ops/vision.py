@@ -37,8 +37,9 @@ def _upsampling_shape(a, *shapes):
     if a.sample_type == "bilinear":
         return (data[0], data[1]) + out_hw
     for s in shapes:
-        if out_hw[0] % s[2] or out_hw[1] % s[3]:
-            raise Unsupported(f"an input of shape {tuple(s)} that does not divide the output "
+        # MXNet scales each input by out_h / h on both axes
+        if out_hw[0] % s[2] or out_hw[0] // s[2] * s[3] != out_hw[1]:
+            raise Unsupported(f"an input of shape {tuple(s)} that does not scale to the output "
                               f"size {out_hw}")
     channels = sum(s[1] for s in shapes) if a.multi_input_mode == "concat" else data[1]
     if a.multi_input_mode == "sum" and any(s[1] != data[1] for s in shapes):
