@@ -41,7 +41,8 @@ def _prelu_weights(a, data, gamma=None):
 @op("LeakyReLU", "leaky_relu", "_npx_leaky_relu", inputs=("data", "gamma"),
     attrs={"act_type": Str("leaky", choices={"leaky", "elu", "selu", "gelu", "prelu", "rrelu"}),
            "slope": Float(0.25), "lower_bound": Float(0.125), "upper_bound": Float(0.334)},
-    shape=same_shape, weights=_prelu_weights,
+    shape=lambda a, data, *_: [data, data] if a.act_type == "rrelu" else data,
+    weights=_prelu_weights,
     # rrelu also outputs its (training) mask
     num_outputs=lambda raw: 2 if raw.get("act_type") == "rrelu" else 1)
 def leaky_relu(g, a, data, gamma=None):
