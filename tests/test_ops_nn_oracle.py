@@ -202,7 +202,8 @@ for key, (expr, inputs) in CASES.items():
     v = {n: mx.sym.var(n) for n in inputs}
     try:
         sym = eval(expr)
-        outs = sym.eval(ctx=mx.cpu(), **{n: mx.nd.array(a, dtype=a.dtype) for n, a in arrays.items()})
+        feed = {n: mx.nd.array(a, dtype=a.dtype) for n, a in arrays.items()}
+        outs = sym.eval(ctx=mx.cpu(), **feed)
         result[key] = {"json": sym.tojson(), "inputs": {n: a.tolist() for n, a in arrays.items()},
                        "in_dtypes": {n: a.dtype.name for n, a in arrays.items()},
                        "outputs": [o.asnumpy().astype(np.float64).tolist() for o in outs],

@@ -12,9 +12,9 @@ not overlap) over ``area_a + area_b - intersection``, areas of corner boxes ``(x
 """
 from __future__ import annotations
 
-import numpy as np
-
 import ast
+
+import numpy as np
 
 from ...graph.attrs import Attr, AttrValueError, Bool, Float, Int, Str
 from .common import binary

@@ -17,8 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 from ...graph.attrs import Bool, Float, Str
+from . import nn   # Convolution geometry; Pooling's entry, which quantized pooling shares
 from .common import binary
-from .registry import Unsupported, op
+from .registry import OPS, Unsupported, op
 
 _RANGE = {np.dtype(np.int8): 127.5, np.dtype(np.uint8): 255.5}
 _LIMITS = {np.dtype(np.int8): (-128, 127), np.dtype(np.uint8): (0, 255)}
@@ -156,7 +157,7 @@ def _requantize_out(g, a, acc, scale_in, relu, residual=None, post_relu=False):
     return [q, g.constant([low]), g.constant([high])]
 
 
-def _sg_conv_inputs(a, conv, bn, count):
+def _sg_conv_inputs(conv, bn):
     names = ["data", "weight"]
     if conv is not None and str(conv.get("attrs", {}).get("no_bias", "False")).lower() not in (
             "true", "1"):
@@ -182,16 +183,13 @@ def _sg_conv_parts(a):
 
 
 def _sg_conv_shape(a, data, *rest):
-    from .nn import _conv_shape
-    from .registry import OPS
     conv, _, _, others = _sg_conv_parts(a)
     if conv is None or others or not a.quantized:
         raise Unsupported("a fused convolution other than quantized Convolution(+BatchNorm)"
                           "(+relu)(+sum)(+relu)" + (f" (has {others[0]['op']})" if others
                                                      else ""))
     c = OPS["Convolution"].parse(conv.get("attrs", {}), "subgraph")
-    out = _conv_shape(c, data)
-    return [out, (1,), (1,)]
+    return [nn._conv_shape(c, data), (1,), (1,)]
 
 
 def _sg_conv_dtype(a, *dtypes):
@@ -208,13 +206,12 @@ _SG_ATTRS = {"quantized": Bool(False), "with_bn": Bool(False), "with_act": Bool(
 @op("_sg_mkldnn_conv", inputs="*data", uniform=False, num_outputs=3,
     attrs=_SG_ATTRS, shape=_sg_conv_shape, dtype=_sg_conv_dtype)
 def sg_mkldnn_conv(g, a, *inputs):
-    from .registry import OPS
     conv, bn, (act, post_act), _ = _sg_conv_parts(a)
     for one in (act, post_act):
         if one is not None and one.get("attrs", {}).get("act_type") != "relu":
             g.fail(f"a fused activation {one.get('attrs')}")
     c = OPS["Convolution"].parse(conv.get("attrs", {}), g.where)
-    names = _sg_conv_inputs(a, conv, bn, len(inputs)) + (["sum"] if a.with_sum else [])
+    names = _sg_conv_inputs(conv, bn) + (["sum"] if a.with_sum else [])
     ranges = 4 if a.with_sum else 2
     if len(inputs) != len(names) + ranges:
         g.fail(f"{len(inputs)} inputs (expected {names} and their ranges)")
@@ -250,8 +247,7 @@ def sg_mkldnn_conv(g, a, *inputs):
     scale_in = binary(g, "Mul", ds, g.constant((ws * adj).astype(f32)))  # (C,)
     x = g.node("Cast", [data], data.shape, f32, to=1)
     out = _sg_conv_shape(a, data.shape)[0]
-    from .nn import _conv_geometry
-    k, s, d, p = _conv_geometry(c, data.shape)
+    k, s, d, p = nn._conv_geometry(c, data.shape)
     if halve:
         acc = g.node("Conv", [x, g.constant(qw)], out, f32, kernel_shape=list(k),
                      strides=list(s), dilations=list(d), pads=list(p) * 2,
@@ -316,20 +312,16 @@ def _saturating_conv(g, c, x, qw, out, kernel, stride, dilate, pad):
 def _sg_fc_parts(a):
     import json
     subs = json.loads(a.raw.get("__subgraphs__", "[]"))
-    nodes = [n for sub in subs for n in sub["nodes"] if n["op"] != "null"]
-    return nodes
+    return [n for sub in subs for n in sub["nodes"] if n["op"] != "null"]
 
 
 def _sg_fc_shape(a, data, *rest):
-    from .registry import OPS
     nodes = _sg_fc_parts(a)
     if [n["op"] for n in nodes] != ["FullyConnected"] or not a.quantized:
         raise Unsupported("a fused fully connected node other than a quantized "
                           "FullyConnected")
     fc = OPS["FullyConnected"].parse(nodes[0].get("attrs", {}), "subgraph")
-    rows = data[0] if fc.flatten else int(np.prod(data[:-1]))
-    shape = (rows, fc.num_hidden) if fc.flatten else tuple(data[:-1]) + (fc.num_hidden,)
-    del rows
+    shape = (data[0], fc.num_hidden) if fc.flatten else tuple(data[:-1]) + (fc.num_hidden,)
     return [shape] if a.enable_float_output else [shape, (1,), (1,)]
 
 
@@ -345,7 +337,6 @@ def _sg_fc_dtype(a, *dtypes):
         "true", "1") else 3,
     attrs=_SG_ATTRS, shape=_sg_fc_shape, dtype=_sg_fc_dtype)
 def sg_mkldnn_fully_connected(g, a, *inputs):
-    from .registry import OPS
     fc = OPS["FullyConnected"].parse(_sg_fc_parts(a)[0].get("attrs", {}), g.where)
     if fc.no_bias or len(inputs) != 9:
         g.fail(f"{len(inputs)} inputs (data, int8 weight and bias, and their ranges)")
@@ -370,7 +361,6 @@ def sg_mkldnn_fully_connected(g, a, *inputs):
 
 
 def _pool_entry():
-    from .registry import OPS
     return OPS["Pooling"]
 
 

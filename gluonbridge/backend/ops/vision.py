@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from ...graph.attrs import Bool, Float, Int, Ints, Str
-from .common import binary
+from .common import FLT_MAX, binary
 from .registry import Unsupported, op
 
 
@@ -293,7 +293,6 @@ def roi_pooling(g, a, data, rois):
     """MXNet's ROIPooling by explicit ops (the reference evaluator has no MaxRoiPool): roi
     corners ``round(x * spatial_scale)``, each bin the max over its window (masked with
     -FLT_MAX, first along W then along H), an empty bin 0."""
-    from .common import FLT_MAX
     n, c, h, w = data.shape
     r, _, ph, pw = _roi_shape(a, data.shape, rois.shape)
     index, boxes = _split_rois(g, rois)
