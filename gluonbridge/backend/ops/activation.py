@@ -126,7 +126,7 @@ def softmax(g, a, data, length=None):
     return _softmax_nodes(g, a, data, length)
 
 
-@op("softmin", "_npx_softmin", inputs=("data", "length"), uniform=False, attrs=_SOFTMAX_ATTRS,
+@op("softmin", inputs=("data", "length"), uniform=False, attrs=_SOFTMAX_ATTRS,
     shape=_softmax_shape, dtype=_softmax_dtype)
 def softmin(g, a, data, length=None):
     return _softmax_nodes(g, a, data, length, negate=True)

@@ -123,7 +123,7 @@ _L2_AXES = {"instance": lambda nd: list(range(1, nd)), "channel": lambda nd: [1]
             "spatial": lambda nd: list(range(2, nd))}
 
 
-@op("L2Normalization", "l2_normalization", "_npx_l2_normalization",
+@op("L2Normalization",
     attrs={"mode": Str("instance", choices=set(_L2_AXES)), "eps": Float(1e-10)},
     shape=same_shape, num_outputs=2)
 def l2_normalization(g, a, data):
@@ -138,7 +138,7 @@ def l2_normalization(g, a, data):
     return binary(g, "Div", data, norm)
 
 
-@op("LRN", "lrn", "_npx_lrn",
+@op("LRN",
     attrs={"nsize": Int(required=True), "alpha": Float(1e-4), "beta": Float(0.75),
            "knorm": Float(2.0)},
     shape=same_shape, num_outputs=2)

@@ -35,7 +35,7 @@ def _out_type(a):
     return np.dtype(np.uint8 if a.min_calib_range >= 0 else np.int8)
 
 
-@op("_contrib_quantize_v2", "quantize_v2", "_npx_quantize_v2", uniform=False, num_outputs=3,
+@op("_contrib_quantize_v2", "quantize_v2", uniform=False, num_outputs=3,
     attrs={"out_type": Str("int8", choices={"int8", "uint8", "auto"}),
            "min_calib_range": Float(None), "max_calib_range": Float(None)},
     shape=lambda a, data: [tuple(data), (1,), (1,)],
@@ -81,7 +81,7 @@ def dequantize_nodes(g, q, low, high):
     return binary(g, "Mul", value, scale)
 
 
-@op("_contrib_dequantize", "dequantize", "_npx_dequantize",
+@op("_contrib_dequantize", "dequantize",
     inputs=("data", "min_range", "max_range"), uniform=False,
     attrs={"out_type": Str("float32", choices={"float32"})},
     shape=lambda a, data, *_: tuple(data), dtype=lambda a, *_: np.float32)

@@ -58,7 +58,7 @@ def _upsampling_weights(a, data, *_):
     return {"arg1": (data[1], 1, k, k)}
 
 
-@op("UpSampling", "upsampling", inputs="*data",
+@op("UpSampling", inputs="*data",
     attrs={"scale": Int(required=True), "sample_type": Str(required=True,
                                                             choices={"nearest", "bilinear"}),
            "num_filter": Int(0), "multi_input_mode": Str("concat", choices={"concat", "sum"})},
@@ -157,8 +157,7 @@ def _bilinear_matrix(size_in, size_out, align_corners):
     return m
 
 
-@op("_contrib_BilinearResize2D", "BilinearResize2D", "_npx_bilinear_resize2d",
-    inputs=("data", "like"),
+@op("_contrib_BilinearResize2D", "BilinearResize2D", inputs=("data", "like"),
     attrs={"height": Int(1), "width": Int(1), "scale_height": Float(None),
            "scale_width": Float(None), "mode": Str("size", choices=_RESIZE_MODES),
            "align_corners": Bool(True)},
@@ -194,7 +193,7 @@ def _window_matrix(size_in, size_out):
     return m
 
 
-@op("_contrib_AdaptiveAvgPooling2D", "AdaptiveAvgPooling2D", "_npx_adaptive_avg_pooling2d",
+@op("_contrib_AdaptiveAvgPooling2D", "AdaptiveAvgPooling2D",
     attrs={"output_size": Ints(())},
     shape=lambda a, data: tuple(data[:2]) + tuple(_adaptive_size(a, data)))
 def adaptive_avg_pooling(g, a, data):
@@ -225,7 +224,7 @@ def _split_rois(g, rois):
     return index, boxes
 
 
-@op("_contrib_ROIAlign", "ROIAlign", "_npx_roi_align", inputs=("data", "rois"),
+@op("_contrib_ROIAlign", "ROIAlign", inputs=("data", "rois"),
     attrs={"pooled_size": Ints(required=True), "spatial_scale": Float(required=True),
            "sample_ratio": Int(-1), "position_sensitive": Bool(False, choices={False}),
            "aligned": Bool(False)},
