@@ -17,6 +17,7 @@ from .ir import Entry, Graph, Node
 
 MAX_SYMBOL_BYTES = 1 << 30
 MXNET_VERSION = 10901   # the version 1.9.1 stamps into attrs.mxnet_version
+SUBGRAPHS = "__subgraphs__"   # the node attribute holding a fused node's "subgraphs" JSON
 
 
 def load_document(path) -> dict:
@@ -115,7 +116,10 @@ def from_document(doc: dict, aux_positions=None, input_names=("data",)) -> Graph
     doc = upgrade(json.loads(json.dumps(doc)))
     graph = Graph(attrs=dict(doc.get("attrs", {})))
     for node in doc["nodes"]:
-        graph.add(Node(node["op"], node["name"], dict(node.get("attrs", {})),
+        attrs = dict(node.get("attrs", {}))
+        if "subgraphs" in node:   # fused MKL-DNN nodes (_sg_mkldnn_conv): kept as JSON text
+            attrs[SUBGRAPHS] = json.dumps(node["subgraphs"])
+        graph.add(Node(node["op"], node["name"], attrs,
                        [Entry(*e) for e in node.get("inputs", [])]))
     heads = doc.get("heads")
     graph.heads = ([Entry(*e) for e in heads] if heads is not None
@@ -144,9 +148,13 @@ def to_document(graph: Graph, num_outputs=None) -> dict:
     nodes, row_ptr = [], [0]
     for i, node in enumerate(graph.nodes):
         entry = {"op": node.op, "name": node.name}
-        if node.attrs:
-            entry["attrs"] = dict(node.attrs)
+        attrs = dict(node.attrs)
+        subgraphs = attrs.pop(SUBGRAPHS, None)
+        if attrs:
+            entry["attrs"] = attrs
         entry["inputs"] = [[e.node, e.index, e.version] for e in node.inputs]
+        if subgraphs is not None:
+            entry["subgraphs"] = json.loads(subgraphs)
         nodes.append(entry)
         count = 1 if node.is_variable else (
             num_outputs(node) if num_outputs else graph.num_outputs(i))

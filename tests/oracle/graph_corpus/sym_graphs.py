@@ -157,7 +157,9 @@ def leaky_relu(mx):
             mx.sym.LeakyReLU(x, act_type="elu", slope=0.7, name="elu"),
             mx.sym.LeakyReLU(x, act_type="selu", name="selu"),
             mx.sym.LeakyReLU(x, act_type="gelu", name="gelu"),
-            mx.sym.LeakyReLU(x, act_type="rrelu", lower_bound=0.1, upper_bound=0.3, name="rrelu"),
+            # [0]: rrelu's second output (its training mask) is unwritten memory at inference
+            mx.sym.LeakyReLU(x, act_type="rrelu", lower_bound=0.1, upper_bound=0.3,
+                             name="rrelu")[0],
             mx.sym.LeakyReLU(y, mx.sym.var("prelu_gamma"), act_type="prelu", name="prelu")]
     return mx.sym.Group(outs)
 

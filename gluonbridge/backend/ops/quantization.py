@@ -1,0 +1,392 @@
+"""INT8 ops of mx.contrib.quantization: _contrib_quantize_v2, _contrib_dequantize.
+
+MXNet 1.9.1's CPU build runs these through MKL-DNN, whose ranges are ``127.5`` (int8) and
+``255.5`` (uint8) rather than 127/255 (measured in the oracle): with ``m = max(|min|, |max|)``
+(the calibrated range, or the data's own min/max when uncalibrated),
+
+* quantize int8: ``q = clip(rint(x * (127.5 / m)), -128, 127)``, ranges out ``(-m, m)``;
+* quantize uint8: ``q = clip(rint(x * (255.5 / m)), 0, 255)``, ranges out ``(min, max)`` as given;
+* dequantize: ``q * (m / 127.5)`` (int8) or ``q * (m / 255.5)`` (uint8);
+
+``rint`` rounds half to even (MKL-DNN's reorder), which ONNX Round does too. ``out_type='auto'``
+is uint8 for a calibrated range with ``min >= 0``, else int8; uncalibrated ``auto`` picks the
+dtype from the data at run time and is refused.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...graph.attrs import Bool, Float, Str
+from . import nn   # Convolution geometry; Pooling's entry, which quantized pooling shares
+from .common import binary
+from .registry import OPS, Unsupported, op
+
+_RANGE = {np.dtype(np.int8): 127.5, np.dtype(np.uint8): 255.5}
+_LIMITS = {np.dtype(np.int8): (-128, 127), np.dtype(np.uint8): (0, 255)}
+_ONNX = {np.dtype(np.int8): 3, np.dtype(np.uint8): 2}
+
+
+def _out_type(a):
+    if a.out_type != "auto":
+        return np.dtype(a.out_type)
+    if a.min_calib_range is None or a.max_calib_range is None:
+        raise Unsupported("out_type='auto' without a calibrated range (the dtype would depend "
+                          "on the data)")
+    return np.dtype(np.uint8 if a.min_calib_range >= 0 else np.int8)
+
+
+@op("_contrib_quantize_v2", "quantize_v2", uniform=False, num_outputs=3,
+    attrs={"out_type": Str("int8", choices={"int8", "uint8", "auto"}),
+           "min_calib_range": Float(None), "max_calib_range": Float(None)},
+    shape=lambda a, data: [tuple(data), (1,), (1,)],
+    dtype=lambda a, data: [_out_type(a), np.float32, np.float32])
+def quantize_v2(g, a, data):
+    dtype = _out_type(a)
+    f32 = np.float32
+    if a.min_calib_range is not None and a.max_calib_range is not None:
+        low, high = f32(a.min_calib_range), f32(a.max_calib_range)
+        m = max(abs(low), abs(high))
+        scale = g.constant(f32(_RANGE[dtype]) / m)
+        ranges = (-m, m) if dtype == np.int8 else (low, high)
+        out_min, out_max = g.constant([ranges[0]]), g.constant([ranges[1]])
+    else:
+        ones = (1,) * data.ndim
+        low = g.node("ReduceMin", [data], ones, np.float32, keepdims=1)
+        high = g.node("ReduceMax", [data], ones, np.float32, keepdims=1)
+        m = g.node("Max", [g.node("Abs", [low], ones, np.float32),
+                           g.node("Abs", [high], ones, np.float32)], ones, np.float32)
+        m = g.node("Reshape", [m, g.constant([1], np.int64)], (1,), np.float32)
+        scale = binary(g, "Div", g.constant(f32(_RANGE[dtype])), m)
+        if dtype == np.int8:
+            out_min, out_max = g.node("Neg", [m], (1,), np.float32), m
+        else:
+            out_min = g.node("Reshape", [low, g.constant([1], np.int64)], (1,), np.float32)
+            out_max = g.node("Reshape", [high, g.constant([1], np.int64)], (1,), np.float32)
+    lo, hi = _LIMITS[dtype]
+    q = g.node("Round", [binary(g, "Mul", data, scale)], data.shape, np.float32)
+    q = g.node("Clip", [q, g.constant(float(lo)), g.constant(float(hi))], data.shape, np.float32)
+    q = g.node("Cast", [q], data.shape, dtype, to=_ONNX[dtype])
+    return [q, out_min, out_max]
+
+
+def dequantize_nodes(g, q, low, high):
+    """``q`` (int8/uint8) back to float32 with its range ``low``/``high`` (Values of shape
+    (1,))."""
+    if q.dtype not in _RANGE:
+        g.fail(f"dequantizing {q.dtype} data (int8/uint8 only)")
+    m = g.node("Max", [g.node("Abs", [low], low.shape, np.float32),
+                       g.node("Abs", [high], high.shape, np.float32)], low.shape, np.float32)
+    scale = binary(g, "Div", m, g.constant(np.float32(_RANGE[q.dtype])))
+    value = g.node("Cast", [q], q.shape, np.float32, to=1)
+    return binary(g, "Mul", value, scale)
+
+
+@op("_contrib_dequantize", "dequantize",
+    inputs=("data", "min_range", "max_range"), uniform=False,
+    attrs={"out_type": Str("float32", choices={"float32"})},
+    shape=lambda a, data, *_: tuple(data), dtype=lambda a, *_: np.float32)
+def dequantize(g, a, data, low, high):
+    return dequantize_nodes(g, data, low, high)
+
+
+# ---------------------------------------------------------------- fused MKL-DNN int8 nodes
+#
+# Measured against the oracle's CPU (AVX2 without VNNI) and reproduced exactly:
+#
+# * _sg_mkldnn_conv (quantized): Convolution (+BatchNorm folded into the float weights and
+#   bias) (+relu); data scale ``ds = R / m_data``; per output channel ``ws = 127.5 / max|w_c|``
+#   halved for int8 data (oneDNN's weight scale adjustment on CPUs without VNNI: ``adj`` 0.5),
+#   ``q_w = clip(rint(w ws adj))``, MXNet's int32 bias ``rint(b ds ws)`` scaled by ``adj``;
+#   uint8 data runs AVX2's u8 x s8 products summed in channel pairs with int16 saturation;
+#   output ``clip(rint((acc + bias) R_out / m_out / (ds ws adj)))``.
+# * _sg_mkldnn_fully_connected (quantized, weights and bias already int8 with their ranges):
+#   ``ws = 127.5 / m_w``, bias ``rint(q_b / (127.5 / m_b) ds ws)``, output as above, or
+#   ``acc / (ds ws)`` with enable_float_output.
+# * _contrib_quantized_pooling: max is exact; avg rounds half to even.
+#
+# The integer accumulations run as float32 Conv/MatMul on integer values: exact while every
+# partial sum stays below 2**24 (true for these layer sizes). A VNNI CPU (no halving) gives
+# different int8 results in MXNet itself; these lowerings reproduce the non-VNNI ones.
+
+def _static(g, value, what):
+    array = g.initializers.get(value.name)
+    if array is None:
+        g.fail(f"{what} computed at run time (int8 weights must be parameters)")
+    return np.asarray(array)
+
+
+def _range_max(g, low, high):
+    return g.node("Max", [g.node("Abs", [low], low.shape, np.float32),
+                          g.node("Abs", [high], high.shape, np.float32)], low.shape, np.float32)
+
+
+def _data_scale(g, q, low, high):
+    return binary(g, "Div", g.constant(np.float32(_RANGE[q.dtype])), _range_max(g, low, high))
+
+
+def _requantize_out(g, a, acc, scale_in, relu, residual=None, post_relu=False):
+    """(output, min, max) of a calibrated fused node from the float accumulator ``acc``:
+    ``acc * (R_out / m_out) / scale_in`` (relu), plus a fused sum's quantized input
+    ``(q_sum, low, high)`` scaled by ``(R_out / m_out) / (R_sum / m_sum)`` (relu), rounded half
+    to even and saturated."""
+    if a.min_calib_range is None or a.max_calib_range is None:
+        g.fail("an uncalibrated quantized node (int32 output and _contrib_requantize)")
+    f32 = np.float32
+    low, high = f32(a.min_calib_range), f32(a.max_calib_range)
+    dtype = np.dtype(np.uint8 if low >= 0 else np.int8)
+    out_scale = f32(_RANGE[dtype]) / max(abs(low), abs(high))
+    value = binary(g, "Mul", acc, binary(g, "Div", g.constant(out_scale), scale_in))
+    if relu:
+        value = g.node("Relu", [value], value.shape, np.float32)
+    if residual is not None:
+        q_sum, sum_low, sum_high = residual
+        if q_sum.dtype != dtype:
+            # MXNet 1.9.1 then saturates at the int8 maximum and its sum term differs by a
+            # few steps from this formula (measured on int8 resnet18_v1); not reproduced
+            g.fail(f"a fused sum of {q_sum.dtype} data into a {dtype} output")
+        factor = binary(g, "Div", g.constant(out_scale), _data_scale(g, q_sum, sum_low,
+                                                                      sum_high))
+        term = binary(g, "Mul", g.node("Cast", [q_sum], q_sum.shape, np.float32, to=1), factor)
+        value = binary(g, "Add", value, term)
+    if post_relu:
+        value = g.node("Relu", [value], value.shape, np.float32)
+    q = g.node("Round", [value], value.shape, np.float32)
+    lo, hi = _LIMITS[dtype]
+    q = g.node("Clip", [q, g.constant(float(lo)), g.constant(float(hi))], q.shape, np.float32)
+    q = g.node("Cast", [q], q.shape, dtype, to=_ONNX[dtype])
+    return [q, g.constant([low]), g.constant([high])]
+
+
+def _sg_conv_inputs(conv, bn):
+    names = ["data", "weight"]
+    if conv is not None and str(conv.get("attrs", {}).get("no_bias", "False")).lower() not in (
+            "true", "1"):
+        names.append("bias")
+    if bn is not None:
+        names += ["gamma", "beta", "moving_mean", "moving_var"]
+    return names
+
+
+def _sg_conv_parts(a):
+    import json
+    subs = json.loads(a.raw.get("__subgraphs__", "[]"))
+    nodes = [n for sub in subs for n in sub["nodes"]]
+    pick = lambda op: next((n for n in nodes if n["op"] == op), None)  # noqa: E731
+    add = next((i for i, n in enumerate(nodes) if n["op"] in ("elemwise_add", "_plus",
+                                                              "_Plus")), len(nodes))
+    acts = [(i, n) for i, n in enumerate(nodes) if n["op"] == "Activation"]
+    pre = next((n for i, n in acts if i < add), None)
+    post = next((n for i, n in acts if i > add), None)
+    return pick("Convolution"), pick("BatchNorm"), (pre, post), [
+        n for n in nodes if n["op"] not in ("null", "Convolution", "BatchNorm", "Activation",
+                                            "elemwise_add", "_plus", "_Plus")]
+
+
+def _sg_conv_shape(a, data, *rest):
+    conv, _, _, others = _sg_conv_parts(a)
+    if conv is None or others or not a.quantized:
+        raise Unsupported("a fused convolution other than quantized Convolution(+BatchNorm)"
+                          "(+relu)(+sum)(+relu)" + (f" (has {others[0]['op']})" if others
+                                                     else ""))
+    c = OPS["Convolution"].parse(conv.get("attrs", {}), "subgraph")
+    return [nn._conv_shape(c, data), (1,), (1,)]
+
+
+def _sg_conv_dtype(a, *dtypes):
+    low = a.min_calib_range
+    return [np.uint8 if low is not None and low >= 0 else np.int8, np.float32, np.float32]
+
+
+_SG_ATTRS = {"quantized": Bool(False), "with_bn": Bool(False), "with_act": Bool(False),
+             "with_sum": Bool(False), "with_postsum_act": Bool(False),
+             "min_calib_range": Float(None), "max_calib_range": Float(None),
+             "enable_float_output": Bool(False), "with_eltwise": Bool(False, choices={False})}
+
+
+@op("_sg_mkldnn_conv", inputs="*data", uniform=False, num_outputs=3,
+    attrs=_SG_ATTRS, shape=_sg_conv_shape, dtype=_sg_conv_dtype)
+def sg_mkldnn_conv(g, a, *inputs):
+    conv, bn, (act, post_act), _ = _sg_conv_parts(a)
+    for one in (act, post_act):
+        if one is not None and one.get("attrs", {}).get("act_type") != "relu":
+            g.fail(f"a fused activation {one.get('attrs')}")
+    c = OPS["Convolution"].parse(conv.get("attrs", {}), g.where)
+    names = _sg_conv_inputs(conv, bn) + (["sum"] if a.with_sum else [])
+    ranges = 4 if a.with_sum else 2
+    if len(inputs) != len(names) + ranges:
+        g.fail(f"{len(inputs)} inputs (expected {names} and their ranges)")
+    given = dict(zip(names, inputs))
+    data, low, high = inputs[0], inputs[len(names)], inputs[len(names) + 1]
+    residual = (given["sum"], inputs[-2], inputs[-1]) if a.with_sum else None
+    w = _static(g, given["weight"], "the weight").astype(np.float32)
+    b = (_static(g, given["bias"], "the bias").astype(np.float32) if "bias" in given
+         else np.zeros(w.shape[0], np.float32))
+    if bn is not None:
+        battrs = OPS["BatchNorm"].parse(bn.get("attrs", {}), g.where)
+        gamma = _static(g, given["gamma"], "gamma").astype(np.float32)
+        if battrs.fix_gamma:
+            gamma = np.ones_like(gamma)
+        scale = gamma / np.sqrt(_static(g, given["moving_var"], "moving_var").astype(
+            np.float32) + np.float32(battrs.eps))
+        w = w * scale.reshape(-1, *([1] * (w.ndim - 1)))
+        b = (b - _static(g, given["moving_mean"], "moving_mean")) * scale + _static(
+            g, given["beta"], "beta")
+        w, b = w.astype(np.float32), b.astype(np.float32)
+    f32 = np.float32
+    halve = data.dtype == np.int8     # oneDNN's s8-source weight adjustment (no VNNI)
+    adj = f32(0.5) if halve else f32(1.0)
+    ws = (f32(127.5) / np.abs(w).reshape(w.shape[0], -1).max(1)).astype(f32)
+    qw = np.clip(np.rint(w * (ws * adj).reshape(-1, *([1] * (w.ndim - 1)))), -128,
+                 127).astype(f32)
+    ds = _data_scale(g, data, low, high)                                  # (1,)
+    # MXNet's int32 bias rint(b ds ws); oneDNN scales it by the adjustment in float
+    bias = g.node("Round", [binary(g, "Mul", g.constant(b), binary(g, "Mul", ds, g.constant(
+        ws)))], (len(b),), f32)
+    if halve:
+        bias = binary(g, "Mul", bias, float(adj))
+    scale_in = binary(g, "Mul", ds, g.constant((ws * adj).astype(f32)))  # (C,)
+    x = g.node("Cast", [data], data.shape, f32, to=1)
+    out = _sg_conv_shape(a, data.shape)[0]
+    k, s, d, p = nn._conv_geometry(c, data.shape)
+    if halve:
+        acc = g.node("Conv", [x, g.constant(qw)], out, f32, kernel_shape=list(k),
+                     strides=list(s), dilations=list(d), pads=list(p) * 2,
+                     group=int(c.num_group))
+    else:
+        acc = _saturating_conv(g, c, x, qw, out, k, s, d, p)
+    acc = binary(g, "Add", acc, g.node("Reshape", [bias, g.constant(
+        [-1] + [1] * (len(out) - 2), np.int64)], (len(b),) + (1,) * (len(out) - 2), f32))
+    per_channel = g.node("Reshape", [scale_in, g.constant([-1] + [1] * (len(out) - 2),
+                                                          np.int64)],
+                         (len(b),) + (1,) * (len(out) - 2), f32)
+    return _requantize_out(g, a, acc, per_channel, act is not None, residual,
+                           post_act is not None)
+
+
+def _saturating_conv(g, c, x, qw, out, kernel, stride, dilate, pad):
+    """The u8 x s8 convolution as AVX2 computes it without VNNI: products of adjacent input
+    channels summed in pairs with int16 saturation, then accumulated in int32. One grouped
+    1x1 Conv per kernel position (each group one channel pair), clipped, summed over pairs."""
+    if c.num_group != 1:
+        g.fail("a grouped int8 convolution on uint8 data")
+    f32 = np.float32
+    n, cin = x.shape[:2]
+    oc = qw.shape[0]
+    if cin % 2:
+        x = g.node("Pad", [x, g.constant([0, 0] + [0] * len(kernel) + [0, 1] +
+                                         [0] * len(kernel), np.int64)],
+                   (n, cin + 1) + x.shape[2:], f32)
+        qw = np.concatenate([qw, np.zeros((oc, 1) + qw.shape[2:], f32)], axis=1)
+        cin += 1
+    pairs = cin // 2
+    if any(pad):
+        x = g.node("Pad", [x, g.constant([0, 0] + list(pad) + [0, 0] + list(pad), np.int64)],
+                   x.shape[:2] + tuple(xi + 2 * pi for xi, pi in zip(x.shape[2:], pad)), f32)
+    spatial = out[2:]
+    total = None
+    for offset in np.ndindex(*kernel):
+        starts = [o * di for o, di in zip(offset, dilate)]
+        ends = [st + (sz - 1) * si + 1 for st, sz, si in zip(starts, spatial, stride)]
+        axes = list(range(2, 2 + len(kernel)))
+        part = g.node("Slice", [x, g.constant(starts, np.int64), g.constant(ends, np.int64),
+                                g.constant(axes, np.int64), g.constant(list(stride), np.int64)],
+                      (n, cin) + tuple(spatial), f32)
+        weight = qw[(slice(None), slice(None)) + tuple(offset)]               # (OC, IC)
+        weight = weight.reshape(oc, pairs, 2).transpose(1, 0, 2).reshape(pairs * oc, 2)
+        weight = weight.reshape((pairs * oc, 2) + (1,) * len(kernel))
+        pair_sums = g.node("Conv", [part, g.constant(weight)], (n, pairs * oc) + tuple(spatial),
+                           f32, kernel_shape=[1] * len(kernel), group=pairs)
+        pair_sums = g.node("Clip", [pair_sums, g.constant(-32768.0), g.constant(32767.0)],
+                           pair_sums.shape, f32)
+        size = int(np.prod(spatial))
+        pair_sums = g.node("Reshape", [pair_sums, g.constant([0, pairs, oc, -1], np.int64)],
+                           (n, pairs, oc, size), f32)
+        summed = g.node("ReduceSum", [pair_sums, g.constant([1], np.int64)], (n, oc, size),
+                        f32, keepdims=0)
+        total = summed if total is None else binary(g, "Add", total, summed)
+    # 0 keeps the batch symbolic
+    return g.node("Reshape", [total, g.constant([0, oc] + list(spatial), np.int64)],
+                  (n, oc) + tuple(spatial), f32)
+
+
+def _sg_fc_parts(a):
+    import json
+    subs = json.loads(a.raw.get("__subgraphs__", "[]"))
+    return [n for sub in subs for n in sub["nodes"] if n["op"] != "null"]
+
+
+def _sg_fc_shape(a, data, *rest):
+    nodes = _sg_fc_parts(a)
+    if [n["op"] for n in nodes] != ["FullyConnected"] or not a.quantized:
+        raise Unsupported("a fused fully connected node other than a quantized "
+                          "FullyConnected")
+    fc = OPS["FullyConnected"].parse(nodes[0].get("attrs", {}), "subgraph")
+    shape = (data[0], fc.num_hidden) if fc.flatten else tuple(data[:-1]) + (fc.num_hidden,)
+    return [shape] if a.enable_float_output else [shape, (1,), (1,)]
+
+
+def _sg_fc_dtype(a, *dtypes):
+    if a.enable_float_output:
+        return [np.float32]
+    low = a.min_calib_range
+    return [np.uint8 if low is not None and low >= 0 else np.int8, np.float32, np.float32]
+
+
+@op("_sg_mkldnn_fully_connected", inputs="*data", uniform=False,
+    num_outputs=lambda raw: 1 if str(raw.get("enable_float_output", "False")).lower() in (
+        "true", "1") else 3,
+    attrs=_SG_ATTRS, shape=_sg_fc_shape, dtype=_sg_fc_dtype)
+def sg_mkldnn_fully_connected(g, a, *inputs):
+    fc = OPS["FullyConnected"].parse(_sg_fc_parts(a)[0].get("attrs", {}), g.where)
+    if fc.no_bias or len(inputs) != 9:
+        g.fail(f"{len(inputs)} inputs (data, int8 weight and bias, and their ranges)")
+    data, weight, bias, dlow, dhigh, wlow, whigh, blow, bhigh = inputs
+    f32 = np.float32
+    ds = _data_scale(g, data, dlow, dhigh)
+    ws = binary(g, "Div", g.constant(f32(127.5)), _range_max(g, wlow, whigh))
+    bs = binary(g, "Div", g.constant(f32(127.5)), _range_max(g, blow, bhigh))
+    scale_in = binary(g, "Mul", ds, ws)
+    qb = g.node("Cast", [bias], bias.shape, f32, to=1)
+    qb = g.node("Round", [binary(g, "Mul", binary(g, "Div", qb, bs), scale_in)], bias.shape, f32)
+    x = g.node("Cast", [data], data.shape, f32, to=1)
+    if fc.flatten and x.ndim != 2:
+        x = g.node("Flatten", [x], (x.shape[0], int(np.prod(x.shape[1:]))), f32, axis=1)
+    w = g.node("Cast", [weight], weight.shape, f32, to=1)
+    w_t = g.node("Transpose", [w], weight.shape[::-1], f32, perm=[1, 0])
+    acc = g.node("MatMul", [x, w_t], x.shape[:-1] + (fc.num_hidden,), f32)
+    acc = binary(g, "Add", acc, qb)
+    if a.enable_float_output:
+        return binary(g, "Mul", acc, binary(g, "Div", g.constant(f32(1.0)), scale_in))
+    return _requantize_out(g, a, acc, scale_in, False)
+
+
+def _pool_entry():
+    return OPS["Pooling"]
+
+
+@op("_contrib_quantized_pooling", "quantized_pooling", inputs=("data", "min_data", "max_data"),
+    uniform=False, num_outputs=3,
+    attrs=dict(_pool_entry().attrs),
+    shape=lambda a, data, *_: [_pool_entry().shape(a, data), (1,), (1,)],
+    dtype=lambda a, data, *_: [data, np.float32, np.float32])
+def quantized_pooling(g, a, data, low, high):
+    """Pooling on the int8/uint8 values (through float: exact), averages rounded half to
+    even; the range passes through."""
+    if a.pool_type not in ("max", "avg"):
+        g.fail(f"pool_type={a.pool_type!r}")
+    x = g.node("Cast", [data], data.shape, np.float32, to=1)
+    out = _pool_entry().lower(g, a, x)
+    if a.pool_type == "avg":
+        out = g.node("Round", [out], out.shape, np.float32)
+    out = g.node("Cast", [out], out.shape, data.dtype, to=_ONNX[data.dtype])
+    return [out, low, high]
+
+
+@op("_contrib_quantized_flatten", "quantized_flatten", inputs=("data", "min_data", "max_data"),
+    uniform=False, num_outputs=3,
+    shape=lambda a, data, *_: [(data[0], int(np.prod(data[1:]))), (1,), (1,)],
+    dtype=lambda a, data, *_: [data, np.float32, np.float32])
+def quantized_flatten(g, a, data, low, high):
+    out = g.node("Flatten", [data], (data.shape[0], int(np.prod(data.shape[1:]))), data.dtype,
+                 axis=1)
+    return [out, low, high]
