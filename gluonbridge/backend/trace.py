@@ -19,6 +19,7 @@ import threading
 import numpy as np
 
 from ..graph import ARG, AUX, INPUT, Entry, Graph, Node
+from ..graph.variables import variable_attrs
 from .errors import IncompatibleInputError, LoweringError, unsupported
 from .ops import OPS
 from .ops.elementwise import ARITHMETIC, BROADCAST_FORM, SCALAR_FORM
@@ -118,7 +119,8 @@ class Tracer:
         index = self._param_nodes.get(id(param))
         if index is None:
             name = self._parameter_name(param)
-            index = self._add(Node("null", name, {}, [], role), [param.raw_shape],
+            index = self._add(Node("null", name, dict(_var_attrs(param)), [], role),
+                              [param.raw_shape],
                               [np.dtype(param.dtype)])
             self._param_nodes[id(param)] = index
             self.params[name] = param
@@ -258,6 +260,16 @@ class Tracer:
         if not self.numpy_mode and _shape_of(lhs) != _shape_of(rhs):
             fn = BROADCAST_FORM[OPS[array_op].name]
         return self.call(fn, (lhs, rhs), {}, hint=fn.lower())
+
+
+def _var_attrs(param):
+    """The variable attributes of ``param`` as MXNet 1.x's ``Parameter.var()`` writes them: made
+    once, at the first trace (an unknown dimension stays 0), and kept."""
+    attrs = param.__dict__.get("_var_attrs")
+    if attrs is None:
+        attrs = param.__dict__["_var_attrs"] = variable_attrs(
+            param.raw_shape, param.dtype, param.lr_mult, param.wd_mult, param.init, param._stype)
+    return attrs
 
 
 def _shape_of(value):
