@@ -91,7 +91,11 @@ class Tracer:
         """Record ``block``'s ops under its path and name prefix."""
         self._block_path.append(self.paths.get(id(block), type(block).__name__))
         names = block.__dict__.get("_names")     # BlockNaming: empty under structural naming
-        self._scopes.append(_Scope(names.prefix if names is not None else ""))
+        prefix = names.prefix if names is not None else ""
+        # a block made with prefix='' opens no name scope (MXNet 1.x's ``_empty_prefix``): its
+        # ops are counted in the enclosing block's scope
+        empty = getattr(names.scope, "_empty_prefix", False) if names is not None else False
+        self._scopes.append(self._scopes[-1] if empty else _Scope(prefix))
         try:
             yield
         finally:
