@@ -1,14 +1,14 @@
 """``HybridBlock.export`` over random runnable models (properties/executable_models.py): the
 exported files, read back through the graph path (symbol JSON -> graph IR, the params file's
 ``arg:``/``aux:`` arrays as initializers, lowered to ONNX), give bit-identical outputs to the
-block itself (within float32 rounding; bit-identity is still open). (Through ``SymbolBlock.imports`` once that lands on this branch.)"""
+block itself, bit for bit, on the same backend. (Through ``SymbolBlock.imports`` once that lands on this branch.)"""
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 from gluonbridge import checkpoint, naming
 from gluonbridge.backend.lower import to_onnx
 from gluonbridge.backend.ops import aux_positions
-from gluonbridge.backend.runtime import make_session
+from gluonbridge.backend.runtime import current, make_session
 from gluonbridge.graph import json_io
 from gluonbridge.naming import NameManager
 from properties.executable_models import build, model_specs
@@ -29,6 +29,5 @@ def test_exported_files_run_as_the_block(tmp_path, spec):
     assert all(k.split(":", 1)[0] in ("arg", "aux") for k in arrays)
     params = {k.split(":", 1)[1]: np.asarray(v) for k, v in arrays.items()}
     model = to_onnx(graph, {"data": (x.shape, x.dtype)}, params, batch_axis=True)
-    got = make_session(model, None)([x])[0]
-    # not bit-identical yet: a fresh session differs from the block's by float32 ulps (to find)
-    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    got = make_session(model, current())([x])[0]
+    np.testing.assert_array_equal(got, expected)
