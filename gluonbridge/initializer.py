@@ -5,6 +5,8 @@ one of the registered names (``'zeros'``, ``'ones'``, ``'uniform'``, ``'normal'`
 """
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 _registry = {}
@@ -47,6 +49,14 @@ class Initializer:
     def __repr__(self):
         return f"{type(self).__name__}()"
 
+    def _kwargs(self):
+        """The constructor arguments MXNet's ``Initializer._kwargs`` holds, in its order."""
+        return {}
+
+    def dumps(self):
+        """The JSON MXNet writes for this initializer (a variable's ``__init__`` attribute)."""
+        return json.dumps([type(self).__name__.lower(), self._kwargs()])
+
 
 @register
 class Zero(Initializer):
@@ -65,6 +75,10 @@ class Constant(Initializer):
     def __init__(self, value=0.0):
         self.value = value
 
+    def _kwargs(self):
+        value = self.value
+        return {"value": value.tolist() if isinstance(value, np.ndarray) else value}
+
     def _init_weight(self, name, arr):
         arr[...] = self.value
 
@@ -73,6 +87,9 @@ class Constant(Initializer):
 class Uniform(Initializer):
     def __init__(self, scale=0.07):
         self.scale = scale
+
+    def _kwargs(self):
+        return {"scale": self.scale}
 
     def _init_weight(self, name, arr):
         arr[...] = self.rng.uniform(-self.scale, self.scale, arr.shape)
@@ -83,6 +100,9 @@ class Normal(Initializer):
     def __init__(self, sigma=0.01):
         self.sigma = sigma
 
+    def _kwargs(self):
+        return {"sigma": self.sigma}
+
     def _init_weight(self, name, arr):
         arr[...] = self.rng.normal(0, self.sigma, arr.shape)
 
@@ -91,6 +111,10 @@ class Normal(Initializer):
 class Xavier(Initializer):
     def __init__(self, rnd_type="uniform", factor_type="avg", magnitude=3):
         self.rnd_type, self.factor_type, self.magnitude = rnd_type, factor_type, float(magnitude)
+        self._given = {"rnd_type": rnd_type, "factor_type": factor_type, "magnitude": magnitude}
+
+    def _kwargs(self):
+        return dict(self._given)
 
     def _init_weight(self, name, arr):
         shape = arr.shape
@@ -109,6 +133,7 @@ class Xavier(Initializer):
 class MSRAPrelu(Xavier):
     def __init__(self, factor_type="avg", slope=0.25):
         super().__init__("gaussian", factor_type, 2.0 / (1 + slope ** 2))
+        self._given = {"factor_type": factor_type, "slope": slope}
 
 
 _registry["zeros"] = Zero

@@ -19,6 +19,7 @@ import threading
 import numpy as np
 
 from ..graph import ARG, AUX, INPUT, Entry, Graph, Node
+from ..graph.variables import variable_attrs
 from .errors import IncompatibleInputError, LoweringError, unsupported
 from .ops import OPS
 from .ops.elementwise import ARITHMETIC, BROADCAST_FORM, SCALAR_FORM
@@ -90,7 +91,11 @@ class Tracer:
         """Record ``block``'s ops under its path and name prefix."""
         self._block_path.append(self.paths.get(id(block), type(block).__name__))
         names = block.__dict__.get("_names")     # BlockNaming: empty under structural naming
-        self._scopes.append(_Scope(names.prefix if names is not None else ""))
+        prefix = names.prefix if names is not None else ""
+        # a block made with prefix='' opens no name scope (MXNet 1.x's ``_empty_prefix``): its
+        # ops are counted in the enclosing block's scope
+        empty = getattr(names.scope, "_empty_prefix", False) if names is not None else False
+        self._scopes.append(self._scopes[-1] if empty else _Scope(prefix))
         try:
             yield
         finally:
@@ -118,7 +123,8 @@ class Tracer:
         index = self._param_nodes.get(id(param))
         if index is None:
             name = self._parameter_name(param)
-            index = self._add(Node("null", name, {}, [], role), [param.raw_shape],
+            index = self._add(Node("null", name, dict(_var_attrs(param)), [], role),
+                              [param.raw_shape],
                               [np.dtype(param.dtype)])
             self._param_nodes[id(param)] = index
             self.params[name] = param
@@ -258,6 +264,16 @@ class Tracer:
         if not self.numpy_mode and _shape_of(lhs) != _shape_of(rhs):
             fn = BROADCAST_FORM[OPS[array_op].name]
         return self.call(fn, (lhs, rhs), {}, hint=fn.lower())
+
+
+def _var_attrs(param):
+    """The variable attributes of ``param`` as MXNet 1.x's ``Parameter.var()`` writes them: made
+    once, at the first trace (an unknown dimension stays 0), and kept."""
+    attrs = param.__dict__.get("_var_attrs")
+    if attrs is None:
+        attrs = param.__dict__["_var_attrs"] = variable_attrs(
+            param.raw_shape, param.dtype, param.lr_mult, param.wd_mult, param.init, param._stype)
+    return attrs
 
 
 def _shape_of(value):

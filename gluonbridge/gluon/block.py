@@ -429,6 +429,12 @@ class HybridBlock(Block):
             self.__dict__["_tracing_own_call"] = False
         return executor.run(arrays)
 
+    def export(self, path, epoch=0, remove_amp_cast=True):
+        """Write ``path-symbol.json`` and ``path-%04d.params`` of the last traced signature, as
+        this mode's MXNet does (see :mod:`gluonbridge.gluon.export`)."""
+        from .export import export
+        return export(self, path, epoch, remove_amp_cast)
+
     def export_onnx(self, path, *example_inputs):
         """Write this block as an ONNX model: traced on ``example_inputs`` if given, else the
         last signature it ran on. Weights are initializers named by the naming mode."""

@@ -27,15 +27,22 @@ def _shortcut_v1(channels, stride, in_channels):
 
 class _ResidualV1(HybridBlock):
     """A V1 residual unit: ``relu(body(x) + shortcut(x))``; the shortcut is ``downsample``
-    (a projection) or the identity."""
+    (a projection) or the identity. ``residual_first``: the sum's operand order, as MXNet
+    writes it (``residual + x`` in the basic block, ``x + residual`` in the bottleneck)."""
+
+    residual_first = False
 
     def hybrid_forward(self, F, x):
+        body = self.body(x)
         residual = self.downsample(x) if self.downsample is not None else x
-        return F.Activation(self.body(x) + residual, act_type="relu")
+        total = residual + body if self.residual_first else body + residual
+        return F.Activation(total, act_type="relu")
 
 
 class BasicBlockV1(_ResidualV1):
     """ResNet V1 basic block (two 3x3 convolutions), used by ResNet-18 and -34 V1."""
+
+    residual_first = True
 
     def __init__(self, channels, stride, downsample=False, in_channels=0, **kwargs):
         super().__init__(**kwargs)

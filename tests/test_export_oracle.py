@@ -1,0 +1,196 @@
+"""``HybridBlock.export`` against the real MXNet: the same program exported by MXNet 1.9.1 and by
+gluonbridge (legacy naming, the same weights) gives equal symbol JSON (as data) and
+byte-identical params files; gluonbridge's files load into 1.9.1's ``SymbolBlock.imports`` and
+give gluonbridge's outputs."""
+import json
+
+import numpy as np
+import pytest
+
+from gluonbridge import naming
+
+# User-style blocks, written against ``nn``/``HybridBlock`` of either library: name -> (source
+# defining ``net``, input shapes, integer inputs?)
+USER_CASES = {
+    "layers": ("""
+net = nn.HybridSequential()
+with net.name_scope():
+    net.add(nn.Conv2D(4, 3, padding=1), nn.BatchNorm(), nn.Activation("relu"),
+            nn.MaxPool2D(2, ceil_mode=True), nn.Dropout(0.3), nn.Conv2D(3, 1, use_bias=False),
+            nn.GlobalAvgPool2D(), nn.Flatten(), nn.Dense(8, activation="tanh"),
+            nn.LayerNorm(), nn.PReLU(), nn.Dense(3, in_units=8))
+""", [(2, 3, 9, 9)], False),
+    "multi_output": ("""
+class Mix(HybridBlock):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        with self.name_scope():
+            self.conv = nn.Conv2D(4, 3, strides=2)
+            self.bn = nn.BatchNorm(scale=False)
+            self.pool = nn.AvgPool2D(2)
+            self.fc = nn.Dense(6)
+    def hybrid_forward(self, F, x):
+        y = F.relu(self.bn(self.conv(x)))
+        z = self.fc(self.pool(y))
+        both = F.concat(z, z * 2 + 1, dim=1)
+        return both, F.sigmoid(z - 1) / 3
+net = Mix()
+""", [(2, 3, 12, 12)], False),
+    "multi_input": ("""
+class Two(HybridBlock):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        with self.name_scope():
+            self.a = nn.Dense(4)
+            self.b = nn.Dense(4, in_units=5, use_bias=False)
+            self.norm = nn.LayerNorm(epsilon=1e-3)
+            self.act = nn.PReLU()
+    def hybrid_forward(self, F, x, y):
+        return self.act(self.norm(self.a(x) + self.b(y)))
+net = Two()
+""", [(3, 7), (3, 5)], False),
+    "embedding": ("""
+net = nn.HybridSequential()
+with net.name_scope():
+    net.add(nn.Embedding(10, 4), nn.Flatten(), nn.Dropout(0.5), nn.Dense(3))
+""", [(2, 6)], True),
+}
+
+FAST_ZOO = ["resnet18_v1", "mobilenet0.25", "squeezenet1.1", "mobilenetv2_0.25"]
+ALL_ZOO = ["alexnet", "densenet121", "densenet161", "densenet169", "densenet201",
+           "inceptionv3", "mobilenet0.25", "mobilenet0.5", "mobilenet0.75", "mobilenet1.0",
+           "mobilenetv2_0.25", "mobilenetv2_0.5", "mobilenetv2_0.75", "mobilenetv2_1.0",
+           "resnet101_v1", "resnet101_v2", "resnet152_v1", "resnet152_v2", "resnet18_v1",
+           "resnet18_v2", "resnet34_v1", "resnet34_v2", "resnet50_v1", "resnet50_v2",
+           "squeezenet1.0", "squeezenet1.1", "vgg11", "vgg11_bn", "vgg13", "vgg13_bn", "vgg16",
+           "vgg16_bn", "vgg19", "vgg19_bn"]
+
+
+def zoo_case(name):
+    size = 299 if name == "inceptionv3" else 224
+    return (f"net = vision.get_model({name!r})\n", [(1, 3, size, size)], False)
+
+
+def inputs(shapes, integer):
+    """The same inputs in both libraries (RandomState's stream is fixed across NumPy versions)."""
+    rng = np.random.RandomState(0)
+    return [np.floor(rng.uniform(0, 10, s)).astype(np.float32) if integer
+            else rng.uniform(-1, 1, s).astype(np.float32) for s in shapes]
+
+
+# MXNet 1.9.1: build, first forward (the variables' attributes are fixed then), save the
+# weights for gluonbridge, export.
+MX1_EXPORT = """
+import numpy as np
+from mxnet.gluon import nn, HybridBlock
+from mxnet.gluon.model_zoo import vision
+CASES, DIR = %r, %r
+def inputs(shapes, integer):
+    rng = np.random.RandomState(0)
+    return [np.floor(rng.uniform(0, 10, s)).astype(np.float32) if integer
+            else rng.uniform(-1, 1, s).astype(np.float32) for s in shapes]
+for case, (source, shapes, integer) in CASES.items():
+    with mx.name.NameManager():
+        scope = {"nn": nn, "HybridBlock": HybridBlock, "vision": vision}
+        exec(source, scope)
+    net = scope["net"]
+    net.initialize(mx.init.Xavier())
+    net.hybridize()
+    net(*[mx.nd.array(x) for x in inputs(shapes, integer)])
+    net.save_parameters(f"{DIR}/{case}.weights")
+    net.export(f"{DIR}/{case}-mx")
+result = True
+"""
+
+# MXNet 1.9.1 imports gluonbridge's export and runs it.
+MX1_IMPORT = """
+import numpy as np
+CASES, DIR = %r, %r
+def inputs(shapes, integer):
+    rng = np.random.RandomState(0)
+    return [np.floor(rng.uniform(0, 10, s)).astype(np.float32) if integer
+            else rng.uniform(-1, 1, s).astype(np.float32) for s in shapes]
+result = {}
+for case, (source, shapes, integer) in CASES.items():
+    names = ["data"] if len(shapes) == 1 else [f"data{i}" for i in range(len(shapes))]
+    block = mx.gluon.SymbolBlock.imports(f"{DIR}/{case}-gb-symbol.json", names,
+                                         f"{DIR}/{case}-gb-0000.params")
+    out = block(*[mx.nd.array(x) for x in inputs(shapes, integer)])
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    result[case] = [o.asnumpy().tolist() for o in outs]
+"""
+
+
+def export_with_gluonbridge(cases, directory):
+    """gluonbridge in legacy mode on the same programs and weights: returns the outputs."""
+    from gluonbridge.gluon import HybridBlock, nn
+    from gluonbridge.gluon.model_zoo import vision
+    outputs = {}
+    for case, (source, shapes, integer) in cases.items():
+        with naming.override("legacy"), naming.NameManager():
+            scope = {"nn": nn, "HybridBlock": HybridBlock, "vision": vision}
+            exec(source, scope)
+        net = scope["net"]
+        net.initialize()
+        net.hybridize()
+        xs = inputs(shapes, integer)
+        net(*xs)                                   # as in MXNet: the variables are made here
+        net.load_parameters(f"{directory}/{case}.weights")
+        out = net(*xs)
+        outputs[case] = [np.asarray(o) for o in (out if isinstance(out, (list, tuple))
+                                                 else [out])]
+        net.export(f"{directory}/{case}-gb")
+    return outputs
+
+
+def check_against_mx1(mx1, cases, directory):
+    mx1.run(MX1_EXPORT % (cases, str(directory)))
+    ours = export_with_gluonbridge(cases, directory)
+    for case in cases:
+        with open(f"{directory}/{case}-gb-symbol.json") as fh:
+            mine = json.load(fh)
+        with open(f"{directory}/{case}-mx-symbol.json") as fh:
+            theirs = json.load(fh)
+        for key in ("arg_nodes", "node_row_ptr", "heads", "attrs"):
+            assert mine[key] == theirs[key], (case, key)
+        for a, b in zip(mine["nodes"], theirs["nodes"]):
+            assert a == b, case
+        assert len(mine["nodes"]) == len(theirs["nodes"]), case
+        with open(f"{directory}/{case}-gb-0000.params", "rb") as fh:
+            mine_params = fh.read()
+        with open(f"{directory}/{case}-mx-0000.params", "rb") as fh:
+            assert mine_params == fh.read(), case
+    imported = mx1.run(MX1_IMPORT % (cases, str(directory)))
+    for case in cases:
+        for mine, theirs in zip(ours[case], imported[case]):
+            theirs = np.asarray(theirs, np.float32)
+            scale = max(1.0, float(np.abs(theirs).max()))
+            np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-5 * scale, err_msg=case)
+
+
+@pytest.mark.oracle
+def test_user_blocks_export_as_mxnet_1_9_1(mx1, tmp_path):
+    check_against_mx1(mx1, USER_CASES, tmp_path)
+
+
+@pytest.mark.oracle
+def test_zoo_models_export_as_mxnet_1_9_1(mx1, tmp_path):
+    check_against_mx1(mx1, {n: zoo_case(n) for n in FAST_ZOO}, tmp_path)
+
+
+@pytest.mark.oracle
+@pytest.mark.slow
+def test_every_zoo_model_exports_as_mxnet_1_9_1(mx1, tmp_path):
+    check_against_mx1(mx1, {n: zoo_case(n) for n in ALL_ZOO if n not in FAST_ZOO}, tmp_path)
+
+
+def test_export_needs_a_hybridized_run():
+    from gluonbridge.gluon import nn
+    from gluonbridge.gluon.export import NOT_RUN
+    with naming.override("legacy"):
+        net = nn.Dense(3)
+    net.initialize()
+    net(np.ones((2, 4), np.float32))                # run, but not hybridized: MXNet refuses
+    with pytest.raises(RuntimeError, match="hybridize"):
+        net.export("unused")
+    assert NOT_RUN.startswith("Please first call block.hybridize()")
