@@ -15,12 +15,26 @@ from .registry import OPS, op
 _LOSS_ATTRS = {"grad_scale": Float(1.0)}
 
 
+def _softmax_label(a, data, label=None):
+    """The label shape MXNet infers: (n, ...) without axis 1 (multi_output), the data without
+    its last axis (preserve_shape), else (n,)."""
+    if data is None:
+        return {}
+    if a.multi_output:
+        return {"label": (data[0],) + tuple(data[2:])}
+    return {"label": tuple(data[:-1]) if a.preserve_shape else (data[0],)}
+
+
+def _same_label(a, data, label=None):
+    return {"label": tuple(data)} if data is not None else {}
+
+
 @op("SoftmaxOutput", "Softmax", inputs=("data", "label"),
     attrs={"grad_scale": Float(1.0), "ignore_label": Float(-1.0), "multi_output": Bool(False),
            "use_ignore": Bool(False), "preserve_shape": Bool(False),
            "normalization": Str("null", choices={"null", "batch", "valid"}),
            "out_grad": Bool(False), "smooth_alpha": Float(0.0)},
-    shape=same_shape)
+    shape=same_shape, weights=_softmax_label)
 def softmax_output(g, a, data, label=None):
     """``multi_output``: softmax over axis 1 of (n, c, ...); ``preserve_shape``: over the last
     axis; otherwise over all axes but the first (the data seen as (n, -1))."""
@@ -33,17 +47,20 @@ def softmax_output(g, a, data, label=None):
     return reshape(g, out, data.shape)
 
 
-@op("LinearRegressionOutput", inputs=("data", "label"), attrs=_LOSS_ATTRS, shape=same_shape)
+@op("LinearRegressionOutput", inputs=("data", "label"), attrs=_LOSS_ATTRS, shape=same_shape,
+    weights=_same_label)
 def linear_regression_output(g, a, data, label=None):
     return data
 
 
-@op("MAERegressionOutput", inputs=("data", "label"), attrs=_LOSS_ATTRS, shape=same_shape)
+@op("MAERegressionOutput", inputs=("data", "label"), attrs=_LOSS_ATTRS, shape=same_shape,
+    weights=_same_label)
 def mae_regression_output(g, a, data, label=None):
     return data
 
 
-@op("LogisticRegressionOutput", inputs=("data", "label"), attrs=_LOSS_ATTRS, shape=same_shape)
+@op("LogisticRegressionOutput", inputs=("data", "label"), attrs=_LOSS_ATTRS, shape=same_shape,
+    weights=_same_label)
 def logistic_regression_output(g, a, data, label=None):
     return g.node("Sigmoid", [data], data.shape, data.dtype)
 
