@@ -15,7 +15,9 @@ import os
 from ..checkpoint.errors import CorruptHeaderError, DuplicateKey, unique_keys
 from .ir import Entry, Graph, Node
 
-MAX_SYMBOL_BYTES = 1 << 30
+MAX_SYMBOL_BYTES = 1 << 28     # 256 MiB; the largest zoo graph is a few MiB
+MAX_DEPTH = 64                 # JSON nesting (a graph is ~5 deep; nested subgraphs add ~5 each)
+MAX_STRING = 1 << 20           # one name or attribute value
 MXNET_VERSION = 10901   # the version 1.9.1 stamps into attrs.mxnet_version
 MAX_KNOWN_VERSION = 30000   # 3.0.0: generations after 2.x are unknown
 
@@ -28,8 +30,9 @@ def load_document(path) -> dict:
         raise CorruptHeaderError(path, None, f"a symbol JSON under {MAX_SYMBOL_BYTES} bytes",
                                  f"{size} bytes")
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh, object_pairs_hook=unique_keys)
+        with open(path, "rb") as fh:
+            doc = json.loads(fh.read(MAX_SYMBOL_BYTES + 1).decode("utf-8"),
+                             object_pairs_hook=unique_keys)
     except DuplicateKey as err:
         raise CorruptHeaderError(path, None, "unique keys in every JSON object",
                                  f"{err.args[0]!r} twice", "one of the two values would be "
@@ -40,12 +43,37 @@ def load_document(path) -> dict:
     return doc
 
 
+def _check_depth(doc, path):
+    """Nesting beyond MAX_DEPTH is refused (the JSON parser itself stops at the interpreter's
+    recursion limit, raising RecursionError, before using more memory)."""
+    depth = max_depth(doc)
+    if depth > MAX_DEPTH:
+        raise CorruptHeaderError(path, None, f"JSON nested at most {MAX_DEPTH} deep",
+                                 f"nesting over {MAX_DEPTH} deep", "not an MXNet -symbol.json")
+
+
+def max_depth(value) -> int:
+    """How deeply a parsed JSON value nests lists and objects (iterative: no recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item \
+            if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def validate(doc, path=None) -> None:
     """Structure checks: node objects, every input and head refers to an earlier node (so the
     graph is acyclic), ``arg_nodes`` name variables."""
     def bad(where, expected, found):
         return CorruptHeaderError(path, where, expected, repr(found)[:80],
                                   "not an MXNet -symbol.json, or corrupt")
+
+    _check_depth(doc, path)
 
     if not isinstance(doc, dict) or not isinstance(doc.get("nodes"), list):
         raise bad(None, 'an object with a "nodes" list', type(doc).__name__)
@@ -56,14 +84,21 @@ def validate(doc, path=None) -> None:
                 or not isinstance(node.get("name"), str) \
                 or not isinstance(node.get("inputs", []), list):
             raise bad(where, 'an object with "op", "name" and "inputs"', node)
+        if len(node["name"]) > MAX_STRING:
+            raise bad(where, f"a name under {MAX_STRING} characters", node["name"][:40])
+        where = f"node {i} ('{node['name'][:80]}', op {node['op'][:40]})"
         for entry in node.get("inputs", []):
             if not _is_entry(entry, i):
-                raise bad(where, f"inputs [node_id < {i}, output, (version)]", entry)
+                kind = "a cycle or forward reference" if _is_entry(entry, len(nodes)) else \
+                    "a dangling input" if _is_entry(entry, 1 << 62) else "a malformed input"
+                raise bad(where, f"inputs [node_id < {i}, output, (version)], not {kind}",
+                          entry)
         for key in ("attrs", "attr", "param"):
             attrs = node.get(key)
             if attrs is not None and not (isinstance(attrs, dict) and all(
-                    isinstance(v, str) for v in attrs.values())):
-                raise bad(f"{where} ({node['name']})", f'"{key}" as an object of strings', attrs)
+                    isinstance(v, str) and len(v) <= MAX_STRING for v in attrs.values())):
+                raise bad(where, f'"{key}" as an object of strings (each under {MAX_STRING} '
+                          "characters)", attrs)
     if "heads" not in doc:
         raise bad("heads", 'a "heads" list (the outputs; MXNet 1.9.1 refuses a graph without)',
                   None)
@@ -255,8 +290,14 @@ def load(path, aux_positions=None, input_names=("data",)) -> Graph:
 
 
 def loads(text: str, aux_positions=None, input_names=("data",)) -> Graph:
+    if len(text) > MAX_SYMBOL_BYTES:
+        raise CorruptHeaderError(None, None, f"a JSON symbol graph under {MAX_SYMBOL_BYTES} "
+                                 "bytes", f"{len(text)} characters")
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=unique_keys)
+    except DuplicateKey as err:
+        raise CorruptHeaderError(None, None, "unique keys in every JSON object",
+                                 f"{err.args[0]!r} twice", key=err.args[0]) from None
     except (ValueError, RecursionError) as err:
         raise CorruptHeaderError(None, None, "a JSON symbol graph", str(err)[:100]) from None
     validate(doc)
