@@ -270,22 +270,26 @@ def _make_op(op_name):
             kwargs["num_args"] = len(inputs)
         attrs = {k: format_value(v) for k, v in kwargs.items() if v is not None}
         name = name or _auto_name(op_name.lower())
+        input_names = entry.input_names(len(inputs))
         if not entry.variadic:
-            values = dict(zip(entry.input_names(), inputs))
+            values = dict(zip(input_names, inputs))
             values.update(named)
             inputs = []
-            for input_name in entry.input_names():
+            for input_name in input_names:
                 if input_name in values:
                     inputs.append(values[input_name])
-                elif _needs_input(entry, input_name, attrs):
-                    inputs.append(var(f"{name}_{input_name}"))
+                elif _needs_input(entry, input_name, attrs):   # MXNet copies the node's attrs
+                    inputs.append(var(f"{name}_{input_name}", attr=attrs))
         edges = []
-        for symbol in inputs:
+        inits = {n: init for _, n, init in json_io.PRE_090_INPUTS.get(entry.name, ()) if init}
+        for input_name, symbol in zip(input_names, inputs):
             if len(symbol._outputs) != 1:
                 raise ValueError(f"{op_name}: an input of {len(symbol._outputs)} outputs; "
                                  "pick one output (symbol[i])")
             node, index = symbol._outputs[0]
-            edges.append((node, index, 0))
+            if node.op == "null" and input_name in inits:   # FSetInputVarAttrOnCompose
+                node.attrs.setdefault("__init__", inits[input_name])
+            edges.append((node, index, 1 if input_name in entry.aux else 0))
         node = _SNode(op_name, name, dict(attrs, **{f"__{k}__": str(v)
                                                      for k, v in (attr or {}).items()}),
                       edges)
