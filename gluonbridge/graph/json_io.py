@@ -82,12 +82,12 @@ def validate(doc, path=None) -> None:
         where = f"node {i}"
         if not isinstance(node, dict) or not isinstance(node.get("op"), str) \
                 or not isinstance(node.get("name"), str) \
-                or not isinstance(node.get("inputs", []), list):
+                or not isinstance(node.get("inputs"), list):
             raise bad(where, 'an object with "op", "name" and "inputs"', node)
         if len(node["name"]) > MAX_STRING:
             raise bad(where, f"a name under {MAX_STRING} characters", node["name"][:40])
         where = f"node {i} ('{node['name'][:80]}', op {node['op'][:40]})"
-        for entry in node.get("inputs", []):
+        for entry in node["inputs"]:
             if not _is_entry(entry, i):
                 kind = "a cycle or forward reference" if _is_entry(entry, len(nodes)) else \
                     "a dangling input" if _is_entry(entry, 1 << 62) else "a malformed input"
@@ -99,11 +99,14 @@ def validate(doc, path=None) -> None:
                     isinstance(v, str) and len(v) <= MAX_STRING for v in attrs.values())):
                 raise bad(where, f'"{key}" as an object of strings (each under {MAX_STRING} '
                           "characters)", attrs)
-    if "heads" not in doc:
-        raise bad("heads", 'a "heads" list (the outputs; MXNet 1.9.1 refuses a graph without)',
-                  None)
-    mxnet_version = doc.get("attrs", {}).get("mxnet_version", ["int", 800]) \
-        if isinstance(doc.get("attrs", {}), dict) else None
+    if not isinstance(doc.get("heads"), list) or not doc["heads"]:
+        raise bad("heads", 'a "heads" list of outputs (MXNet 1.9.1 refuses a graph without)',
+                  doc.get("heads"))
+    if not isinstance(doc.get("arg_nodes", []), list):
+        raise bad("arg_nodes", "a list of variable node ids", doc["arg_nodes"])
+    if not isinstance(doc.get("attrs", {}), dict):
+        raise bad("attrs", "an object of graph attributes", doc["attrs"])
+    mxnet_version = doc.get("attrs", {}).get("mxnet_version", ["int", 800])
     if not (isinstance(mxnet_version, list) and len(mxnet_version) == 2
             and type(mxnet_version[1]) is int and 0 <= mxnet_version[1] < MAX_KNOWN_VERSION):
         raise bad("attrs.mxnet_version", f'["int", n] with n < {MAX_KNOWN_VERSION} (MXNet 0.8 to '
