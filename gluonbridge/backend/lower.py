@@ -153,11 +153,28 @@ def check_supported(graph) -> None:
                             "lowering")
 
 
-def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False):
+def external_reference(name, array):
+    """An initializer that names its data instead of holding it (ONNX external data, location
+    ``name``): the session gets the array itself (see runtime.make_session's ``weights``)."""
+    from onnx import TensorProto, helper
+    tensor = TensorProto()
+    tensor.name = name
+    tensor.data_type = helper.np_dtype_to_tensor_dtype(array.dtype)
+    tensor.dims.extend(array.shape)
+    tensor.data_location = TensorProto.EXTERNAL
+    entry = tensor.external_data.add()
+    entry.key, entry.value = "location", name
+    return tensor
+
+
+def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False,
+            weights=None):
     """The ModelProto of ``graph``. ``inputs``: name -> (shape, dtype) of the data inputs, in
     graph-input order; ``params``: name -> numpy array of every parameter variable.
     ``where(index)`` names node ``index`` in errors (default: ``node '<name>'``). With
-    ``batch_axis``, axis 0 of the inputs is symbolic (raises BatchDependent if impossible)."""
+    ``batch_axis``, axis 0 of the inputs is symbolic (raises BatchDependent if impossible).
+    With a dict ``weights``, parameter initializers are :func:`external_reference` entries and
+    their arrays go into ``weights`` instead of the protobuf (for onnxruntime sessions)."""
     from onnx import helper, numpy_helper
 
     known_shapes = {n: s for n, (s, _) in inputs.items()}
@@ -215,8 +232,15 @@ def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=Fa
                                              dims)
 
     nodes = [helper.make_node(op, ins, outs, **attrs) for op, ins, outs, attrs in builder.nodes]
-    inits = [numpy_helper.from_array(np.ascontiguousarray(a), n)
-             for n, a in builder.initializers.items() if n in used]
+    inits = []
+    for n, a in builder.initializers.items():
+        if n not in used:
+            continue
+        if weights is not None and n in params:
+            weights[n] = np.ascontiguousarray(a)
+            inits.append(external_reference(n, weights[n]))
+        else:
+            inits.append(numpy_helper.from_array(np.ascontiguousarray(a), n))
     proto = helper.make_graph(nodes, name,
                               [value_info(v, d) for v, d in zip(graph_inputs, input_dims)],
                               [value_info(v, d) for v, d in zip(outputs, output_dims)], inits)
