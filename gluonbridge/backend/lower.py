@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..graph.infer import infer
-from .errors import unsupported
+from .errors import LoweringError, unsupported
 from .ops import registry
 
 OPSET = 17
@@ -112,11 +112,69 @@ def _alternate_shapes(graph, known_shapes, known_dtypes, inputs, shapes):
     return alt_shapes
 
 
-def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False):
+def unsupported_nodes(graph) -> list:
+    """Every node of ``graph`` the lowering cannot handle, found without lowering anything:
+    ``[(node name, op, detail)]`` in graph order, one row per unknown op and per unsupported
+    attribute (an unknown or unparsable attribute, a value the lowering refuses, a required
+    attribute missing). Empty when every op and attribute is supported."""
+    problems = []
+    for node in graph.nodes:
+        if node.is_variable:
+            continue
+        entry = registry.OPS.get(node.op)
+        if entry is None:
+            problems.append((node.name, node.op, "the op"))
+            continue
+        problems.extend((node.name, node.op, detail)
+                        for detail in entry.attr_problems(node.attrs))
+    return problems
+
+
+def describe_unsupported(problems, limit=20) -> str:
+    """The rows of :func:`unsupported_nodes` as one message: each distinct (op, detail) with
+    its count and the first nodes it occurs in."""
+    groups = {}
+    for name, op, detail in problems:
+        groups.setdefault((op, detail), []).append(name)
+    lines = [f"{len(problems)} unsupported node(s) in {len(groups)} kind(s):"]
+    for (op, detail), names in list(groups.items())[:limit]:
+        shown = ", ".join(f"'{n}'" for n in names[:3]) + (", ..." if len(names) > 3 else "")
+        lines.append(f"  op {op}: {detail} x{len(names)} (node {shown})")
+    if len(groups) > limit:
+        lines.append(f"  ... and {len(groups) - limit} more kind(s)")
+    return "\n".join(lines)
+
+
+def check_supported(graph) -> None:
+    """Raise one LoweringError listing every unsupported node of ``graph`` (before any work)."""
+    problems = unsupported_nodes(graph)
+    if problems:
+        raise LoweringError(describe_unsupported(problems) + "\nnot supported by the ONNX "
+                            "lowering")
+
+
+def external_reference(name, array):
+    """An initializer that names its data instead of holding it (ONNX external data, location
+    ``name``): the session gets the array itself (see runtime.make_session's ``weights``)."""
+    from onnx import TensorProto, helper
+    tensor = TensorProto()
+    tensor.name = name
+    tensor.data_type = helper.np_dtype_to_tensor_dtype(array.dtype)
+    tensor.dims.extend(array.shape)
+    tensor.data_location = TensorProto.EXTERNAL
+    entry = tensor.external_data.add()
+    entry.key, entry.value = "location", name
+    return tensor
+
+
+def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False,
+            weights=None):
     """The ModelProto of ``graph``. ``inputs``: name -> (shape, dtype) of the data inputs, in
     graph-input order; ``params``: name -> numpy array of every parameter variable.
     ``where(index)`` names node ``index`` in errors (default: ``node '<name>'``). With
-    ``batch_axis``, axis 0 of the inputs is symbolic (raises BatchDependent if impossible)."""
+    ``batch_axis``, axis 0 of the inputs is symbolic (raises BatchDependent if impossible).
+    With a dict ``weights``, parameter initializers are :func:`external_reference` entries and
+    their arrays go into ``weights`` instead of the protobuf (for onnxruntime sessions)."""
     from onnx import helper, numpy_helper
 
     known_shapes = {n: s for n, (s, _) in inputs.items()}
@@ -174,8 +232,15 @@ def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=Fa
                                              dims)
 
     nodes = [helper.make_node(op, ins, outs, **attrs) for op, ins, outs, attrs in builder.nodes]
-    inits = [numpy_helper.from_array(np.ascontiguousarray(a), n)
-             for n, a in builder.initializers.items() if n in used]
+    inits = []
+    for n, a in builder.initializers.items():
+        if n not in used:
+            continue
+        if weights is not None and n in params:
+            weights[n] = np.ascontiguousarray(a)
+            inits.append(external_reference(n, weights[n]))
+        else:
+            inits.append(numpy_helper.from_array(np.ascontiguousarray(a), n))
     proto = helper.make_graph(nodes, name,
                               [value_info(v, d) for v, d in zip(graph_inputs, input_dims)],
                               [value_info(v, d) for v, d in zip(outputs, output_dims)], inits)

@@ -81,7 +81,7 @@ def read_named_arrays(filename) -> dict:
     return arrays
 
 
-def _assign(param, value, adopt_dtype: bool) -> None:
+def assign(param, value, adopt_dtype: bool) -> None:
     if adopt_dtype:
         param._dtype = value.dtype
     param.set_data(np.array(value, copy=True))   # detach from the memory-mapped file
@@ -108,7 +108,7 @@ def _load(block, loaded, source, allow_missing, ignore_extra, cast_dtype, dtype_
     table = block.parameter_table()
     targets, keyed, report = loading.match(table, loaded, namemap)
     return loading.load(targets, keyed, report, source, lambda r: loading.hint(table.api, r),
-                        _assign, allow_missing, ignore_extra, cast_dtype, dtype_source)
+                        assign, allow_missing, ignore_extra, cast_dtype, dtype_source)
 
 
 def load_parameter_dict(params, param_dict: dict, source: str, allow_missing=False,
@@ -124,5 +124,5 @@ def load_parameter_dict(params, param_dict: dict, source: str, allow_missing=Fal
     loaded = loading.strip_roles({k: np.asarray(v) for k, v in param_dict.items()}, report)
     keyed = {restore_prefix + k: v for k, v in loaded.items()}
     hint = "make sure source and target networks have the same prefix (restore_prefix=)"
-    return loading.load(dict(params.items()), keyed, report, source, lambda r: hint, _assign,
+    return loading.load(dict(params.items()), keyed, report, source, lambda r: hint, assign,
                         allow_missing, ignore_extra, cast_dtype, dtype_source)

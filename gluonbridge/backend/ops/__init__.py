@@ -3,8 +3,8 @@
 Importing this package registers every entry: ``OPS`` maps every spelling to its
 :class:`~.registry.Op`.
 """
-from . import (activation, detection, elementwise, nn, norm, quantization, reduce,  # noqa: F401
-               shape, vision)
+from . import (activation, detection, elementwise, heads, nn, norm, quantization,  # noqa: F401
+               reduce, shape, vision)
 from .registry import (OPS, Op, Unsupported, aux_positions, graph_rule, lookup, num_outputs, op,
                        register)
 
