@@ -92,7 +92,7 @@ def arange_like(g, a, data):
     values = g.node("Add", [g.node("Mul", [values, g.constant(a.step, data.dtype)], index.shape,
                                    data.dtype), g.constant(a.start, data.dtype)],
                     index.shape, data.dtype)
-    target = shape if a.axis is None else g.node("Reshape", [count, g.constant([1], np.int64)],
+    target = shape if a.axis is None else g.node("Unsqueeze", [count, g.constant([0], np.int64)],
                                                  (1,), np.int64)
     return g.node("Reshape", [values, target], out_shape, data.dtype)
 

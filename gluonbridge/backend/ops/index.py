@@ -248,13 +248,17 @@ def sequence_mask(g, a, data, length=None):
 
 def _last_shape(a, data, length=None):
     _seq_check(a, data, length)
+    return _without_axis(a, data)
+
+
+def _without_axis(a, data):
     return tuple(d for i, d in enumerate(data) if i != a.axis)
 
 
 @op("SequenceLast", "_npx_sequence_last", inputs=("data", "sequence_length"), uniform=False,
     attrs=_SEQ_ATTRS, shape=_last_shape, dtype=lambda a, data, *_: data)
 def sequence_last(g, a, data, length=None):
-    out_shape = _last_shape(a, data.shape)
+    out_shape = _without_axis(a, data.shape)
     size = axis_size(g, data, a.axis)
     if not a.use_sequence_length:
         last = g.node("Sub", [size, g.constant(1, np.int64)], (), _I64)
