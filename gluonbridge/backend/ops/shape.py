@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...graph.attrs import Bool, Int, IntOrInts, Ints
+from ...graph.attrs import Bool, Int, IntOrInts, Ints, Str
 from .common import reshape as reshape_nodes
 from .registry import Unsupported, op
 
@@ -48,10 +48,26 @@ def mxnet_reshape(in_shape, spec, reverse=False):
     return tuple(out)
 
 
+def _legacy_target(a, data):
+    """MXNet 0.x's ``target_shape`` (0: the one inferred dimension) and ``keep_highest``."""
+    target = list(a.target_shape)
+    if a.keep_highest:
+        target = [data[0]] + target[1:]
+    if target.count(0) > 1:
+        return None
+    if 0 in target:
+        known = int(np.prod([d for d in target if d != 0]))
+        target[target.index(0)] = int(np.prod(data)) // known if known else 0
+    return tuple(target)
+
+
 def _reshape_shape(a, data):
     spec = a.shape if a.shape is not None else a.newshape
     try:
-        target = mxnet_reshape(tuple(data), spec or (), a.reverse)
+        if a.target_shape and not spec:
+            target = _legacy_target(a, data)
+        else:
+            target = mxnet_reshape(tuple(data), spec or (), a.reverse)
     except (IndexError, ZeroDivisionError):
         target = None
     if target is None or int(np.prod(target)) != int(np.prod(data)):
@@ -60,11 +76,85 @@ def _reshape_shape(a, data):
     return target
 
 
-@op("Reshape", "reshape", "_npx_reshape",
-    attrs={"shape": Ints(None), "reverse": Bool(False), "newshape": Ints(None)},
+@op("Reshape", "reshape",
+    attrs={"shape": Ints(None), "reverse": Bool(False), "newshape": Ints(None),
+           "target_shape": Ints(()), "keep_highest": Bool(False)},
     shape=_reshape_shape)
 def reshape(g, a, data):
     return reshape_nodes(g, data, _reshape_shape(a, data.shape))
+
+
+def npx_reshape(in_shape, spec, reverse=False):
+    """numpy-mode ``npx.reshape`` codes: -1 infers, -2 copies one dimension, -3 drops a
+    dimension of size 1, -4 copies the rest, -5 merges two, -6 splits one into the next two
+    values."""
+    if reverse:
+        return tuple(reversed(npx_reshape(tuple(reversed(in_shape)), tuple(reversed(spec)))))
+    out, i, j = [], 0, 0
+    spec = list(spec)
+    while j < len(spec):
+        code = spec[j]
+        if code == -2:
+            out.append(in_shape[i]); i += 1
+        elif code == -3:
+            if in_shape[i] != 1:
+                raise IndexError(code)
+            i += 1
+        elif code == -4:
+            out.extend(in_shape[i:]); i = len(in_shape)
+        elif code == -5:
+            out.append(in_shape[i] * in_shape[i + 1]); i += 2
+        elif code == -6:
+            a, b = spec[j + 1], spec[j + 2]
+            a = in_shape[i] // b if a == -1 else a
+            b = in_shape[i] // a if b == -1 else b
+            out += [a, b]; i += 1; j += 2
+        elif code == -1:
+            out.append(-1); i += 1
+        elif code >= 0:
+            out.append(code); i += 1
+        else:
+            raise IndexError(code)
+        j += 1
+    if out.count(-1) > 1:
+        raise IndexError(-1)
+    if -1 in out:
+        known = int(np.prod([d for d in out if d != -1]))
+        out[out.index(-1)] = int(np.prod(in_shape)) // known
+    return tuple(out)
+
+
+def _npx_reshape_shape(a, data):
+    try:
+        target = npx_reshape(tuple(data), a.newshape, a.reverse)
+    except (IndexError, ZeroDivisionError):
+        target = None
+    if target is None or int(np.prod(target)) != int(np.prod(data)):
+        raise Unsupported(f"newshape={a.raw.get('newshape')!r} for input {tuple(data)}")
+    return target
+
+
+@op("_npx_reshape", attrs={"newshape": Ints(required=True), "reverse": Bool(False),
+                           "order": Str("C", choices={"C"})},
+    shape=_npx_reshape_shape)
+def npx_reshape_op(g, a, data):
+    return reshape_nodes(g, data, _npx_reshape_shape(a, data.shape))
+
+
+def _np_reshape_shape(a, data):
+    target = list(a.newshape)
+    if target.count(-1) == 1:
+        known = int(np.prod([d for d in target if d != -1]))
+        target[target.index(-1)] = int(np.prod(data)) // known if known else 0
+    if any(d < 0 for d in target) or int(np.prod(target)) != int(np.prod(data)):
+        raise Unsupported(f"newshape={a.raw.get('newshape')!r} for input {tuple(data)}")
+    return tuple(target)
+
+
+@op("_np_reshape", attrs={"newshape": Ints(required=True), "order": Str("C", choices={"C"})},
+    shape=_np_reshape_shape)
+def np_reshape(g, a, data):
+    return reshape_nodes(g, data, _np_reshape_shape(a, data.shape))
 
 
 def _transpose_axes(a, data):
