@@ -3,7 +3,7 @@
 Importing this package registers every entry: ``OPS`` maps every spelling to its
 :class:`~.registry.Op`.
 """
-from . import (activation, creation, elementwise, index, matmul, nn, norm, reduce,  # noqa: F401
+from . import (activation, creation, elementwise, index, matmul, nn, norm, reduce, rnn,  # noqa: F401
                shape, slicing)  # (registration)
 from .registry import (OPS, Op, Unsupported, aux_positions, graph_rule, lookup, num_outputs, op,
                        register)
