@@ -10,7 +10,9 @@ r, z, n (ONNX: z, r, h, with ``linear_before_reset=1``, which is MXNet's GRU).
 What the ONNX ops cannot express -- LSTM projection (``projection_size``) and cell-state
 clipping (``lstm_state_clip_min``/``max``) -- is unrolled over the static sequence length
 instead: those graphs serve one sequence length (the traced one), and refuse
-``use_sequence_length``. Clipping follows cuDNN (the only MXNet backend that has it): the cell
+``use_sequence_length``. ``rnn_relu`` is unrolled too: ONNX's ``RNN`` has a Relu activation,
+but the onnx reference evaluator (the fallback backend) computes only Tanh. The reference
+evaluator also ignores ``sequence_lens``: ``use_sequence_length`` is exact on onnxruntime only. Clipping follows cuDNN (the only MXNet backend that has it): the cell
 state is clipped after each step, before ``h = o * tanh(c)``; ``lstm_state_clip_nan`` (keep NaN
 rather than clipping it) is what ONNX's Clip does, so both settings lower the same.
 
@@ -91,9 +93,10 @@ def rnn(g, a, data, parameters, *rest):
                f"{layout.describe()} needs {layout.size}")
     flat = _Flat(g, parameters, layout)
     unrolled = a.projection_size or a.lstm_state_clip_min is not None \
-        or a.lstm_state_clip_max is not None
+        or a.lstm_state_clip_max is not None or a.mode == "rnn_relu"
     if unrolled and seq_len is not None:
-        g.fail("use_sequence_length with projection_size or state clipping (unrolled form)")
+        g.fail("use_sequence_length with mode='rnn_relu', projection_size or state clipping "
+               "(the unrolled form)")
     run = _unrolled_layer if unrolled else _onnx_layer
     dirs = _directions(a)
     x, finals = data, []
@@ -181,8 +184,6 @@ def _onnx_layer(g, a, flat, layer, x, init, seq_len):
     attrs = {"hidden_size": hidden, "direction": "bidirectional" if n_dir == 2 else "forward"}
     if a.mode == "gru":
         attrs["linear_before_reset"] = 1
-    if a.mode.startswith("rnn_"):
-        attrs["activations"] = ["Relu" if a.mode == "rnn_relu" else "Tanh"] * n_dir
     n_out = 3 if a.mode == "lstm" else 2
     y = g.node(_ONNX_OP[a.mode], inputs, (steps, n_dir, batch, hidden), x.dtype,
                n_outputs=n_out, **attrs)
@@ -195,53 +196,65 @@ def _onnx_layer(g, a, flat, layer, x, init, seq_len):
 
 
 def _unrolled_layer(g, a, flat, layer, x, init, seq_len):
-    """One LSTM layer unrolled over the static sequence length, with projection and clipping:
-    (output, [final h, final c])."""
+    """One LSTM (with projection and clipping) or Elman RNN layer unrolled over the static
+    sequence length: (output, final states)."""
     steps, batch = x.shape[0], x.shape[1]
+    lstm = a.mode == "lstm"
     hidden, proj = a.state_size, a.projection_size
-    out_size = proj or hidden
-    outputs, final_h, final_c = [], [], []
+    rows, out_size = flat.layout.gates * hidden, proj or hidden
+    outputs, finals = [], [[], []]
     for k, d in enumerate(flat.layout.directions):
         key = f"{d}{layer}"
-        w_i2h = _transposed(g, flat(f"{key}_i2h_weight"))
         w_h2h = _transposed(g, flat(f"{key}_h2h_weight"))
         w_h2r = _transposed(g, flat(f"{key}_h2r_weight")) if proj else None
-        bias = g.node("Add", [flat(f"{key}_i2h_bias"), flat(f"{key}_h2h_bias")],
-                      (4 * hidden,), x.dtype)
-        projected = g.node("MatMul", [x, w_i2h], (steps, batch, 4 * hidden), x.dtype)
+        bias = g.node("Add", [flat(f"{key}_i2h_bias"), flat(f"{key}_h2h_bias")], (rows,),
+                      x.dtype)
+        projected = g.node("MatMul", [x, _transposed(g, flat(f"{key}_i2h_weight"))],
+                           (steps, batch, rows), x.dtype)
         projected = g.node("Add", [projected, bias], projected.shape, x.dtype)
         if init:
             h = _squeeze0(g, _rows(g, init[0], k, k + 1))
-            c = _squeeze0(g, _rows(g, init[1], k, k + 1))
+            c = _squeeze0(g, _rows(g, init[1], k, k + 1)) if lstm else None
         else:
             h = _zeros_like_batch(g, x, out_size)
-            c = _zeros_like_batch(g, x, hidden)
+            c = _zeros_like_batch(g, x, hidden) if lstm else None
         order = range(steps - 1, -1, -1) if d == "r" else range(steps)
         step_out = [None] * steps
         for t in order:
             gates = g.node("Add", [_squeeze0(g, _rows(g, projected, t, t + 1)),
-                                   g.node("MatMul", [h, w_h2h], (batch, 4 * hidden), x.dtype)],
-                           (batch, 4 * hidden), x.dtype)
-            i, f, c_new, o = _split_last(g, gates, 4, hidden)
-            i, f, o = (g.node("Sigmoid", [v], v.shape, v.dtype) for v in (i, f, o))
-            c_new = g.node("Tanh", [c_new], c_new.shape, c_new.dtype)
-            c = g.node("Add", [g.node("Mul", [f, c], c.shape, c.dtype),
-                               g.node("Mul", [i, c_new], c.shape, c.dtype)], c.shape, c.dtype)
-            if a.lstm_state_clip_min is not None or a.lstm_state_clip_max is not None:
-                c = _clip(g, c, a.lstm_state_clip_min, a.lstm_state_clip_max)
-            h = g.node("Mul", [o, g.node("Tanh", [c], c.shape, c.dtype)], c.shape, c.dtype)
-            if proj:
-                h = g.node("MatMul", [h, w_h2r], (batch, proj), x.dtype)
-            step_out[t] = g.node("Unsqueeze", [h, g.constant([0], _I64)], (1, batch, out_size),
-                                 x.dtype)
+                                   g.node("MatMul", [h, w_h2h], (batch, rows), x.dtype)],
+                           (batch, rows), x.dtype)
+            if lstm:
+                h, c = _lstm_step(g, a, gates, c, hidden)
+                if proj:
+                    h = g.node("MatMul", [h, w_h2r], (batch, proj), x.dtype)
+            else:
+                h = g.node("Relu" if a.mode == "rnn_relu" else "Tanh", [gates], gates.shape,
+                           x.dtype)
+            step_out[t] = _unsqueeze0(g, h)
         outputs.append(g.node("Concat", step_out, (steps, batch, out_size), x.dtype, axis=0))
-        final_h.append(g.node("Unsqueeze", [h, g.constant([0], _I64)], (1, batch, out_size),
-                              x.dtype))
-        final_c.append(g.node("Unsqueeze", [c, g.constant([0], _I64)], (1, batch, hidden),
-                              x.dtype))
+        finals[0].append(_unsqueeze0(g, h))
+        if lstm:
+            finals[1].append(_unsqueeze0(g, c))
     y = outputs[0] if len(outputs) == 1 else g.node(
         "Concat", outputs, (steps, batch, out_size * len(outputs)), x.dtype, axis=2)
-    return y, [_concat0(g, final_h), _concat0(g, final_c)]
+    return y, [_concat0(g, f) for f in finals if f]
+
+
+def _lstm_step(g, a, gates, c, hidden):
+    """MXNet's LSTM step from the summed gate pre-activations (i, f, g, o): (h, c)."""
+    i, f, c_new, o = _split_last(g, gates, 4, hidden)
+    i, f, o = (g.node("Sigmoid", [v], v.shape, v.dtype) for v in (i, f, o))
+    c_new = g.node("Tanh", [c_new], c_new.shape, c_new.dtype)
+    c = g.node("Add", [g.node("Mul", [f, c], c.shape, c.dtype),
+                       g.node("Mul", [i, c_new], c.shape, c.dtype)], c.shape, c.dtype)
+    if a.lstm_state_clip_min is not None or a.lstm_state_clip_max is not None:
+        c = _clip(g, c, a.lstm_state_clip_min, a.lstm_state_clip_max)
+    return g.node("Mul", [o, g.node("Tanh", [c], c.shape, c.dtype)], c.shape, c.dtype), c
+
+
+def _unsqueeze0(g, value):
+    return g.node("Unsqueeze", [value, g.constant([0], _I64)], (1,) + value.shape, value.dtype)
 
 
 def _transposed(g, value):
