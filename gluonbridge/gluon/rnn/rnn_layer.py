@@ -66,7 +66,7 @@ class _RNNLayer(HybridBlock):
         inits = {"i2h_weight": i2h_weight_initializer, "h2h_weight": h2h_weight_initializer,
                  "i2h_bias": i2h_bias_initializer, "h2h_bias": h2h_bias_initializer,
                  "h2r_weight": h2r_weight_initializer}
-        if self._naming.semantics == "mx1":
+        if not self._naming.api.fused_rnn_param:
             for local, shape in self._param_layout(input_size).entries_in_creation_order():
                 init = inits[local.split("_", 1)[1]]
                 param = self._new_param(local, shape=shape, init=init, dtype=dtype,
@@ -91,7 +91,7 @@ class _RNNLayer(HybridBlock):
         if self._dir == 2:
             s += ", bidirectional"
         s += ")"
-        if self._naming.semantics == "mx1":
+        if not self._naming.api.fused_rnn_param:
             shape = self.l0_i2h_weight.shape
             mapping = f"{shape[1] if shape[1] else None} -> {shape[0] // self._gates}"
         else:
@@ -100,7 +100,7 @@ class _RNNLayer(HybridBlock):
 
     def _collect_params_with_prefix(self, prefix="", select=None):
         """Legacy naming: the per-gate Parameters under 1.9.1's ``_unfused`` keys."""
-        if self._naming.semantics != "mx1":
+        if self._naming.api.fused_rnn_param:
             return super()._collect_params_with_prefix(prefix, select)
         if prefix:
             prefix += "."
@@ -157,7 +157,7 @@ class _RNNLayer(HybridBlock):
             if tuple(state.shape) != info["shape"]:
                 raise ValueError("Invalid recurrent state shape. Expecting %s, got %s." % (
                     str(info["shape"]), str(tuple(state.shape))))
-        if self._naming.semantics == "mx1":
+        if not self._naming.api.fused_rnn_param:
             flat = F.concat(*(F.reshape(params[key], shape=(-1,))
                               for key, _ in self._param_layout(0).entries()), dim=0)
         else:
