@@ -391,9 +391,12 @@ class HybridBlock(Block):
             return self.forward(*args)
 
     def _execute(self, args):
-        from ..backend import runtime
-        arrays = [as_input_array(a) for a in args]
-        executor = runtime.executor_for(self, self._executors, arrays, runtime.current())
+        """Run on arrays; nested lists/tuples of arrays (recurrent states) are flattened into
+        the graph's inputs and the result rebuilt with the structure the block returned."""
+        from ..backend import nest, runtime
+        leaves, spec = nest.flatten(tuple(args))
+        arrays = [as_input_array(a) for a in leaves]
+        executor = runtime.executor_for(self, self._executors, arrays, runtime.current(), spec)
         return executor.run(arrays)
 
     def export_onnx(self, path, *example_inputs):

@@ -140,16 +140,23 @@ class _RNNLayer(HybridBlock):
             states = self.begin_state(batch_size, dtype=inputs.dtype)
         if not isinstance(states, (list, tuple)):
             states = [states]
-        if self._use_sequence_length:
-            return super().__call__(inputs, states, sequence_length)
-        return super().__call__(inputs, states)
+        skip_states = self.skip_states
+        args = (inputs, states, sequence_length) if self._use_sequence_length else (inputs, states)
+        out = super().__call__(*args)
+        return out[0] if skip_states else out
 
     def infer_shape(self, inputs, *args):
-        """Structural naming: the size of ``rnn_param`` from the input (2.0.0b1, first call)."""
+        """The deferred parameter shapes from the input (first call): 2.0.0b1's size of
+        ``rnn_param``; 1.9.1's per-gate shapes (its ``_rnn_param_concat`` infers them)."""
         assert inputs.ndim == 3, \
             "Input data should be rank-3 tensor of dim [sequence length, batch size, input size]"
         self._input_size = inputs.shape[2]
-        self.rnn_param.shape = (self._param_layout(self._input_size).size,)
+        layout = self._param_layout(self._input_size)
+        if self._naming.api.fused_rnn_param:
+            self.rnn_param.shape = (layout.size,)
+        else:
+            for key, shape in layout.entries():
+                self._reg_params[key].shape = shape
 
     def hybrid_forward(self, F, inputs, states, sequence_length=None, **params):
         batch_size = inputs.shape[self._layout.find("N")]
@@ -157,15 +164,14 @@ class _RNNLayer(HybridBlock):
             if tuple(state.shape) != info["shape"]:
                 raise ValueError("Invalid recurrent state shape. Expecting %s, got %s." % (
                     str(info["shape"]), str(tuple(state.shape))))
-        if not self._naming.api.fused_rnn_param:
+        if not all(all(p.raw_shape) for p in self._reg_params.values()):
+            self.infer_shape(inputs)
+        if self._naming.api.fused_rnn_param:
+            flat = params["rnn_param"]
+        else:
             flat = F.concat(*(F.reshape(params[key], shape=(-1,))
                               for key, _ in self._param_layout(0).entries()), dim=0)
-        else:
-            if not all(self.rnn_param.raw_shape):
-                self.infer_shape(inputs)
-            flat = params["rnn_param"]
-        out = self._forward_kernel(F, inputs, flat, states, sequence_length)
-        return out[0] if self.skip_states else out
+        return self._forward_kernel(F, inputs, flat, states, sequence_length)
 
     def _forward_kernel(self, F, inputs, flat, states, sequence_length):
         if self._layout == "NTC":
