@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from ... import ndarray
+from ...backend.trace import current_trace
 from ...translate.rnn_weights import GATES, RNNLayout
 from ..block import HybridBlock
 
@@ -137,7 +138,12 @@ class _RNNLayer(HybridBlock):
         self.skip_states = states is None
         if states is None:
             batch_size = inputs.shape[self._layout.find("N")]
-            states = self.begin_state(batch_size, dtype=inputs.dtype)
+            tracer = current_trace()
+            if tracer is None:
+                states = self.begin_state(batch_size, dtype=inputs.dtype)
+            else:   # a child being traced: zeros in the graph (1.9.1: symbol.zeros)
+                states = self.begin_state(batch_size, func=tracer.namespace.zeros,
+                                          dtype=inputs.dtype)
         if not isinstance(states, (list, tuple)):
             states = [states]
         skip_states = self.skip_states
