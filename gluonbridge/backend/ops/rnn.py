@@ -55,11 +55,14 @@ def _state_shapes(a, batch):
     return [hidden, (layers, batch, a.state_size)] if a.mode == "lstm" else [hidden]
 
 
-def _rnn_shape(a, data, *rest):
+def _rnn_shape(a, data, parameters=None, *states):
     if data is None or len(data) != 3:
         raise Unsupported(f"input of shape {data}: RNN takes (sequence, batch, features)")
     if a.projection_size and a.mode != "lstm":
         raise Unsupported(f"projection_size with mode={a.mode!r}")
+    for got, need in zip(states, _state_shapes(a, data[1])):
+        if got is not None and tuple(got) != need and not (len(got) == 3 and got[1] == 0):
+            raise Unsupported(f"a begin state of shape {tuple(got)}; the layer needs {need}")
     out = (data[0], data[1], _directions(a) * (a.projection_size or a.state_size))
     return [out] + _state_shapes(a, data[1]) if a.state_outputs else out
 
