@@ -95,3 +95,35 @@ def _restore_backend():
     before = runtime.current()
     yield
     runtime.use(before)
+
+
+def _encoder(mode):
+    from gluonbridge.gluon import nn
+
+    with naming.override(mode):
+        class Encoder(nn.HybridBlock):
+            def __init__(self):
+                super().__init__()
+                self.lstm = rnn.LSTM(4, num_layers=2, bidirectional=True, layout="NTC")
+                self.gru = rnn.GRU(3, layout="NTC")
+
+            def forward(self, x):
+                return self.gru(self.lstm(x))
+
+        net = Encoder()
+        net.initialize()
+        return net
+
+
+@pytest.mark.parametrize("source,target", [("legacy", "structural"), ("structural", "legacy")])
+def test_load_parameters_translates_the_recurrent_layout(tmp_path, source, target):
+    x = np.random.default_rng(1).uniform(-1, 1, (2, 5, 3)).astype(np.float32)
+    saved = _encoder(source)
+    with naming.override(source):
+        want = np.asarray(saved(x))
+        saved.save_parameters(str(tmp_path / "p.params"))
+    loaded = _encoder(target)
+    with naming.override(target):
+        loaded.load_parameters(str(tmp_path / "p.params"))
+        got = np.asarray(loaded(x))
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
