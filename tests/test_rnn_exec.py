@@ -1,6 +1,7 @@
 """Execution of recurrent layers: nested state arguments, the unrolled RNN lowering against a
-NumPy transcription of MXNet's cell equations (projection and clipping have no CPU kernel in
-MXNet 1.9.1, so no oracle computes them), gate reordering against the unrolled form."""
+NumPy transcription of MXNet's cell equations (state clipping has no CPU kernel in MXNet
+1.9.1, so no oracle computes it; projection is also checked on the oracle in
+tests/test_rnn_translation_oracle.py), gate reordering against the unrolled form."""
 from __future__ import annotations
 
 import numpy as np

@@ -62,3 +62,36 @@ def _layout_of(params: dict) -> RNNLayout:
 
 
 __all__ = ["adapt"]
+
+
+def fuse_checkpoint(checkpoint, report):
+    """A :class:`~gluonbridge.checkpoint.tensor.Checkpoint` with every group of 1.9.1
+    ``_unfused`` per-gate keys replaced by its layer's ``rnn_param`` (the key the structural
+    model has; the group's keys say where the layer sits). Full-name groups
+    (``lstm0_l0_i2h_weight``) do not say which structural key they become: they are left for
+    ``--model``/``--namemap``, and listed in ``report.unexpected``'s hint by the caller."""
+    from dataclasses import replace
+
+    from ..checkpoint.tensor import tensor_from_array
+    from .report import split_role
+    by_name = {split_role(t.key or "")[1]: t for t in checkpoint.tensors}
+    groups, _ = find_rnn_groups(by_name)
+    groups = [g for g in groups if g.fused_key is not None and g.fused_key not in by_name]
+    if not groups:
+        return checkpoint
+    grouped = {key: g for g in groups for key in g.keys.values()}
+    tensors, done = [], set()
+    for tensor in checkpoint.tensors:
+        group = grouped.get(split_role(tensor.key or "")[1])
+        if group is None:
+            tensors.append(tensor)
+            continue
+        if id(group) in done:
+            continue
+        done.add(id(group))
+        arrays = {local: by_name[key].to_numpy() for local, key in group.keys.items()}
+        tensors.append(tensor_from_array(group.fused_key, fuse(arrays,
+                                                               layout_from_arrays(arrays))))
+        report.renamed.append((f"{group.prefix}_unfused.[{len(group.keys)} per-gate keys]",
+                               group.fused_key))
+    return replace(checkpoint, tensors=tensors)
