@@ -1,4 +1,4 @@
-"""R1: per-gate recurrent parameters read by name.
+"""P9: per-gate recurrent parameters read by name.
 
 MXNet 1.x recurrent layers keep one Parameter per layer, direction and connection
 (``lstm0_l0_i2h_weight``; ``layer.l0_i2h_weight``); MXNet 2.x keeps one flat ``rnn_param`` per
@@ -19,7 +19,7 @@ _ATTRIBUTE = re.compile(r"[lr]\d+_(?:i2h|h2h|h2r)_(?:weight|bias)\Z")
 
 
 class PerGateRecurrentParameters(Rule):
-    id = "R1"
+    id = "P9"
     level = Level.MANUAL
     message = ("MXNet 2.x recurrent layers have no per-gate parameters (l0_i2h_weight ...): one "
                "flat 'rnn_param' per layer; slice it (gluonbridge.translate.rnn_weights.split) "

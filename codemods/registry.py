@@ -58,7 +58,7 @@ RULES = (
     SaveLoadParameters,             # S5 (unchanged)
     CheckpointsAcrossVersions,      # S6 (dual only)
     TrainerStates,                  # S7
-    PerGateRecurrentParameters,     # R1
+    PerGateRecurrentParameters,     # P9
     # what became dead, then the scopes
     UnusedHelperParameter,          # N5
     UnusedBlockInitParameter,       # N6

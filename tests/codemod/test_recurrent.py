@@ -1,4 +1,4 @@
-"""R1: per-gate recurrent parameter reads (MANUAL): warned, never rewritten."""
+"""P9: per-gate recurrent parameter reads (MANUAL): warned, never rewritten."""
 from tests.codemod.helpers import assert_unchanged, warnings
 
 
@@ -9,10 +9,10 @@ def test_r1_warns_on_per_gate_reads_by_name():
         p = layer.l0_h2r_weight
         names = ["model_gru0_l2_i2h_weight"]
     '''
-    found = warnings(source, "R1")
-    assert [(f.rule, f.line) for f in found] == [("R1", 1), ("R1", 2), ("R1", 3), ("R1", 4)]
+    found = warnings(source, "P9")
+    assert [(f.rule, f.line) for f in found] == [("P9", 1), ("P9", 2), ("P9", 3), ("P9", 4)]
     assert all(f.severity == "warning" and "rnn_param" in f.message for f in found)
-    assert_unchanged(source, "R1")
+    assert_unchanged(source, "P9")
 
 
 def test_r1_leaves_other_names_alone():
@@ -23,4 +23,4 @@ def test_r1_leaves_other_names_alone():
         s = 'i2h_weight'
         flat = net.lstm.rnn_param
     '''
-    assert warnings(source, "R1") == []
+    assert warnings(source, "P9") == []
