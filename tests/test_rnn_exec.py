@@ -128,3 +128,25 @@ def test_load_parameters_translates_the_recurrent_layout(tmp_path, source, targe
         loaded.load_parameters(str(tmp_path / "p.params"))
         got = np.asarray(loaded(x))
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+
+
+_FUSED_INIT = """
+import numpy as np
+from {pkg}.gluon import rnn
+net = rnn.LSTM(4, num_layers=2, bidirectional=True, projection_size=3, input_size=5,
+               i2h_bias_initializer={bias!r})
+net.initialize()
+flat = np.asarray(net.rnn_param.data() if {pkg!r} == 'gluonbridge' else
+                  net(mx.np.ones((3, 2, 5))) is not None and net.rnn_param.data().asnumpy())
+result = [[int(v == 0) for v in flat], float(np.abs(flat).max())]
+"""
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("bias", ["zeros", None])
+def test_structural_rnn_param_initializes_as_mxnet2(mx2, gb_structural, bias):
+    theirs = mx2.run("import mxnet as mx\n" + _FUSED_INIT.format(pkg="mxnet", bias=bias))
+    ours = gb_structural.run(_FUSED_INIT.format(pkg="gluonbridge", bias=bias).replace(
+        "net.initialize()", "net.initialize()\nnet(np.ones((3, 2, 5), np.float32))"))
+    assert ours[0] == theirs[0]            # the same segments are zeros (the biases)
+    assert 0 < ours[1] <= 0.07 and 0 < theirs[1] <= 0.07

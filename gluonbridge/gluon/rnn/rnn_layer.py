@@ -18,6 +18,7 @@ import re
 
 from ... import ndarray
 from ...backend.trace import current_trace
+from ...initializer import RNNFused
 from ...translate.rnn_weights import GATES, RNNLayout
 from ..block import HybridBlock
 
@@ -74,9 +75,10 @@ class _RNNLayer(HybridBlock):
                                         allow_deferred_init=True)
                 setattr(self, local, param)
         else:
-            # MXNet 2 initializes it with its RNNFused initializer (the per-gate initializers
-            # applied to the slices); gluonbridge has no such initializer yet.
-            self.rnn_param = self._new_param("rnn_param", shape=(0,), init=None, dtype=dtype,
+            init = RNNFused(mode, num_layers, hidden_size, bidirectional, projection_size,
+                            i2h_weight_initializer, h2h_weight_initializer,
+                            i2h_bias_initializer, h2h_bias_initializer, h2r_weight_initializer)
+            self.rnn_param = self._new_param("rnn_param", shape=(0,), init=init, dtype=dtype,
                                              allow_deferred_init=True)
 
     def _param_layout(self, input_size):
