@@ -49,8 +49,14 @@ def _cells_begin_state(cells, **kwargs):
 
 
 def _get_begin_state(cell, begin_state, batch_size):
+    """The given states, else zeros: arrays, or zeros in the graph while tracing (1.9.1:
+    ``symbol.zeros``)."""
     if begin_state is None:
-        begin_state = cell.begin_state(batch_size=batch_size)
+        tracer = current_trace()
+        if tracer is None:
+            begin_state = cell.begin_state(batch_size=batch_size)
+        else:
+            begin_state = cell.begin_state(batch_size=batch_size, func=tracer.namespace.zeros)
     return begin_state
 
 
