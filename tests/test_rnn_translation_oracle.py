@@ -4,9 +4,9 @@
   arrays into ``rnn_param`` from the keys alone: the real 2.0.0b1 loads the result and computes
   what 1.9.1 computed.
 * gluonbridge in each naming mode loads the 1.9.1 file (fusing it for structural naming) and
-  computes, on both backends, what 1.9.1 computed (outputs of layers with projection, GRU, bidirectional stacks, tanh RNN, NTC layout). State clipping has
-  no CPU kernel in 1.9.1: tests/test_rnn_exec.py checks it against the cell equations.
-"""
+  computes, on both backends, what 1.9.1 computed (outputs of layers with projection, GRU,
+  bidirectional stacks, tanh RNN, NTC layout). State clipping has no CPU kernel in 1.9.1:
+  tests/test_rnn_exec.py checks it against the cell equations."""
 import numpy as np
 import pytest
 

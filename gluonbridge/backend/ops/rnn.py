@@ -3,21 +3,21 @@ parameter builder).
 
 ``RNN`` reads one flat parameter vector in the order of
 :meth:`gluonbridge.translate.rnn_weights.RNNLayout.entries`; each layer and direction becomes
-one ONNX ``LSTM``/``GRU``/``RNN`` node (stacked layers chained, directions in one node) with
-the gates reordered: MXNet's LSTM gates are i, f, g, o (ONNX: i, o, f, c), its GRU gates
-r, z, n (ONNX: z, r, h, with ``linear_before_reset=1``, which is MXNet's GRU).
+one ONNX ``LSTM``/``GRU``/``RNN`` node (stacked layers chained, directions in one node) with the
+gates reordered: MXNet's LSTM gates are i, f, g, o (ONNX: i, o, f, c), its GRU gates r, z, n
+(ONNX: z, r, h, with ``linear_before_reset=1``, which is MXNet's GRU).
 
 What the ONNX ops cannot express -- LSTM projection (``projection_size``) and cell-state
 clipping (``lstm_state_clip_min``/``max``) -- is unrolled over the static sequence length
 instead: those graphs serve one sequence length (the traced one), and refuse
-``use_sequence_length``. ``rnn_relu`` is unrolled too: ONNX's ``RNN`` has a Relu activation,
-but the onnx reference evaluator (the fallback backend) computes only Tanh. The reference
-evaluator also ignores ``sequence_lens``: ``use_sequence_length`` is exact on onnxruntime only. Clipping follows cuDNN (the only MXNet backend that has it): the cell
-state is clipped after each step, before ``h = o * tanh(c)``; ``lstm_state_clip_nan`` (keep NaN
-rather than clipping it) is what ONNX's Clip does, so both settings lower the same.
+``use_sequence_length``. ``rnn_relu`` is unrolled too: ONNX's ``RNN`` has a Relu activation, but
+the onnx reference evaluator (the fallback backend) computes only Tanh. The reference evaluator
+also ignores ``sequence_lens``: ``use_sequence_length`` is exact on onnxruntime only. Clipping
+follows cuDNN (the only MXNet backend that has it): the cell state is clipped after each step,
+before ``h = o * tanh(c)``; ``lstm_state_clip_nan`` (keep NaN rather than clipping it) is what
+ONNX's Clip does, so both settings lower the same.
 
-Dropout between layers (``p``) is the identity at inference.
-"""
+Dropout between layers (``p``) is the identity at inference."""
 from __future__ import annotations
 
 import numpy as np
