@@ -158,6 +158,10 @@ class Parameter:
                           "force_reinit=True to re-initialize.", stacklevel=2)
             return
         self._data = None
+        from ..initializer import RNNFused
+        if isinstance(self.init, RNNFused):     # as MXNet 2: it applies the global initializer
+            self.init.set_initializer(init if init else default_init)
+            init = self.init
         self._deferred_init = (init, default_init)
         if self._shape is not None and all(d > 0 for d in self._shape):
             self._finish_deferred_init()

@@ -3,8 +3,8 @@
 Importing this package registers every entry: ``OPS`` maps every spelling to its
 :class:`~.registry.Op`.
 """
-from . import (activation, detection, elementwise, heads, nn, norm, quantization,  # noqa: F401
-               reduce, shape, vision)
+from . import (activation, creation, detection, elementwise, heads, index, matmul, nn,  # noqa: F401
+               norm, quantization, reduce, rnn, shape, slicing, vision)
 from .registry import (OPS, Op, Unsupported, aux_positions, graph_rule, lookup, num_outputs, op,
                        register)
 
