@@ -4,24 +4,25 @@ handed to ``hybrid_forward`` or returned by ``Parameter.data()``; it becomes a v
 when an op uses it). Arithmetic and methods record MXNet ops in the active trace."""
 from __future__ import annotations
 
-# Array methods Gluon code calls on a Symbol -> (the 1.x op, the numpy-mode op) they record;
+# Array methods Gluon code calls on a Symbol (MXNet 1.x Symbol's) -> (the 1.x op, the numpy-mode
+# op) they record;
 # the methods with their own signatures (reshape, transpose, ...) are defined on Symbol.
 METHODS = {name: (name, f"_npi_{name}") for name in (
     "sum", "mean", "max", "min", "prod", "argmax", "argmin", "clip", "tile", "squeeze",
     "expand_dims", "broadcast_to", "take", "sort", "argsort", "flip", "exp", "log", "sqrt",
-    "square", "tanh", "sin", "cos", "floor", "ceil", "sign", "reciprocal", "negative", "log1p",
+    "square", "tanh", "sin", "cos", "floor", "ceil", "sign", "reciprocal", "log1p",
     "expm1", "log2", "log10", "cbrt", "rint", "fix", "trunc")}
 METHODS.update({name: (name, name) for name in (
     "slice", "slice_axis", "slice_like", "reshape_like", "broadcast_like", "broadcast_axes",
     "pick", "one_hot", "topk", "split", "zeros_like", "ones_like", "norm", "nansum", "nanprod",
     "sigmoid", "relu", "softmax", "log_softmax", "round", "shape_array", "size_array")})
 METHODS.update({"abs": ("abs", "_npi_absolute"), "repeat": ("repeat", "_npi_repeats"),
-                "broadcast_axis": ("broadcast_axis", "broadcast_axis"),
                 "flatten": ("Flatten", "Flatten"), "swapaxes": ("SwapAxis", "SwapAxis")})
 
 
 class _Arithmetic:
-    """``+ - * / **`` and negation, recorded as MXNet's Symbol arithmetic records them."""
+    """``+ - * / **``, negation and ``> >= < <=``, recorded as MXNet's Symbol arithmetic records
+    them."""
 
     __slots__ = ()
 
@@ -60,6 +61,18 @@ class _Arithmetic:
 
     def __neg__(self):
         return self._arith(-1.0, "mul")
+
+    def __gt__(self, other):
+        return self._arith(other, "gt")
+
+    def __ge__(self, other):
+        return self._arith(other, "ge")
+
+    def __lt__(self, other):
+        return self._arith(other, "lt")
+
+    def __le__(self, other):
+        return self._arith(other, "le")
 
 
 class Symbol(_Arithmetic):
