@@ -1,12 +1,14 @@
 """Elementwise ops: binary (elemwise_*, broadcast_*, numpy-mode _npi_*), with a scalar
-(``_plus_scalar`` ...), unary math, clip and Cast."""
+(``_plus_scalar`` ...), mod and hypot, comparisons and logic (1.x: 1/0 in the input dtype;
+numpy mode: bool), where, unary math (MXNet's own rounding rules), clip, Cast, and the
+``*_like`` fills."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-from ...graph.attrs import Bool, Dtype, Float, Str
+from ...graph.attrs import Bool, Dtype, Float, Int, Str
 from .common import binary, broadcast, same_shape
 from .registry import Unsupported, op
 
@@ -429,3 +431,13 @@ op("ones_like", shape=same_shape)(lambda g, a, data: fill_like(g, data, 1, data.
     shape=same_shape, dtype=lambda a, data: a.dtype or data)
 def full_like(g, a, data):
     return fill_like(g, data, a.fill_value, a.dtype or data.dtype)
+
+
+@op("_npi_around", "around", attrs={"decimals": Int(0)}, shape=same_shape)
+def around(g, a, data):
+    """numpy's round: half to even, at ``decimals`` places (scaled by 10**decimals as numpy)."""
+    if not a.decimals:
+        return g.node("Round", [data], data.shape, data.dtype)
+    scale = 10.0 ** a.decimals
+    rounded = g.node("Round", [binary(g, "Mul", data, scale)], data.shape, data.dtype)
+    return binary(g, "Div", rounded, scale)
