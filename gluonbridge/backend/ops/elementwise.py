@@ -1,12 +1,14 @@
 """Elementwise ops: binary (elemwise_*, broadcast_*, numpy-mode _npi_*), with a scalar
-(``_plus_scalar`` ...), unary math, clip and Cast."""
+(``_plus_scalar`` ...), mod and hypot, comparisons and logic (1.x: 1/0 in the input dtype;
+numpy mode: bool), where, unary math (MXNet's own rounding rules), clip, Cast, and the
+``*_like`` fills."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-from ...graph.attrs import Bool, Dtype, Float, Str
+from ...graph.attrs import Bool, Dtype, Float, Int, Str
 from .common import binary, broadcast, same_shape
 from .registry import Unsupported, op
 
@@ -220,13 +222,25 @@ ARITHMETIC = {
            "sub": ("_npi_subtract", "_npi_subtract_scalar", "_npi_rsubtract_scalar"),
            "mul": ("_npi_multiply", "_npi_multiply_scalar", "_npi_multiply_scalar"),
            "div": ("_npi_true_divide", "_npi_true_divide_scalar", "_npi_rtrue_divide_scalar"),
-           "pow": ("_npi_power", "_power_scalar", "_rpower_scalar")},
+           "pow": ("_npi_power", "_power_scalar", "_rpower_scalar"),
+           "gt": ("_npi_greater", "_npi_greater_scalar", None),
+           "ge": ("_npi_greater_equal", "_npi_greater_equal_scalar", None),
+           "lt": ("_npi_less", "_npi_less_scalar", None),
+           "le": ("_npi_less_equal", "_npi_less_equal_scalar", None)},
 }
+# ``x > y`` and friends (Python reflects ``2 > x`` into ``x < 2``, so no reversed form)
+ARITHMETIC[False].update({
+    "gt": ("_greater", "_greater_scalar", None),
+    "ge": ("_greater_equal", "_greater_equal_scalar", None),
+    "lt": ("_lesser", "_lesser_scalar", None),
+    "le": ("_lesser_equal", "_lesser_equal_scalar", None)})
 # The 1.x array ops need equal shapes; where shapes differ the trace records the broadcast op
 # (MXNet 1.x NDArray arithmetic broadcasts; its Symbol arithmetic would refuse).
 BROADCAST_FORM = {"elemwise_add": "broadcast_add", "elemwise_sub": "broadcast_sub",
                   "elemwise_mul": "broadcast_mul", "elemwise_div": "broadcast_div",
-                  "_power": "broadcast_power"}
+                  "_power": "broadcast_power", "_greater": "broadcast_greater",
+                  "_greater_equal": "broadcast_greater_equal", "_lesser": "broadcast_lesser",
+                  "_lesser_equal": "broadcast_lesser_equal"}
 
 
 # A binary op called with a number (``F.broadcast_mul(x, 2)``, ``np.multiply(x, 2)``) records
@@ -417,3 +431,13 @@ op("ones_like", shape=same_shape)(lambda g, a, data: fill_like(g, data, 1, data.
     shape=same_shape, dtype=lambda a, data: a.dtype or data)
 def full_like(g, a, data):
     return fill_like(g, data, a.fill_value, a.dtype or data.dtype)
+
+
+@op("_npi_around", "around", attrs={"decimals": Int(0)}, shape=same_shape)
+def around(g, a, data):
+    """numpy's round: half to even, at ``decimals`` places (scaled by 10**decimals as numpy)."""
+    if not a.decimals:
+        return g.node("Round", [data], data.shape, data.dtype)
+    scale = 10.0 ** a.decimals
+    rounded = g.node("Round", [binary(g, "Mul", data, scale)], data.shape, data.dtype)
+    return binary(g, "Div", rounded, scale)

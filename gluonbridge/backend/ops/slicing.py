@@ -186,12 +186,14 @@ def split_v2(g, a, data):
 
 
 def _flip_axes(a, data):
-    axes = (a.axis,) if isinstance(a.axis, int) else a.axis
-    return sorted({x % len(data) for x in axes})
+    """MXNet refuses a negative axis here (1.9.1, numpy flip included)."""
+    if any(x < 0 or x >= len(data) for x in a.axis):
+        raise Unsupported(f"axis={a.axis!r} (MXNet's reverse takes axes in [0, ndim))")
+    return sorted(set(a.axis))
 
 
 @op("reverse", "flip", "_npi_flip", attrs={"axis": Ints(required=True)},
-    shape=lambda a, data: tuple(data))
+    shape=lambda a, data: _flip_axes(a, data) and tuple(data))
 def reverse(g, a, data):
     axes = _flip_axes(a, data.shape)
     return slice_nodes(g, data, axes, [-1] * len(axes), [_START_BACK] * len(axes),
