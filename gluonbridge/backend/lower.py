@@ -12,7 +12,9 @@ weight shaped by the batch, ranks that change) raises :class:`BatchDependent`; t
 lowers it for the traced batch size only. Lowerings make every shape constant through
 :meth:`Builder.shape_constant`, so this holds for all of them. Opset 17 (LayerNormalization
 needs it; BatchNormalization must be >= 14), IR version 8 (set explicitly: onnx >= 1.23 stamps a
-version onnxruntime refuses). The traps behind each lowering are in shared/spec/onnx-lowering.md.
+version onnxruntime refuses); ``opset`` 18 is also written (:data:`OPSETS`: the Reduce ops
+other than ReduceSum take ``axes`` as an input there, which :meth:`Builder.node` handles for every
+lowering). The traps behind each lowering are in shared/spec/onnx-lowering.md.
 """
 from __future__ import annotations
 
@@ -23,7 +25,12 @@ from .errors import unsupported
 from .ops import registry
 
 OPSET = 17
+OPSETS = (17, 18)       # the opsets to_onnx writes
 IR_VERSION = 8
+# ONNX ops whose ``axes`` attribute became an input in opset 18 (ReduceSum's did in 13)
+AXES_INPUT_FROM_18 = frozenset({"ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
+                                "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp",
+                                "ReduceSumSquare"})
 
 
 class BatchDependent(Exception):
@@ -50,7 +57,8 @@ class Builder:
     """The ONNX nodes and initializers being emitted; ``where`` names the node being lowered
     (for errors)."""
 
-    def __init__(self):
+    def __init__(self, opset=OPSET):
+        self.opset = opset
         self.nodes = []           # (op_type, input names, output names, attrs)
         self.initializers = {}    # name -> numpy array
         self.where, self.op = "<graph>", None
@@ -85,6 +93,8 @@ class Builder:
     def node(self, op_type, inputs, shape, dtype, n_outputs=1, **attrs):
         """Record one ONNX node; returns its (first) output Value."""
         outputs = [self.fresh(op_type) for _ in range(n_outputs)]
+        if self.opset >= 18 and op_type in AXES_INPUT_FROM_18 and "axes" in attrs:
+            inputs = list(inputs) + [self.constant(attrs.pop("axes"), np.int64)]
         self.nodes.append((op_type, [i.name for i in inputs], outputs, attrs))
         return Value(outputs[0], shape, dtype)
 
@@ -112,8 +122,9 @@ def _alternate_shapes(graph, known_shapes, known_dtypes, inputs, shapes):
     return alt_shapes
 
 
-def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False):
-    """The ModelProto of ``graph``. ``inputs``: name -> (shape, dtype) of the data inputs, in
+def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False,
+            opset=OPSET):
+    """The ModelProto of ``graph`` at ``opset`` (one of :data:`OPSETS`). ``inputs``: name -> (shape, dtype) of the data inputs, in
     graph-input order; ``params``: name -> numpy array of every parameter variable.
     ``where(index)`` names node ``index`` in errors (default: ``node '<name>'``). With
     ``batch_axis``, axis 0 of the inputs is symbolic (raises BatchDependent if impossible)."""
@@ -126,7 +137,9 @@ def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=Fa
     shapes, dtypes = infer(graph, registry.graph_rule, known_shapes, known_dtypes)
     alt_shapes = (_alternate_shapes(graph, known_shapes, known_dtypes, inputs, shapes)
                   if batch_axis else None)
-    builder = Builder()
+    if opset not in OPSETS:
+        raise ValueError(f"opset {opset}: to_onnx writes opset {' or '.join(map(str, OPSETS))}")
+    builder = Builder(opset)
     values = []
     graph_inputs = []
     for i, node in enumerate(graph.nodes):
@@ -179,7 +192,27 @@ def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=Fa
     proto = helper.make_graph(nodes, name,
                               [value_info(v, d) for v, d in zip(graph_inputs, input_dims)],
                               [value_info(v, d) for v, d in zip(outputs, output_dims)], inits)
-    model = helper.make_model(proto, opset_imports=[helper.make_opsetid("", OPSET)],
+    model = helper.make_model(proto, opset_imports=[helper.make_opsetid("", opset)],
                               producer_name="gluonbridge")
     model.ir_version = IR_VERSION
     return model
+
+
+def unsupported_nodes(graph):
+    """``[(node name, op, detail)]`` for every op node the lowering cannot handle: an unknown
+    op, or each attribute (``key=value``) its entry does not accept."""
+    from .errors import LoweringError
+    found = []
+    for node in graph.nodes:
+        if node.is_variable:
+            continue
+        entry = registry.OPS.get(node.op)
+        if entry is None:
+            found.append((node.name, node.op, "the op"))
+            continue
+        for key, value in node.attrs.items():
+            try:
+                entry.parse({key: value}, node.name)
+            except LoweringError:
+                found.append((node.name, node.op, f"attribute {key}={value!r}"))
+    return found
