@@ -200,8 +200,8 @@ def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=Fa
 
 def unsupported_nodes(graph):
     """``[(node name, op, detail)]`` for every op node the lowering cannot handle: an unknown
-    op, or each attribute (``key=value``) its entry does not accept."""
-    from .errors import LoweringError
+    op, each attribute (``key=value``) its entry does not accept, a missing required one."""
+    from ..graph.attrs import AttrValueError
     found = []
     for node in graph.nodes:
         if node.is_variable:
@@ -211,8 +211,15 @@ def unsupported_nodes(graph):
             found.append((node.name, node.op, "the op"))
             continue
         for key, value in node.attrs.items():
+            spec = entry.attrs.get(key)
+            if key.startswith("__") or key in registry.IGNORED:
+                continue
             try:
-                entry.parse({key: value}, node.name)
-            except LoweringError:
+                if spec is None:
+                    raise AttrValueError(key)
+                spec.parse(value)
+            except AttrValueError:
                 found.append((node.name, node.op, f"attribute {key}={value!r}"))
+        found += [(node.name, node.op, f"a node without attribute {key!r}")
+                  for key, spec in entry.attrs.items() if spec.required and key not in node.attrs]
     return found
