@@ -228,7 +228,7 @@ def _output_names(graph) -> list:
     names = []
     for head in graph.heads:
         node = graph.nodes[head.node]
-        single = node.is_variable or ops.num_outputs(node) == 1
+        single = node.is_variable or graph.num_outputs(head.node) == 1
         names.append(node.name if node.is_variable else
                      f"{node.name}_output" if single else f"{node.name}_output{head.index}")
     return names
