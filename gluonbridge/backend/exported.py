@@ -149,6 +149,8 @@ def _params(path, symbol_path, log):
         path = default_params(symbol_path)
         log(f"params: {path} (the newest beside the graph)")
     arrays = checkpoint.load(path)
+    if isinstance(arrays, list) and not arrays:
+        arrays = {}     # a graph without parameters: MXNet saves an empty list
     if not isinstance(arrays, dict):
         raise CheckpointError(path, None, "named arrays (arg:/aux: keys)", "an unnamed list")
     return {(key.split(":", 1)[1] if key.startswith(("arg:", "aux:")) else key): value
