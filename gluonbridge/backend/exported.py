@@ -24,7 +24,7 @@ from ..graph import json_io
 from ..graph.infer import declared_dtype, declared_shape, declared_shape_text, infer
 from . import ops
 from .errors import LoweringError
-from .lower import OPSET, BatchDependent, to_onnx, unsupported_nodes
+from .lower import OPSET, BatchDependent, lower_graph, to_onnx, unsupported_nodes
 
 SYMBOL_SUFFIX = "-symbol.json"
 DATA_SLOTS = frozenset({"data", "lhs", "rhs"})   # op input names fed by data, not parameters
@@ -183,16 +183,17 @@ def convert(symbol_path, output, params=None, inputs=None, opset=OPSET, static_b
                               " missing from the params file")
     weights = {n: np.asarray(a) for n, a in weights.items() if role_of.get(n) in (ARG, AUX)}
     name = Path(symbol_path).name.removesuffix(SYMBOL_SUFFIX)
-    model = None
+    lowered = None
     if not static_batch:
         try:
-            model = to_onnx(graph, signature, weights, name=name, batch_axis=True, opset=opset)
+            lowered = lower_graph(graph, signature, weights, name, batch_axis=True, opset=opset)
         except BatchDependent as err:
             log(f"note: the batch axis is fixed, the graph depends on the batch size ({err})")
-    if model is None:
-        model = to_onnx(graph, signature, weights, name=name, opset=opset)
+    if lowered is None:
+        lowered = lower_graph(graph, signature, weights, name, opset=opset)
+    from .onnx_file import write_model
     with atomic_output(output, force) as out:
-        out.write(model.SerializeToString())
+        write_model(out, lowered)
     return verify_model(output, graph, signature, weights, opset) if verify else None
 
 

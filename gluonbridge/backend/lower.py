@@ -18,6 +18,8 @@ lowering). The traps behind each lowering are in shared/spec/onnx-lowering.md.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from ..graph.infer import infer
@@ -35,6 +37,19 @@ AXES_INPUT_FROM_18 = frozenset({"ReduceMean", "ReduceMax", "ReduceMin", "ReduceP
 
 class BatchDependent(Exception):
     """The graph computes something that depends on the batch size beyond axis 0."""
+
+
+class Lowered(NamedTuple):
+    """A lowered graph, before it becomes a ModelProto (:func:`model_proto`) or a file
+    (:mod:`.onnx_file`): ``nodes`` as ``(op_type, input names, output names, attrs)``,
+    ``initializers`` (name -> array, the used ones), ``inputs``/``outputs`` as
+    ``(name, numpy dtype, dims)`` where a dim is an int, ``"batch"`` or None (unknown)."""
+    name: str
+    nodes: list
+    initializers: dict
+    inputs: list
+    outputs: list
+    opset: int
 
 
 class Value:
@@ -124,12 +139,16 @@ def _alternate_shapes(graph, known_shapes, known_dtypes, inputs, shapes):
 
 def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False,
             opset=OPSET):
-    """The ModelProto of ``graph`` at ``opset`` (one of :data:`OPSETS`). ``inputs``: name -> (shape, dtype) of the data inputs, in
+    """The ModelProto of ``graph`` (see :func:`lower_graph`)."""
+    return model_proto(lower_graph(graph, inputs, params, name, where, batch_axis, opset))
+
+
+def lower_graph(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False,
+                opset=OPSET) -> Lowered:
+    """``graph`` lowered to ONNX nodes at ``opset`` (one of :data:`OPSETS`). ``inputs``: name -> (shape, dtype) of the data inputs, in
     graph-input order; ``params``: name -> numpy array of every parameter variable.
     ``where(index)`` names node ``index`` in errors (default: ``node '<name>'``). With
     ``batch_axis``, axis 0 of the inputs is symbolic (raises BatchDependent if impossible)."""
-    from onnx import helper, numpy_helper
-
     known_shapes = {n: s for n, (s, _) in inputs.items()}
     known_dtypes = {n: d for n, (_, d) in inputs.items()}
     known_shapes.update({n: a.shape for n, a in params.items()})
@@ -181,18 +200,25 @@ def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=Fa
                   for v in graph_inputs]
 
     used = {name for _, ins, _, _ in builder.nodes for name in ins}
+    return Lowered(name, builder.nodes,
+                   {n: a for n, a in builder.initializers.items() if n in used},
+                   [(v.name, v.dtype, d) for v, d in zip(graph_inputs, input_dims)],
+                   [(v.name, v.dtype, d) for v, d in zip(outputs, output_dims)], opset)
 
-    def value_info(v, dims):
-        return helper.make_tensor_value_info(v.name, helper.np_dtype_to_tensor_dtype(v.dtype),
-                                             dims)
 
-    nodes = [helper.make_node(op, ins, outs, **attrs) for op, ins, outs, attrs in builder.nodes]
+def model_proto(lowered: Lowered):
+    """The onnx ModelProto of a lowered graph."""
+    from onnx import helper, numpy_helper
+
+    def value_info(name, dtype, dims):
+        return helper.make_tensor_value_info(name, helper.np_dtype_to_tensor_dtype(dtype), dims)
+
+    nodes = [helper.make_node(op, ins, outs, **attrs) for op, ins, outs, attrs in lowered.nodes]
     inits = [numpy_helper.from_array(np.ascontiguousarray(a), n)
-             for n, a in builder.initializers.items() if n in used]
-    proto = helper.make_graph(nodes, name,
-                              [value_info(v, d) for v, d in zip(graph_inputs, input_dims)],
-                              [value_info(v, d) for v, d in zip(outputs, output_dims)], inits)
-    model = helper.make_model(proto, opset_imports=[helper.make_opsetid("", opset)],
+             for n, a in lowered.initializers.items()]
+    proto = helper.make_graph(nodes, lowered.name, [value_info(*v) for v in lowered.inputs],
+                              [value_info(*v) for v in lowered.outputs], inits)
+    model = helper.make_model(proto, opset_imports=[helper.make_opsetid("", lowered.opset)],
                               producer_name="gluonbridge")
     model.ir_version = IR_VERSION
     return model
