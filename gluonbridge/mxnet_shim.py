@@ -36,7 +36,14 @@ ALIASES = {
     "mxnet.numpy_extension": "gluonbridge.numpy_extension",
     "mxnet.npx": "gluonbridge.numpy_extension",
     "mxnet.device": "gluonbridge.device",
+    "mxnet.symbol": "gluonbridge.symbol",
+    "mxnet.sym": "gluonbridge.symbol",
+    "mxnet.model": "gluonbridge.model",
+    "mxnet.module": "gluonbridge.module",
+    "mxnet.mod": "gluonbridge.module",
+    "mxnet.io": "gluonbridge.io",
 }
+ROOT_MODULES = ("symbol", "sym", "model", "module", "mod", "io")   # also mx.<name> attributes
 COMPAT_MODULES = ("base", "context", "util")
 
 
@@ -92,6 +99,8 @@ def _root_module():
                         ("numpy", gluonbridge.np), ("npx", gluonbridge.npx),
                         ("numpy_extension", gluonbridge.npx)):
         setattr(root, attr, value)
+    for name in ROOT_MODULES:
+        setattr(root, name, importlib.import_module(ALIASES[f"mxnet.{name}"]))
     compat = _compat_module()
     for name in COMPAT_MODULES:
         setattr(root, name, compat)

@@ -25,6 +25,7 @@ from ..graph.infer import declared_dtype, declared_shape, declared_shape_text, i
 from . import ops
 from .errors import LoweringError
 from .lower import OPSET, BatchDependent, lower_graph, to_onnx, unsupported_nodes
+from .ops.heads import label_variables, without_labels
 
 SYMBOL_SUFFIX = "-symbol.json"
 DATA_SLOTS = frozenset({"data", "lhs", "rhs"})   # op input names fed by data, not parameters
@@ -102,6 +103,7 @@ def roles(graph, param_names=None, input_names=()) -> dict:
                 slot = names[position] if position < len(names) else None
                 aux = entry is not None and slot in entry.aux
                 slots.setdefault(graph.nodes[e.node].name, []).append((slot, aux, entry))
+    labels = label_variables(graph)
     result = {}
     for node in graph.nodes:
         if not node.is_variable:
@@ -110,7 +112,7 @@ def roles(graph, param_names=None, input_names=()) -> dict:
         aux = any(a for _, a, _ in used)
         if node.name in input_names:
             result[node.name] = INPUT
-        elif used and all(slot == "label" for slot, _, _ in used):
+        elif node.name in labels:
             result[node.name] = LABEL
         elif param_names is not None:
             result[node.name] = (AUX if aux else ARG) if node.name in param_names else INPUT
@@ -173,6 +175,7 @@ def convert(symbol_path, output, params=None, inputs=None, opset=OPSET, static_b
         raise UnsupportedGraphError(symbol_path, bad)
     weights = _params(params, symbol_path, log)
     role_of = roles(graph, set(weights), set(inputs or ()))
+    graph = without_labels(graph, keep=[n for n, r in role_of.items() if r != LABEL])
     signature = input_signature(graph, symbol_path, role_of, inputs or {})
     missing = [name for name, (shape, _) in signature.items() if shape is None]
     if missing:

@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..graph.infer import infer
-from .errors import unsupported
+from .errors import LoweringError, unsupported
 from .ops import registry
 
 OPSET = 17
@@ -137,6 +137,47 @@ def _alternate_shapes(graph, known_shapes, known_dtypes, inputs, shapes):
     return alt_shapes
 
 
+def unsupported_nodes(graph) -> list:
+    """Every node of ``graph`` the lowering cannot handle, found without lowering anything:
+    ``[(node name, op, detail)]`` in graph order, one row per unknown op and per unsupported
+    attribute (an unknown or unparsable attribute, a value the lowering refuses, a required
+    attribute missing). Empty when every op and attribute is supported."""
+    problems = []
+    for node in graph.nodes:
+        if node.is_variable:
+            continue
+        entry = registry.OPS.get(node.op)
+        if entry is None:
+            problems.append((node.name, node.op, "the op"))
+            continue
+        problems.extend((node.name, node.op, detail)
+                        for detail in entry.attr_problems(node.attrs))
+    return problems
+
+
+def describe_unsupported(problems, limit=20) -> str:
+    """The rows of :func:`unsupported_nodes` as one message: each distinct (op, detail) with
+    its count and the first nodes it occurs in."""
+    groups = {}
+    for name, op, detail in problems:
+        groups.setdefault((op, detail), []).append(name)
+    lines = [f"{len(problems)} unsupported node(s) in {len(groups)} kind(s):"]
+    for (op, detail), names in list(groups.items())[:limit]:
+        shown = ", ".join(f"'{n}'" for n in names[:3]) + (", ..." if len(names) > 3 else "")
+        lines.append(f"  op {op}: {detail} x{len(names)} (node {shown})")
+    if len(groups) > limit:
+        lines.append(f"  ... and {len(groups) - limit} more kind(s)")
+    return "\n".join(lines)
+
+
+def check_supported(graph) -> None:
+    """Raise one LoweringError listing every unsupported node of ``graph`` (before any work)."""
+    problems = unsupported_nodes(graph)
+    if problems:
+        raise LoweringError(describe_unsupported(problems) + "\nnot supported by the ONNX "
+                            "lowering")
+
+
 def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False,
             opset=OPSET):
     """The ModelProto of ``graph`` (see :func:`lower_graph`)."""
@@ -145,7 +186,8 @@ def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=Fa
 
 def lower_graph(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False,
                 opset=OPSET) -> Lowered:
-    """``graph`` lowered to ONNX nodes at ``opset`` (one of :data:`OPSETS`). ``inputs``: name -> (shape, dtype) of the data inputs, in
+    """``graph`` lowered to ONNX nodes at ``opset`` (one of :data:`OPSETS`).
+    ``inputs``: name -> (shape, dtype) of the data inputs, in
     graph-input order; ``params``: name -> numpy array of every parameter variable.
     ``where(index)`` names node ``index`` in errors (default: ``node '<name>'``). With
     ``batch_axis``, axis 0 of the inputs is symbolic (raises BatchDependent if impossible)."""
@@ -223,29 +265,3 @@ def model_proto(lowered: Lowered):
     model.ir_version = IR_VERSION
     return model
 
-
-def unsupported_nodes(graph):
-    """``[(node name, op, detail)]`` for every op node the lowering cannot handle: an unknown
-    op, each attribute (``key=value``) its entry does not accept, a missing required one."""
-    from ..graph.attrs import AttrValueError
-    found = []
-    for node in graph.nodes:
-        if node.is_variable:
-            continue
-        entry = registry.OPS.get(node.op)
-        if entry is None:
-            found.append((node.name, node.op, "the op"))
-            continue
-        for key, value in node.attrs.items():
-            spec = entry.attrs.get(key)
-            if key.startswith("__") or key in registry.IGNORED:
-                continue
-            try:
-                if spec is None:
-                    raise AttrValueError(key)
-                spec.parse(value)
-            except AttrValueError:
-                found.append((node.name, node.op, f"attribute {key}={value!r}"))
-        found += [(node.name, node.op, f"a node without attribute {key!r}")
-                  for key, spec in entry.attrs.items() if spec.required and key not in node.attrs]
-    return found

@@ -5,6 +5,7 @@ from . import contrib, model_zoo, nn
 from .block import Block, HybridBlock
 from .parameter import Constant, DeferredInitializationError, Parameter
 from .parameter import ParameterDict as _ParameterDict
+from .symbol_block import SymbolBlock
 
 
 def __getattr__(name):

@@ -3,7 +3,7 @@
 Importing this package registers every entry: ``OPS`` maps every spelling to its
 :class:`~.registry.Op`.
 """
-from . import activation, elementwise, nn, norm, reduce, shape  # noqa: F401  (registration)
+from . import activation, elementwise, heads, nn, norm, reduce, shape  # noqa: F401  (registration)
 from .registry import (OPS, Op, Unsupported, aux_positions, graph_rule, lookup, num_outputs, op,
                        register)
 
