@@ -175,7 +175,7 @@ def convert(symbol_path, output, params=None, inputs=None, opset=OPSET, static_b
         raise UnsupportedGraphError(symbol_path, bad)
     weights = _params(params, symbol_path, log)
     role_of = roles(graph, set(weights), set(inputs or ()))
-    graph = without_labels(graph, keep=[n for n, r in role_of.items() if r != LABEL])
+    graph = without_labels(graph, keep=set(inputs or ()))
     signature = input_signature(graph, symbol_path, role_of, inputs or {})
     missing = [name for name, (shape, _) in signature.items() if shape is None]
     if missing:
