@@ -91,25 +91,32 @@ def load_graph(path):
 
 
 def roles(graph, param_names=None, input_names=()) -> dict:
-    """Variable name -> INPUT, ARG, AUX or LABEL (see the module docstring)."""
+    """Variable name -> INPUT, ARG, AUX or LABEL (see the module docstring). Without
+    ``param_names``, a variable feeding an op the table does not know (or a variadic one) is a
+    parameter when named as MXNet names the parameters it creates: ``<node name>_<input>``."""
     slots = {}
     for node in graph.nodes:
-        entry = ops.OPS.get(node.op)
         if node.is_variable:
             continue
+        entry = ops.OPS.get(node.op)
         names = entry.input_names(len(node.inputs)) if entry is not None else ()
         for position, e in enumerate(node.inputs):
-            if graph.nodes[e.node].is_variable:
-                slot = names[position] if position < len(names) else None
-                aux = entry is not None and slot in entry.aux
-                slots.setdefault(graph.nodes[e.node].name, []).append((slot, aux, entry))
+            variable = graph.nodes[e.node]
+            if not variable.is_variable:
+                continue
+            if entry is None or entry.variadic:
+                weight = variable.name.startswith(node.name + "_")
+            else:
+                weight = position < len(names) and names[position] not in DATA_SLOTS
+            aux = entry is not None and position < len(names) and names[position] in entry.aux
+            slots.setdefault(variable.name, []).append((weight, aux))
     labels = label_variables(graph)
     result = {}
     for node in graph.nodes:
         if not node.is_variable:
             continue
         used = slots.get(node.name, [])
-        aux = any(a for _, a, _ in used)
+        aux = any(a for _, a in used)
         if node.name in input_names:
             result[node.name] = INPUT
         elif node.name in labels:
@@ -117,9 +124,7 @@ def roles(graph, param_names=None, input_names=()) -> dict:
         elif param_names is not None:
             result[node.name] = (AUX if aux else ARG) if node.name in param_names else INPUT
         else:
-            weight = any(e is not None and not e.variadic and slot not in DATA_SLOTS
-                         for slot, _, e in used)
-            result[node.name] = (AUX if aux else ARG) if weight else INPUT
+            result[node.name] = (AUX if aux else ARG) if any(w for w, _ in used) else INPUT
     return result
 
 
@@ -240,17 +245,35 @@ def _output_names(graph) -> list:
     return names
 
 
-def describe(symbol_path, inputs=None) -> dict:
+def _param_names(params, symbol_path):
+    """The variable names a params file holds (its index only), or None without one."""
+    from ..checkpoint import read_index
+    if params is None:
+        try:
+            params = default_params(symbol_path)
+        except CheckpointError:
+            return None, None
+    keys = [t.key or "" for t in read_index(params).tensors]
+    return params, {k.split(":", 1)[1] if k.startswith(("arg:", "aux:")) else k for k in keys}
+
+
+def describe(symbol_path, inputs=None, params=None) -> dict:
     """What a graph holds, as a JSON-ready dict: inputs (shapes when known), labels, outputs,
     parameters with shapes (inferred when every input shape is known), the op census and every
-    op/attribute the lowering cannot handle. Reads no params file."""
+    op/attribute the lowering cannot handle. Which variables are parameters: the keys of
+    ``params`` (default: the newest NAME-NNNN.params beside the graph, index only), else
+    guessed (see :func:`roles`)."""
     graph = load_graph(symbol_path)
     inputs = inputs or {}
-    role_of = roles(graph, None, set(inputs))
+    notes = []
+    params, names = _param_names(params, symbol_path)
+    if names is None:
+        notes.append("no params file: parameters told from inputs by the op table and MXNet's "
+                     "naming")
+    role_of = roles(graph, names, set(inputs))
     signature = input_signature(graph, symbol_path, role_of, inputs)
     bad = unsupported_nodes(graph)
     shapes = dtypes = None
-    notes = []
     if not bad and all(shape is not None for shape, _ in signature.values()):
         try:
             shapes, dtypes = infer(graph, ops.graph_rule, {n: s for n, (s, _) in signature.items()},
@@ -269,6 +292,7 @@ def describe(symbol_path, inputs=None) -> dict:
     index_of = {n.name: i for i, n in enumerate(graph.nodes)}
     return {
         "file": str(symbol_path), "format": "symbol-json", "nodes": len(graph.nodes),
+        "params": None if params is None else str(params),
         "inputs": [{"name": n, "shape": shape_of(index_of[n]), "dtype": np.dtype(d).name}
                    for n, (_, d) in signature.items()],
         "labels": [n for n, r in role_of.items() if r == LABEL],

@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--input", metavar="NAME:DIMS[:DTYPE]", action="append", default=[],
                         dest="inputs", type=_input_spec, help="a graph's input shape, to infer "
                         "the parameter and output shapes (default: the __shape__ attributes)")
+    parser.add_argument("--params", metavar="P", help="a graph's parameter file, telling "
+                        "parameters from inputs (default: the newest NAME-NNNN.params beside "
+                        "NAME-symbol.json, if any; only its index is read)")
     return parser
 
 
@@ -44,13 +47,14 @@ def _input_spec(text):
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def describe(path, inputs=None) -> dict:
-    """The index of ``path`` as a JSON-ready dict; ``inputs`` (name -> (shape, dtype or None))
-    for a graph."""
+def describe(path, inputs=None, params=None) -> dict:
+    """The index of ``path`` as a JSON-ready dict; for a graph, ``inputs`` (name -> (shape,
+    dtype or None)) and ``params`` (a parameter file) as in
+    :func:`gluonbridge.backend.exported.describe`."""
     fmt = sniff_format(path)
     if fmt == "symbol-json":
         from ..backend.exported import describe as describe_graph
-        return describe_graph(path, inputs)
+        return describe_graph(path, inputs, params)
     index = read_index(path, fmt)
     tensors = []
     for t in index.tensors:
@@ -101,6 +105,8 @@ def _print_graph(info: dict) -> None:
                 print("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
     for note in info["notes"]:
         print(f"note: {note}")
+    if info["params"]:
+        print(f"parameters as in {info['params']}")
     print(f"{info['file']}: symbol JSON, {info['nodes']} nodes, {len(info['parameters'])} "
           f"parameters, {sum(info['ops'].values())} op nodes, "
           f"{len(info['unsupported'])} unsupported")
@@ -128,10 +134,10 @@ def main(argv=None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     inputs = {name: (shape, dtype) for name, shape, dtype in args.inputs}
-    if inputs and sniff_format(args.file) != "symbol-json":
-        parser.error("--input: only for a -symbol.json file")
+    if (inputs or args.params) and sniff_format(args.file) != "symbol-json":
+        parser.error("--input, --params: only for a -symbol.json file")
     try:
-        info = describe(args.file, inputs)
+        info = describe(args.file, inputs, args.params)
     except (CheckpointError, OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
