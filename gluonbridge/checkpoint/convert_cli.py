@@ -86,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     graph = parser.add_argument_group("-symbol.json input (--to onnx)")
     graph.add_argument("--params", metavar="P", help="the parameter file (default: the newest "
                        "NAME-NNNN.params beside NAME-symbol.json)")
-    graph.add_argument("--input", metavar="NAME:DIMS[:DTYPE]", action="append", default=[], dest="inputs",
+    graph.add_argument("--input", metavar="NAME:DIMS[:DTYPE]", action="append", default=[],
+                       dest="inputs",
                        type=_input_spec, help="an input's shape (with the batch size first), "
                        "e.g. data:1,3,112,112; repeat for several inputs")
     graph.add_argument("--opset", type=int, metavar="N",

@@ -13,7 +13,6 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
@@ -36,7 +35,8 @@ def input_args(case, batch):
 
 
 def params_args(case):
-    return ["--params", str(case.dir / (case.meta.get("mx1_param_file") or case.meta["param_file"]))]
+    return ["--params", str(case.dir / (case.meta.get("mx1_param_file")
+                                        or case.meta["param_file"]))]
 
 
 def run_file(path, case, batch):
@@ -132,7 +132,8 @@ def test_reductions_at_opset_18(graph_corpus, tmp_path, capsys):
     full = json_io.load(case.symbol_file)
     bad = {name for name, _, _ in unsupported_nodes(full)}
     keep = [k for k, (node, _, _) in enumerate(doc["heads"])
-            if doc["nodes"][node]["name"] not in bad and "axis" in doc["nodes"][node].get("attrs", {})]
+            if doc["nodes"][node]["name"] not in bad
+            and "axis" in doc["nodes"][node].get("attrs", {})]
     assert {doc["nodes"][doc["heads"][k][0]]["op"] for k in keep} >= {"mean", "sum", "max"}
     nodes = [doc["nodes"][0]] + [doc["nodes"][doc["heads"][k][0]] for k in keep]
     sub = {"nodes": nodes, "arg_nodes": [0], "heads": [[i, 0, 0] for i in range(1, len(nodes))],
@@ -317,10 +318,10 @@ def test_inspect_shapes_equal_mxnet_infer_shape(graph_corpus, mx1, name, capsys)
     shapes = case.input_shapes(case.batches[-1])
     info = inspect_json(case.symbol_file, *[f"--input={n}:{','.join(map(str, s))}"
                                             for n, s in shapes.items()], capsys=capsys)
+    given = {n: list(s) for n, s in shapes.items()}
     theirs = mx1.run(f"""
-import json
 sym = mx.sym.load({str(case.symbol_file)!r})
-arg, out, aux = sym.infer_shape(**{{k: tuple(v) for k, v in { {n: list(s) for n, s in shapes.items()} !r}.items()}})
+arg, out, aux = sym.infer_shape(**{{k: tuple(v) for k, v in {given!r}.items()}})
 result = {{"args": dict(zip(sym.list_arguments(), map(list, arg))),
           "aux": dict(zip(sym.list_auxiliary_states(), map(list, aux))),
           "outputs": [list(s) for s in out]}}
