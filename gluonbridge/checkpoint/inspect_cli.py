@@ -133,11 +133,14 @@ def _print_table(info: dict) -> None:
 def main(argv=None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    inputs = {name: (shape, dtype) for name, shape, dtype in args.inputs}
-    if (inputs or args.params) and sniff_format(args.file) != "symbol-json":
-        parser.error("--input, --params: only for a -symbol.json file")
+    graph_options = {}
+    if args.inputs or args.params:
+        if sniff_format(args.file) != "symbol-json":
+            parser.error("--input, --params: only for a -symbol.json file")
+        graph_options = {"inputs": {name: (shape, dtype) for name, shape, dtype in args.inputs},
+                         "params": args.params}
     try:
-        info = describe(args.file, inputs, args.params)
+        info = describe(args.file, **graph_options)
     except (CheckpointError, OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
