@@ -9,8 +9,9 @@ them); ``tojson()`` writes what MXNet 1.9.1 writes.
 """
 from __future__ import annotations
 
-import json
 import threading
+
+import numpy as np
 
 from .graph import Entry, Graph, Node, json_io
 from .graph.attrs import format_value
@@ -223,7 +224,6 @@ def var(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None, ini
         attrs["__wd_mult__"] = str(wd_mult)
     if dtype is not None:
         from .graph.infer import DTYPE_CODES
-        import numpy as np
         codes = {v: k for k, v in DTYPE_CODES.items()}
         attrs["__dtype__"] = str(codes[np.dtype(dtype).name])
     if init is not None:

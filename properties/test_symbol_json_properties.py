@@ -68,7 +68,7 @@ def test_structure_mutated(name, data):
             entry[data.draw(st.integers(0, len(entry) - 1))] = data.draw(_VALUES)
         elif key == "attrs.value":
             for attrs_key in ("attrs", "attr", "param"):
-                if node.get(attrs_key):
+                if isinstance(node.get(attrs_key), dict) and node[attrs_key]:
                     attr = data.draw(st.sampled_from(sorted(node[attrs_key])))
                     node[attrs_key][attr] = data.draw(st.text(max_size=12))
         elif data.draw(st.booleans()):

@@ -61,11 +61,16 @@ def use(name):
     _backend.set(name)
 
 
-def make_session(model, backend):
-    """A callable ``run(list of arrays) -> list of arrays`` for an ONNX ModelProto."""
+def make_session(model, backend, weights=None):
+    """A callable ``run(list of arrays) -> list of arrays`` for an ONNX ModelProto; ``weights``:
+    the arrays of its external initializers (onnxruntime only; see lower.to_onnx)."""
     if backend == "onnxruntime":
         import onnxruntime as ort
         options = ort.SessionOptions()
+        # the session may use the arrays' memory: ``keep`` holds them as long as it lives
+        keep = [ort.OrtValue.ortvalue_from_numpy(a) for a in (weights or {}).values()]
+        if keep:
+            options.add_external_initializers(list(weights), keep)
         threads = os.environ.get("GLUONBRIDGE_THREADS")
         if threads:
             options.intra_op_num_threads = int(threads)
@@ -73,7 +78,7 @@ def make_session(model, backend):
         session = ort.InferenceSession(model.SerializeToString(), options,
                                        providers=["CPUExecutionProvider"])
         names = [i.name for i in session.get_inputs()]
-        return lambda arrays: session.run(None, dict(zip(names, arrays)))
+        return lambda arrays, keep=keep: session.run(None, dict(zip(names, arrays)))
     from onnx.reference import ReferenceEvaluator
     evaluator = ReferenceEvaluator(model)
     names = [i.name for i in model.graph.input]
@@ -91,16 +96,32 @@ class Executor:
         self.versions = [p.version for p in self.params]
         self.initializers = {name: p.array() for name, p in traced.params.items()}
         self.any_batch = not traced.tracer.shape_read and _common_batch(arrays) is not None
+        # onnxruntime sessions take the weights as arrays, not copied through the protobuf
+        self.weights = {} if session and backend == "onnxruntime" else None
         lowered = None
         if self.any_batch:
             try:
                 lowered = to_onnx(self.graph, traced.inputs, self.initializers,
-                                  where=traced.tracer.where_node, batch_axis=True)
+                                  where=traced.tracer.where_node, batch_axis=True,
+                                  weights=self.weights)
             except BatchDependent:
                 self.any_batch = False
-        self.model = lowered or to_onnx(self.graph, traced.inputs, self.initializers,
-                                        where=traced.tracer.where_node)
-        self.run_session = make_session(self.model, backend) if session else None
+                self.weights = {} if self.weights is not None else None
+        self._model = lowered or to_onnx(self.graph, traced.inputs, self.initializers,
+                                         where=traced.tracer.where_node, weights=self.weights)
+        self.run_session = make_session(self._model, backend, self.weights) if session else None
+
+    @property
+    def model(self):
+        """The complete ONNX model (external initializers filled in from the weights)."""
+        if self.weights:
+            from onnx import numpy_helper
+            for tensor in self._model.graph.initializer:
+                if tensor.name in self.weights:
+                    tensor.CopyFrom(numpy_helper.from_array(self.weights[tensor.name],
+                                                            tensor.name))
+            self.weights = None
+        return self._model
 
     def is_current(self):
         return all(p.version == v for p, v in zip(self.params, self.versions))

@@ -86,7 +86,7 @@ def validate(doc, path=None) -> None:
             raise bad(where, 'an object with "op", "name" and "inputs"', node)
         if len(node["name"]) > MAX_STRING:
             raise bad(where, f"a name under {MAX_STRING} characters", node["name"][:40])
-        where = f"node {i} ('{node['name'][:80]}', op {node['op'][:40]})"
+        where = f"node {i} ({node['name'][:80]}) of op {node['op'][:40]}"
         for entry in node["inputs"]:
             if not _is_entry(entry, i):
                 kind = "a cycle or forward reference" if _is_entry(entry, len(nodes)) else \
@@ -95,7 +95,7 @@ def validate(doc, path=None) -> None:
                           entry)
         for key in ("attrs", "attr", "param"):
             attrs = node.get(key)
-            if attrs is not None and not (isinstance(attrs, dict) and all(
+            if key in node and not (isinstance(attrs, dict) and all(
                     isinstance(v, str) and len(v) <= MAX_STRING for v in attrs.values())):
                 raise bad(where, f'"{key}" as an object of strings (each under {MAX_STRING} '
                           "characters)", attrs)

@@ -120,7 +120,7 @@ def _relu(inputs):
 
 @pytest.mark.parametrize("doc,needle", [
     (_doc(nodes=[{"op": "null", "name": "data", "inputs": []}, _relu([[7, 0, 0]])]),
-     "'relu1'"),
+     "(relu1)"),
     (_doc(nodes=[{"op": "null", "name": "data", "inputs": []}, _relu([[1, 0, 0]])]),
      "cycle"),
     ({k: v for k, v in _doc().items() if k != "heads"}, "heads"),

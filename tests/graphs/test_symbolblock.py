@@ -79,3 +79,27 @@ def test_unsupported_nodes_reported_at_once(tmp_path):
     message = str(info.value)
     assert "FancyOp" in message and "x2" in message and "'f1'" in message
     assert "act_type='swish'" in message and "'act'" in message
+
+
+@pytest.mark.parametrize("file_format", ["npz", "safetensors", "mxnet-binary"])
+def test_imports_reads_any_format_and_reports_every_problem(graph_corpus, tmp_path, file_format):
+    from gluonbridge import checkpoint
+    from gluonbridge.gluon.saving import ParameterLoadError
+    case = graph_corpus.case("mlp_bn_mx1")
+    arrays = {k: np.asarray(v) for k, v in dict(checkpoint.load(case.param_file)).items()}
+    path = tmp_path / f"params.{file_format}"
+    checkpoint.save(path, arrays, file_format)
+    net = gluon.SymbolBlock.imports(str(case.symbol_file), case.input_names, str(path))
+    batch = case.batches[0]
+    assert_close([np.asarray(net(*case.inputs(batch)))], case.expected(batch), rel=case.rtol,
+                 case=file_format)
+    dropped = sorted(arrays)[:2]
+    partial = tmp_path / f"partial.{file_format}"
+    checkpoint.save(partial, {k: v for k, v in arrays.items() if k not in dropped}
+                    | {"arg:stray": np.zeros(2, np.float32)}, file_format)
+    with pytest.raises(ParameterLoadError) as info:
+        gluon.SymbolBlock.imports(str(case.symbol_file), case.input_names, str(partial))
+    for key in dropped + ["stray"]:
+        assert repr(key.split(":", 1)[-1]) in str(info.value)
+    gluon.SymbolBlock.imports(str(case.symbol_file), case.input_names, str(partial),
+                              allow_missing=True, ignore_extra=True)

@@ -31,6 +31,7 @@ from ...graph.attrs import Attr, AttrValueError
 from ..errors import unsupported
 
 OPS: Dict[str, "Op"] = {}   # every spelling -> its entry
+MAX_PARSED = 1024   # distinct attribute sets remembered per op
 IGNORED = frozenset({"cudnn_off", "cudnn_tune", "workspace", "layout_hint", "num_args"})
 
 
@@ -61,6 +62,7 @@ class Op:
         self.uniform, self._num_outputs = uniform, num_outputs
         self.at_trace: Optional[Callable] = at_trace
         self.lower = lower
+        self._parsed = {}    # attribute items -> (values, problems), see _parse
 
     def __repr__(self):
         return f"<Op {self.name}>"
@@ -98,6 +100,20 @@ class Op:
         return self._parse(attrs)[1]
 
     def _parse(self, attrs):
+        """``(values, problems)``; attribute strings seen before are parsed once (a graph
+        repeats the same attributes on many nodes, and every stage parses them)."""
+        key = tuple(attrs.items())
+        try:
+            values, problems = self._parsed[key]
+        except (KeyError, TypeError):       # TypeError: unhashable Python values
+            values, problems = self._parse_now(attrs)
+            if all(isinstance(v, str) for v in attrs.values()):
+                if len(self._parsed) >= MAX_PARSED:
+                    self._parsed.clear()
+                self._parsed[key] = values, problems
+        return dict(values), list(problems)
+
+    def _parse_now(self, attrs):
         values, problems = {}, []
         for key, value in attrs.items():
             if key.startswith("__") or key in IGNORED:
