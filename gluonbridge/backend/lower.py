@@ -12,9 +12,13 @@ weight shaped by the batch, ranks that change) raises :class:`BatchDependent`; t
 lowers it for the traced batch size only. Lowerings make every shape constant through
 :meth:`Builder.shape_constant`, so this holds for all of them. Opset 17 (LayerNormalization
 needs it; BatchNormalization must be >= 14), IR version 8 (set explicitly: onnx >= 1.23 stamps a
-version onnxruntime refuses). The traps behind each lowering are in shared/spec/onnx-lowering.md.
+version onnxruntime refuses); ``opset`` 18 is also written (:data:`OPSETS`: the Reduce ops
+other than ReduceSum take ``axes`` as an input there, which :meth:`Builder.node` handles for every
+lowering). The traps behind each lowering are in shared/spec/onnx-lowering.md.
 """
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -23,11 +27,29 @@ from .errors import LoweringError, unsupported
 from .ops import registry
 
 OPSET = 17
+OPSETS = (17, 18)       # the opsets to_onnx writes
 IR_VERSION = 8
+# ONNX ops whose ``axes`` attribute became an input in opset 18 (ReduceSum's did in 13)
+AXES_INPUT_FROM_18 = frozenset({"ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
+                                "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp",
+                                "ReduceSumSquare"})
 
 
 class BatchDependent(Exception):
     """The graph computes something that depends on the batch size beyond axis 0."""
+
+
+class Lowered(NamedTuple):
+    """A lowered graph, before it becomes a ModelProto (:func:`model_proto`) or a file
+    (:mod:`.onnx_file`): ``nodes`` as ``(op_type, input names, output names, attrs)``,
+    ``initializers`` (name -> array, the used ones), ``inputs``/``outputs`` as
+    ``(name, numpy dtype, dims)`` where a dim is an int, ``"batch"`` or None (unknown)."""
+    name: str
+    nodes: list
+    initializers: dict
+    inputs: list
+    outputs: list
+    opset: int
 
 
 class Value:
@@ -50,7 +72,8 @@ class Builder:
     """The ONNX nodes and initializers being emitted; ``where`` names the node being lowered
     (for errors)."""
 
-    def __init__(self):
+    def __init__(self, opset=OPSET):
+        self.opset = opset
         self.nodes = []           # (op_type, input names, output names, attrs)
         self.initializers = {}    # name -> numpy array
         self.where, self.op = "<graph>", None
@@ -85,6 +108,8 @@ class Builder:
     def node(self, op_type, inputs, shape, dtype, n_outputs=1, **attrs):
         """Record one ONNX node; returns its (first) output Value."""
         outputs = [self.fresh(op_type) for _ in range(n_outputs)]
+        if self.opset >= 18 and op_type in AXES_INPUT_FROM_18 and "axes" in attrs:
+            inputs = list(inputs) + [self.constant(attrs.pop("axes"), np.int64)]
         self.nodes.append((op_type, [i.name for i in inputs], outputs, attrs))
         return Value(outputs[0], shape, dtype)
 
@@ -168,15 +193,21 @@ def external_reference(name, array):
 
 
 def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False,
-            weights=None):
-    """The ModelProto of ``graph``. ``inputs``: name -> (shape, dtype) of the data inputs, in
+            weights=None, opset=OPSET):
+    """The ModelProto of ``graph`` (see :func:`lower_graph`). With a dict ``weights``,
+    parameter initializers are :func:`external_reference` entries and their arrays go into
+    ``weights`` instead of the protobuf (for onnxruntime sessions)."""
+    lowered = lower_graph(graph, inputs, params, name, where, batch_axis, opset)
+    return model_proto(lowered, weights, params)
+
+
+def lower_graph(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False,
+                opset=OPSET) -> Lowered:
+    """``graph`` lowered to ONNX nodes at ``opset`` (one of :data:`OPSETS`).
+    ``inputs``: name -> (shape, dtype) of the data inputs, in
     graph-input order; ``params``: name -> numpy array of every parameter variable.
     ``where(index)`` names node ``index`` in errors (default: ``node '<name>'``). With
-    ``batch_axis``, axis 0 of the inputs is symbolic (raises BatchDependent if impossible).
-    With a dict ``weights``, parameter initializers are :func:`external_reference` entries and
-    their arrays go into ``weights`` instead of the protobuf (for onnxruntime sessions)."""
-    from onnx import helper, numpy_helper
-
+    ``batch_axis``, axis 0 of the inputs is symbolic (raises BatchDependent if impossible)."""
     known_shapes = {n: s for n, (s, _) in inputs.items()}
     known_dtypes = {n: d for n, (_, d) in inputs.items()}
     known_shapes.update({n: a.shape for n, a in params.items()})
@@ -186,7 +217,9 @@ def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=Fa
     shapes, dtypes = infer(graph, registry.graph_rule, known_shapes, known_dtypes)
     alt_shapes = (_alternate_shapes(graph, known_shapes, known_dtypes, inputs, shapes)
                   if batch_axis else None)
-    builder = Builder()
+    if opset not in OPSETS:
+        raise ValueError(f"opset {opset}: to_onnx writes opset {' or '.join(map(str, OPSETS))}")
+    builder = Builder(opset)
     values = []
     graph_inputs = []
     for i, node in enumerate(graph.nodes):
@@ -228,25 +261,32 @@ def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=Fa
                   for v in graph_inputs]
 
     used = {name for _, ins, _, _ in builder.nodes for name in ins}
+    return Lowered(name, builder.nodes,
+                   {n: a for n, a in builder.initializers.items() if n in used},
+                   [(v.name, v.dtype, d) for v, d in zip(graph_inputs, input_dims)],
+                   [(v.name, v.dtype, d) for v, d in zip(outputs, output_dims)], opset)
 
-    def value_info(v, dims):
-        return helper.make_tensor_value_info(v.name, helper.np_dtype_to_tensor_dtype(v.dtype),
-                                             dims)
 
-    nodes = [helper.make_node(op, ins, outs, **attrs) for op, ins, outs, attrs in builder.nodes]
+def model_proto(lowered: Lowered, weights=None, params=()):
+    """The onnx ModelProto of a lowered graph; with a dict ``weights``, the initializers named
+    in ``params`` are external references and their arrays go into ``weights``."""
+    from onnx import helper, numpy_helper
+
+    def value_info(name, dtype, dims):
+        return helper.make_tensor_value_info(name, helper.np_dtype_to_tensor_dtype(dtype), dims)
+
+    nodes = [helper.make_node(op, ins, outs, **attrs) for op, ins, outs, attrs in lowered.nodes]
     inits = []
-    for n, a in builder.initializers.items():
-        if n not in used:
-            continue
+    for n, a in lowered.initializers.items():
         if weights is not None and n in params:
             weights[n] = np.ascontiguousarray(a)
             inits.append(external_reference(n, weights[n]))
         else:
-            inits.append(numpy_helper.from_array(np.require(a, requirements="C"), n))   # 0-d stays 0-d
-    proto = helper.make_graph(nodes, name,
-                              [value_info(v, d) for v, d in zip(graph_inputs, input_dims)],
-                              [value_info(v, d) for v, d in zip(outputs, output_dims)], inits)
-    model = helper.make_model(proto, opset_imports=[helper.make_opsetid("", OPSET)],
+            inits.append(numpy_helper.from_array(np.require(a, requirements="C"), n))  # 0-d stays 0-d
+    proto = helper.make_graph(nodes, lowered.name, [value_info(*v) for v in lowered.inputs],
+                              [value_info(*v) for v in lowered.outputs], inits)
+    model = helper.make_model(proto, opset_imports=[helper.make_opsetid("", lowered.opset)],
                               producer_name="gluonbridge")
     model.ir_version = IR_VERSION
     return model
+

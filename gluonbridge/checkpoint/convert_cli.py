@@ -1,5 +1,7 @@
 """``python -m gluonbridge.convert IN OUT --to mx1|mx2|safetensors|onnx``: convert a checkpoint
-between formats and, optionally, between MXNet 1.x legacy names and MXNet 2.x structural keys."""
+between formats and, optionally, between MXNet 1.x legacy names and MXNet 2.x structural keys;
+``NAME-symbol.json OUT.onnx --to onnx`` writes a complete ONNX model of an exported graph
+(:mod:`gluonbridge.backend.exported`)."""
 from __future__ import annotations
 
 import argparse
@@ -33,6 +35,16 @@ examples:
   python -m gluonbridge.convert model0.params model1.params --to mx1 --target model1_keys.params
   # leave MXNet: safetensors, with a hash check of every array afterwards
   python -m gluonbridge.convert model.params model.safetensors --to safetensors --verify
+  # an exported graph (HybridBlock.export, Module.save_checkpoint) -> a runnable ONNX model;
+  # the params default to the newest NAME-NNNN.params beside the graph
+  python -m gluonbridge.convert model-symbol.json model.onnx --to onnx --input data:1,3,112,112
+
+With a -symbol.json input: weights become initializers (never graph inputs), inputs keep the
+symbol's names, axis 0 of every input is the symbolic dimension "batch" (--static-batch fixes
+it), labels of training heads are not inputs, and every op or attribute gluonbridge cannot lower
+is listed at once before anything is read or written. Input shapes come from --input, else from
+the variables' __shape__ attributes. --verify checks the file with onnx.checker and runs it on
+onnxruntime at two batch sizes against gluonbridge's own session.
 
 The input is never modified; the output is written to a temporary file, fsynced and renamed, so
 it is either complete or absent. An existing output is only replaced with --force.
@@ -47,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Convert an MXNet 1.x .params, MXNet 2.x .npz/.npy, safetensors or ONNX "
                     "file to another format, streaming tensor by tensor (files larger than RAM "
                     "work).")
-    parser.add_argument("input", metavar="IN", help="the checkpoint to read")
+    parser.add_argument("input", metavar="IN", help="the checkpoint (or -symbol.json) to "
+                        "read")
     parser.add_argument("output", metavar="OUT", help="the file to write")
     parser.add_argument("--to", required=True, choices=sorted(TARGETS),
                         help="mx1: MXNet 1.x binary (nd.load); mx2: MXNet 2.x npz "
@@ -71,10 +84,30 @@ def _parser() -> argparse.ArgumentParser:
                         help="store row_sparse/csr arrays as dense ones")
     parser.add_argument("--numpy-semantics", action="store_true",
                         help="--to mx1: write V3 records (npx.save style) instead of V2")
+    graph = parser.add_argument_group("-symbol.json input (--to onnx)")
+    graph.add_argument("--params", metavar="P", help="the parameter file (default: the newest "
+                       "NAME-NNNN.params beside NAME-symbol.json)")
+    graph.add_argument("--input", metavar="NAME:DIMS[:DTYPE]", action="append", default=[],
+                       dest="inputs",
+                       type=_input_spec, help="an input's shape (with the batch size first), "
+                       "e.g. data:1,3,112,112; repeat for several inputs")
+    graph.add_argument("--opset", type=int, metavar="N",
+                       help="the ONNX opset to write: 17 (default) or 18")
+    graph.add_argument("--static-batch", action="store_true",
+                       help="fix the batch size to the one given instead of a symbolic axis")
     parser.add_argument("--verify", action="store_true",
-                        help="re-read the output and compare every array's SHA-256")
+                        help="re-read the output and compare every array's SHA-256 (a graph: "
+                             "onnx.checker and a run at two batch sizes)")
     parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     return parser
+
+
+def _input_spec(text):
+    from ..backend.exported import parse_input_spec   # the backend only for graphs
+    try:
+        return parse_input_spec(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _renaming(args) -> bool:
@@ -167,6 +200,25 @@ def _verify(expected: Checkpoint, path, fmt: str) -> None:
                                   "different content", "the output is wrong; please report this")
 
 
+def _graph_options(args) -> list:
+    return [flag for flag, given in (("--params", args.params), ("--input", args.inputs),
+                                     ("--opset", args.opset is not None),
+                                     ("--static-batch", args.static_batch)) if given]
+
+
+def run_graph(args) -> None:
+    from ..backend.exported import convert
+    from ..backend.lower import OPSET
+    inputs = {name: (shape, dtype) for name, shape, dtype in args.inputs}
+    opset = OPSET if args.opset is None else args.opset
+    diff = convert(args.input, args.output, args.params, inputs, opset, args.static_batch,
+                   args.force, args.verify)
+    print(f"wrote {args.output} (onnx model, opset {opset}"
+          f"{', static batch' if args.static_batch else ''}"
+          f"{f', verified: max abs difference {diff:.3g}' if args.verify else ''})",
+          file=sys.stderr)
+
+
 def run(args) -> None:
     fmt = TARGETS[args.to]
     if os.path.exists(args.output) and os.path.exists(args.input) \
@@ -207,9 +259,19 @@ def main(argv=None) -> int:
         parser.error("--legacy-names needs --model or --namemap")
     if args.target and args.model:
         parser.error("--target is not used with --model")
+    graph = os.path.isfile(args.input) and sniff_format(args.input) == "symbol-json"
+    if graph and args.to != "onnx":
+        parser.error(f"a -symbol.json converts --to onnx only (not --to {args.to})")
+    if not graph and _graph_options(args):
+        parser.error(f"{', '.join(_graph_options(args))}: only for a -symbol.json input")
+    if graph and args.opset is not None:
+        from ..backend.lower import OPSETS
+        if args.opset not in OPSETS:
+            parser.error(f"--opset {args.opset}: gluonbridge writes opset "
+                         f"{' or '.join(map(str, OPSETS))}")
     try:
-        run(args)
-    except (CheckpointError, OSError) as err:
+        run_graph(args) if graph else run(args)
+    except (CheckpointError, OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

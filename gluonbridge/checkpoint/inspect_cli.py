@@ -1,4 +1,6 @@
-"""``python -m gluonbridge.inspect FILE [--json]``: what a checkpoint holds, from its index only."""
+"""``python -m gluonbridge.inspect FILE [--json]``: what a checkpoint holds, from its index only;
+for a ``-symbol.json`` graph, its inputs, outputs, parameters, op census and every op gluonbridge
+cannot lower (:func:`gluonbridge.backend.exported.describe`)."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +14,8 @@ EPILOG = """\
 examples:
   python -m gluonbridge.inspect resnet18_v1-0000.params
   python -m gluonbridge.inspect model.npz --json | jq '.tensors[].key'
-  python -m gluonbridge.inspect net-symbol.json          # parameter nodes of a graph
+  python -m gluonbridge.inspect net-symbol.json          # inputs, outputs, parameters, ops
+  python -m gluonbridge.inspect net-symbol.json --input data:1,3,224,224   # with shapes
 
 Only headers are read (no tensor data), so inspecting a large file is instant.
 exit status: 0 ok, 1 the file could not be read, 2 usage error, 130 interrupted
@@ -27,19 +30,31 @@ def _parser() -> argparse.ArgumentParser:
                     "1.x .params, MXNet 2.x .npz/.npy, safetensors or ONNX file.")
     parser.add_argument("file", help="the checkpoint (or -symbol.json) to inspect")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead")
+    parser.add_argument("--input", metavar="NAME:DIMS[:DTYPE]", action="append", default=[],
+                        dest="inputs", type=_input_spec, help="a graph's input shape, to infer "
+                        "the parameter and output shapes (default: the __shape__ attributes)")
+    parser.add_argument("--params", metavar="P", help="a graph's parameter file, telling "
+                        "parameters from inputs (default: the newest NAME-NNNN.params beside "
+                        "NAME-symbol.json, if any; only its index is read)")
     return parser
 
 
-def describe(path) -> dict:
-    """The index of ``path`` as a JSON-ready dict."""
+def _input_spec(text):
+    from ..backend.exported import parse_input_spec   # the backend only for graphs
+    try:
+        return parse_input_spec(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def describe(path, inputs=None, params=None) -> dict:
+    """The index of ``path`` as a JSON-ready dict; for a graph, ``inputs`` (name -> (shape,
+    dtype or None)) and ``params`` (a parameter file) as in
+    :func:`gluonbridge.backend.exported.describe`."""
     fmt = sniff_format(path)
     if fmt == "symbol-json":
-        from .symbol_json import load_symbol, parameter_nodes
-        graph = load_symbol(path)
-        params = parameter_nodes(graph)
-        return {"file": str(path), "format": fmt, "nodes": len(graph["nodes"]),
-                "parameters": [{"key": role + name, "shape": None if shape is None else list(shape)}
-                               for name, shape, role in params]}
+        from ..backend.exported import describe as describe_graph
+        return describe_graph(path, inputs, params)
     index = read_index(path, fmt)
     tensors = []
     for t in index.tensors:
@@ -65,12 +80,41 @@ def _human(n: int) -> str:
     return str(n)
 
 
+def _shape(shape) -> str:
+    return "?" if shape is None else str(tuple(shape))
+
+
+def _print_graph(info: dict) -> None:
+    from ..backend.exported import format_unsupported
+    if info["unsupported"]:
+        print(f"cannot lower ({len(info['unsupported'])}):")
+        print(format_unsupported([(u["node"], u["op"], u["detail"])
+                                  for u in info["unsupported"]]))
+    for title, rows in (("inputs", [(i["name"], _shape(i["shape"]), i["dtype"])
+                                    for i in info["inputs"]]),
+                        ("labels (not fed at inference)", [(n,) for n in info["labels"]]),
+                        ("outputs", [(o["name"], _shape(o["shape"])) for o in info["outputs"]]),
+                        ("parameters", [(p["key"], _shape(p["shape"]), p["dtype"] or "")
+                                        for p in info["parameters"]]),
+                        ("ops", sorted(((op, str(n)) for op, n in info["ops"].items()),
+                                       key=lambda r: (-int(r[1]), r[0])))):
+        if rows:
+            print(f"{title}:")
+            widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+            for row in rows:
+                print("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+    for note in info["notes"]:
+        print(f"note: {note}")
+    if info["params"]:
+        print(f"parameters as in {info['params']}")
+    print(f"{info['file']}: symbol JSON, {info['nodes']} nodes, {len(info['parameters'])} "
+          f"parameters, {sum(info['ops'].values())} op nodes, "
+          f"{len(info['unsupported'])} unsupported")
+
+
 def _print_table(info: dict) -> None:
     if info["format"] == "symbol-json":
-        for p in info["parameters"]:
-            print(f"{p['key']}\t{tuple(p['shape']) if p['shape'] is not None else '?'}")
-        print(f"{info['file']}: symbol JSON, {info['nodes']} nodes, "
-              f"{len(info['parameters'])} parameters")
+        _print_graph(info)
         return
     rows = [("key", "dtype", "shape", "bytes", "stype")]
     for t in info["tensors"]:
@@ -87,10 +131,17 @@ def _print_table(info: dict) -> None:
 
 
 def main(argv=None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    graph_options = {}
+    if args.inputs or args.params:
+        if sniff_format(args.file) != "symbol-json":
+            parser.error("--input, --params: only for a -symbol.json file")
+        graph_options = {"inputs": {name: (shape, dtype) for name, shape, dtype in args.inputs},
+                         "params": args.params}
     try:
-        info = describe(args.file)
-    except (CheckpointError, OSError) as err:
+        info = describe(args.file, **graph_options)
+    except (CheckpointError, OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -8,8 +8,11 @@ attribute back from such a string *or* from the Python value, one parser per att
 from __future__ import annotations
 
 import ast
+import re
 
 import numpy as np
+
+_INT = re.compile(r"-?[0-9]+")
 
 
 class AttrValueError(ValueError):
@@ -24,6 +27,18 @@ def format_value(value) -> str:
 
 
 def _literal(text):
+    """``ast.literal_eval`` of ``text``, without it for the common forms (``3``, ``(3, 3)``,
+    ``[1, 2]``): a graph holds thousands of these."""
+    s = text.strip()
+    if _INT.fullmatch(s):
+        return int(s)
+    if len(s) > 2 and s[0] + s[-1] in ("()", "[]") and (s[0] == "[" or "," in s):
+        items = s[1:-1].split(",")
+        if items[-1].strip() == "" and len(items) > 1:
+            items.pop()    # a trailing comma: "(3,)"
+        if all(_INT.fullmatch(i.strip()) for i in items):
+            values = [int(i) for i in items]
+            return values if s[0] == "[" else tuple(values)
     try:
         return ast.literal_eval(text.strip())
     except (ValueError, SyntaxError) as err:
