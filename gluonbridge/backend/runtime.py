@@ -21,9 +21,8 @@ import os
 
 import numpy as np
 
-from ..graph import Entry
 from .lower import BatchDependent, to_onnx
-from .trace import Tracer, as_input_array, trace
+from .trace import trace
 
 BACKENDS = ("onnxruntime", "reference")
 MAX_EXECUTORS = 8
@@ -140,14 +139,6 @@ def executor_for(block, cache, arrays, backend):
 
 
 def run_op(name, *arrays, **attrs):
-    """Run one op eagerly on arrays: a one-op graph, lowered and run like any other."""
-    from ..ndarray import NDArray
-    arrays = [as_input_array(a) for a in arrays]
-    tracer = Tracer()
-    inputs = {f"data{i}": (a.shape, a.dtype) for i, a in enumerate(arrays)}
-    symbols = [tracer.input(n, s, d) for n, (s, d) in inputs.items()]
-    out = tracer.call(name, symbols, attrs, hint=name.lower())
-    tracer.graph.heads = [Entry(out.node, out.index)]
-    run = make_session(to_onnx(tracer.graph, inputs, {}), current())
-    return np.asarray(run(arrays)[0]).view(NDArray)
-
+    """Run one op eagerly on arrays (cached one-op graph; see :mod:`.eager`)."""
+    from . import eager
+    return eager.call(name, arrays, attrs)
