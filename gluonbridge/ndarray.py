@@ -68,6 +68,16 @@ def _binary(fn, compare=False):
     return forward, reflected, inplace
 
 
+def _plain(value):
+    if isinstance(value, NDArray):
+        return value.view(np.ndarray)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 _REDUCTIONS = ("sum", "mean", "max", "min", "prod")
 
 
@@ -128,6 +138,11 @@ class NDArray(np.ndarray):
     """A numpy array answering MXNet's NDArray methods (see the module docstring)."""
 
     __array_priority__ = 100.0
+
+    def __array_function__(self, func, types, args, kwargs):
+        """NumPy functions (``np.allclose(x, y)``) see plain numpy arrays, as they see an
+        MXNet NDArray (through ``__array__``): NumPy's semantics, numpy results."""
+        return func(*_plain(args), **_plain(kwargs))
 
     (__add__, __radd__, __iadd__) = _binary(np.add)
     (__sub__, __rsub__, __isub__) = _binary(np.subtract)
