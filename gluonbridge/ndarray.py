@@ -87,6 +87,8 @@ def _reduction(name):
     def reduce(self, axis=None, keepdims=False, **kwargs):
         if axis == ():
             axis = None
+        if name in ("sum", "prod") and _legacy():     # MXNet keeps the dtype (int32 sums)
+            kwargs.setdefault("dtype", np.asarray(self).dtype)
         return _wrap(method(np.asarray(self), axis=axis, keepdims=keepdims, **kwargs))
     reduce.__name__ = name
     return reduce
@@ -224,6 +226,12 @@ class NDArray(np.ndarray):
         if _legacy():
             shape = legacy_shape(self.shape, shape, reverse)
         return np.asarray(self).reshape(shape).view(NDArray)
+
+    @property
+    def dtype(self):
+        """MXNet 1.x reports the numpy scalar type (``numpy.float32``), 2.x a numpy dtype."""
+        dtype = np.ndarray.dtype.__get__(self)
+        return dtype.type if _legacy() else dtype
 
     @property
     def device(self):
