@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...graph.attrs import Bool, IntOrInts
+from .common import reshape
 from .registry import op
 
 
@@ -23,19 +24,32 @@ def _reduced(a, data):
     return tuple(d for i, d in enumerate(data) if i not in axes)
 
 
-def _declare(onnx_op, names):
+def _declare(onnx_op, names, numpy_names):
+    """The 1.x op (a full reduction has shape (1,), as MXNet 1.x never makes 0-d arrays) and
+    its 2.x numpy form (0-d)."""
+    for spellings, legacy in ((names, True), (numpy_names, False)):
+        _declare_one(onnx_op, spellings, legacy)
+
+
+def _declare_one(onnx_op, names, legacy):
+    def shape(a, data):
+        out = _reduced(a, data)
+        return (1,) if legacy and not out else out
+
     @op(names[0], *names[1:],
         attrs={"axis": IntOrInts(None), "keepdims": Bool(False), "exclude": Bool(False)},
-        shape=_reduced)
+        shape=shape)
     def lower(g, a, data):
         axes = _axes(a, data.shape)
         if onnx_op == "ReduceSum":      # axes an input from opset 13, the others from 18
-            return g.node(onnx_op, [data, g.constant(axes, np.int64)], _reduced(a, data.shape),
-                          data.dtype, keepdims=int(a.keepdims))
-        return g.node(onnx_op, [data], _reduced(a, data.shape), data.dtype, axes=axes,
-                      keepdims=int(a.keepdims))
+            out = g.node(onnx_op, [data, g.constant(axes, np.int64)], _reduced(a, data.shape),
+                         data.dtype, keepdims=int(a.keepdims))
+        else:
+            out = g.node(onnx_op, [data], _reduced(a, data.shape), data.dtype, axes=axes,
+                         keepdims=int(a.keepdims))
+        return reshape(g, out, (1,)) if out.shape != shape(a, data.shape) else out
 
 
-_declare("ReduceMean", ("mean", "_npi_mean"))
-_declare("ReduceSum", ("sum", "_npi_sum", "sum_axis"))
-_declare("ReduceMax", ("max", "_npi_max", "max_axis"))
+_declare("ReduceMean", ("mean",), ("_npi_mean",))
+_declare("ReduceSum", ("sum", "sum_axis"), ("_npi_sum",))
+_declare("ReduceMax", ("max", "max_axis"), ("_npi_max",))
