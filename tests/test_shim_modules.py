@@ -448,7 +448,7 @@ def test_utils_schedulers_autograd_base_match_mxnet(mx1, gb_legacy):
 # failure, to be removed here, when the backend gains it
 BACKEND_GAPS = {
     "softmax_ce_sparse": "the pick op", "huber": "the where op and >", "cosine_embedding":
-    "the norm op, == and full/zeros", "poisson_nll": "mean with no axis shaped (1,) as in 1.x",
+    "the norm op, == and full/zeros",
 }
 # a None positional input (sample_weight=None before pos_weight) becomes a graph input of
 # dtype object, which onnxruntime refuses
