@@ -9,7 +9,8 @@ indexing, reductions and ``repr`` follow the naming mode's MXNet:
   shape (1,), ``reshape`` takes MXNet's special codes (0, -1, -2, -3, -4, ``reverse``), and
   ``repr`` prints ``<NDArray 2x3 @cpu(0)>``;
 * structural (MXNet 2.0.0b1 ``mx.np``): NumPy's semantics (bool comparisons, 0-d results,
-  dtype promotion), except that dividing integers gives float32 (MXNet's default dtype).
+  dtype promotion), except that dividing integers gives float32 (MXNet's default dtype) and an
+  integer array with a float array keeps the float array's dtype.
 
 Every op of the table is a function here (``nd.relu``, ``nd.FullyConnected``,
 ``nd.contrib.box_nms``): eager on arrays, recorded on Symbols inside a trace (see
@@ -51,6 +52,10 @@ def _binary(fn, compare=False):
             return _wrap(np.true_divide(lhs, rhs, dtype=np.float32))
         with np.errstate(divide="ignore", invalid="ignore"):
             result = np.asarray(fn(lhs, rhs))
+        if not _legacy() and isinstance(other, np.ndarray):
+            kinds = {lhs.dtype.kind: lhs.dtype, rhs.dtype.kind: rhs.dtype}
+            if "f" in kinds and len(kinds) == 2 and result.dtype.kind == "f":
+                result = result.astype(kinds["f"])     # MXNet 2: int op float keeps the float
         if _legacy() and (compare or result.dtype != a.dtype) and \
                 (compare or not isinstance(other, np.ndarray) or b.dtype == a.dtype):
             result = result.astype(a.dtype)
@@ -200,8 +205,8 @@ class NDArray(np.ndarray):
         text = repr(np.asarray(self))
         if self.dtype == np.float32:
             return text.replace(", dtype=float32", "")
-        if self.dtype == np.float64 and "dtype=" not in text:
-            return text[:-1] + ", dtype=float64)"
+        if self.dtype in (np.float64, np.int64) and "dtype=" not in text:
+            return f"{text[:-1]}, dtype={self.dtype})"
         return text
 
     def __str__(self):
@@ -272,17 +277,11 @@ class NDArray(np.ndarray):
 
 
 def array(source, dtype=None, ctx=None):
-    """An NDArray of ``source``. Legacy: float32 unless ``dtype`` (lists and numpy arrays of
-    any dtype alike, as MXNet 1.9.1); structural: Python data defaults to float32, numpy
-    arrays keep their dtype."""
+    """An NDArray of ``source``: float32 unless ``dtype`` is given or ``source`` is an NDArray
+    (Python data and numpy arrays of any dtype alike: MXNet 1.9.1's ``nd.array`` and
+    2.0.0b1's ``np.array``)."""
     if dtype is None:
-        if isinstance(source, NDArray):
-            dtype = source.dtype
-        elif _legacy() or not isinstance(source, np.ndarray):
-            dtype = np.float32
-            as_array = np.asarray(source)
-            if not _legacy() and as_array.dtype.kind in "iub":
-                dtype = np.int64 if as_array.dtype.kind in "iu" else np.bool_
+        dtype = source.dtype if isinstance(source, NDArray) else np.float32
     return np.array(source, dtype=dtype).view(NDArray)
 
 

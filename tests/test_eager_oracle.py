@@ -230,3 +230,41 @@ def test_ndarray_semantics_equal_mxnet_1(semantics):
     wrong = {k: (want[k], got[k]) for k in want if want[k] != got[k]}
     assert not wrong, "\n".join(f"{k}: mxnet {w!r}\n   gluonbridge {g!r}" for k, (w, g) in
                                 wrong.items())
+
+
+SEMANTICS_NP = r"""
+import mxnet as mx, numpy as onp
+from mxnet import np, npx
+a = np.array([[1, -2, 3], [4, 5, -6]])
+r = np.array([[10, 20, 30]])
+i = np.array([[7, -3, 2], [1, 0, 5]], dtype="int32")
+EXPRS = [
+    "a + 1", "2.5 - a", "a * r", "a / r", "a ** 2", "-a", "i + 1", "i * 1.5", "i / 2", "i + a",
+    "a * i", "a > 1", "i == i", "a != r", "a[0, 1]", "a[1]", "a[:, [0, 2]]", "a.sum()",
+    "a.sum(axis=0)", "a.mean()", "a.reshape(3, 2)", "a.T", "np.array(onp.arange(3))",
+    "np.array([1, 2])", "np.array([1, 2], dtype='int64')", "np.zeros((2, 2))",
+    "npx.relu(a)", "npx.sigmoid(a)", "np.exp(a)", "np.maximum(a, r)", "np.clip(a, -1, 2)",
+    "np.sum(a, axis=1)", "np.concatenate([a, r])",
+]
+def run(expr):
+    try:
+        v = eval(expr)
+    except Exception as err:
+        return "error " + type(err).__name__
+    return [str(v.dtype), list(v.shape), v.asnumpy().astype("float64").tolist()]
+result = {e: run(e) for e in EXPRS}
+result["reprs"] = [repr(v) for v in [a, i, a > 1, i * 1.5, a.sum(), a.astype("int64"),
+                                     a.astype("float16")]]
+"""
+
+
+@pytest.mark.oracle
+def test_np_semantics_and_eager_np_ops_equal_mxnet_2(mx2, gb_structural):
+    want = mx2.run(SEMANTICS_NP)
+    got = gb_structural.run(THROUGH_SHIM + SEMANTICS_NP)
+    assert got.pop("reprs") == want.pop("reprs")
+    wrong = {k: (want[k], got[k]) for k in want
+             if not isinstance(want[k], list) or want[k][:2] != got[k][:2] or
+             not np.allclose(want[k][2], got[k][2], rtol=1e-6, atol=1e-7)}
+    assert not wrong, "\n".join(f"{k}: mxnet {w!r}\n   gluonbridge {g!r}" for k, (w, g) in
+                                wrong.items())
