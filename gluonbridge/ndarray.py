@@ -233,12 +233,6 @@ class NDArray(np.ndarray):
         return np.asarray(self).reshape(shape).view(NDArray)
 
     @property
-    def dtype(self):
-        """MXNet 1.x reports the numpy scalar type (``numpy.float32``), 2.x a numpy dtype."""
-        dtype = np.ndarray.dtype.__get__(self)
-        return dtype.type if _legacy() else dtype
-
-    @property
     def device(self):
         return current_device()
 

@@ -198,7 +198,7 @@ def run(expr):
         v = eval(expr)
     except Exception as err:
         return "error " + type(err).__name__
-    return [repr(v), str(v.dtype), list(v.shape)]
+    return [repr(v), np.dtype(v.dtype).name, list(v.shape)]
 result = {e: run(e) for e in EXPRS}
 def inplace():
     out = {}
