@@ -1,7 +1,7 @@
 """Mirrors ``mxnet.numpy_extension`` (``mx.npx``): the neural-network operators under their MXNet
-2 names (``npx.fully_connected``, ``npx.convolution``, ``npx.batch_norm``, ``npx.pooling``, ...),
-recording into the trace of the HybridBlock being executed."""
-from .backend.trace import resolve as _resolve, traced_op as _traced_op
+2 names (``npx.fully_connected``, ``npx.convolution``, ``npx.batch_norm``, ``npx.pooling``, ...):
+eager on arrays, recorded into the trace of the HybridBlock being executed when given its
+Symbols (see :mod:`gluonbridge.backend.eager`)."""
 
 
 def set_np(shape=True, array=True, dtype=False):
@@ -14,8 +14,10 @@ def is_np_array():
 
 
 def __getattr__(name):
-    op_name = _resolve("npx", name)
-    if op_name is not None:
-        return _traced_op(name, op_name)
-    raise AttributeError(f"gluonbridge.npx has no attribute {name!r} (not an op the ONNX lowering "
-                         "supports; see gluonbridge/backend/ops/)")
+    from .backend import eager
+    return eager.NPX.get(name)
+
+
+def __dir__():
+    from .backend import eager
+    return sorted(set(globals()) | set(eager.NPX.names()))

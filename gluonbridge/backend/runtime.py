@@ -21,9 +21,8 @@ import os
 
 import numpy as np
 
-from ..graph import Entry
 from .lower import BatchDependent, to_onnx
-from .trace import Tracer, as_input_array, trace
+from .trace import trace
 
 BACKENDS = ("onnxruntime", "reference")
 MAX_EXECUTORS = 8
@@ -163,24 +162,6 @@ def executor_for(block, cache, arrays, backend, spec=None):
 
 
 def run_op(name, *arrays, **attrs):
-    """Run one op eagerly on arrays: a one-op graph, lowered and run like any other; an op
-    with several outputs (``split``) gives a list."""
-    from ..ndarray import NDArray
-    from .ops import OPS
-    entry = OPS.get(name)
-    if entry is not None and not entry.variadic:    # inputs given by name (sequence_length=)
-        for input_name in entry.input_names()[len(arrays):]:
-            if input_name not in attrs:
-                break
-            arrays += (attrs.pop(input_name),)
-    arrays = [as_input_array(a) for a in arrays]
-    tracer = Tracer()
-    inputs = {f"data{i}": (a.shape, a.dtype) for i, a in enumerate(arrays)}
-    symbols = [tracer.input(n, s, d) for n, (s, d) in inputs.items()]
-    out = tracer.call(name, symbols, attrs, hint=name.lower())
-    outs = out if isinstance(out, (list, tuple)) else [out]
-    tracer.graph.heads = [Entry(o.node, o.index) for o in outs]
-    run = make_session(to_onnx(tracer.graph, inputs, {}), current())
-    results = [np.asarray(r).view(NDArray) for r in run(arrays)]
-    return results if isinstance(out, (list, tuple)) else results[0]
-
+    """Run one op eagerly on arrays (cached one-op graph; see :mod:`.eager`)."""
+    from . import eager
+    return eager.call(name, arrays, attrs)

@@ -324,20 +324,6 @@ class OpNamespace:
         return call
 
 
-def traced_op(name, op_name=None):
-    """``mx.np.<name>`` / ``mx.npx.<name>`` for 2.x-style ``forward`` code: records the op
-    (``op_name``, default ``name``) in the active trace."""
-    def call(*args, **kwargs):
-        tracer = current_trace()
-        if tracer is None:
-            raise RuntimeError(f"{name}() runs only inside a HybridBlock being executed: "
-                               "gluonbridge runs Gluon code by tracing it to ONNX (call the block "
-                               "on arrays)")
-        return tracer.call(op_name or name, args, kwargs, hint=name.lower())
-    call.__name__ = name
-    return call
-
-
 def block_paths(root):
     """id(block) -> structural path, for error messages that name the failing block."""
     paths = {}

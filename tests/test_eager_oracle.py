@@ -1,0 +1,270 @@
+"""Eager ``mx.nd`` ops and NDArray semantics against MXNet 1.9.1 (legacy mode).
+
+The cases are generated from the op table (every spelling ``mx.nd`` answers with one array
+input, or two, and no required attribute) plus a table of ops that need attributes; the oracle
+computes all of them in one process, gluonbridge runs the same snippet through the mxnet shim.
+A case MXNet itself refuses is skipped (the ops' error paths are not the subject here).
+"""
+import json
+
+import numpy as np
+import pytest
+
+from gluonbridge.backend import eager
+from gluonbridge.backend.ops import OPS
+
+THROUGH_SHIM = "from gluonbridge import mxnet_shim\nmxnet_shim.install()\n"
+
+# arrays as (values, dtype): broadcasting pairs, dtypes, empty and 0-d
+ARRAYS = {
+    "f32": ([[0.5, -1.5, 2.0], [3.0, -0.25, 1.0]], "float32"),
+    "row": ([[1.0, 2.0, -3.0]], "float32"),
+    "f16": ([[0.5, -1.5, 2.0]], "float16"),
+    "f64": ([0.3, -2.0, 4.5], "float64"),
+    "i32": ([[1, -2, 3], [4, 5, -6]], "int32"),
+    "pos": ([[0.5, 1.5, 2.0], [3.0, 0.25, 1.0]], "float32"),
+    "empty": ([], "float32"),
+    "scalar0d": (1.5, "float32"),
+}
+UNARY_INPUTS = ["f32", "f16", "f64", "i32", "pos", "empty"]
+BINARY_INPUTS = [("f32", "f32"), ("f32", "row"), ("i32", "i32"), ("f64", "f64")]
+
+# ops needing attributes: (spelling, inputs, attributes)
+WITH_ATTRS = [
+    ("FullyConnected", ["f32", "w32", "b3"], {"num_hidden": 3}),
+    ("FullyConnected", ["f32", "w32"], {"num_hidden": 3, "no_bias": True}),
+    ("softmax", ["f32"], {"axis": -1}),
+    ("softmax", ["f32"], {"axis": 0}),
+    ("log_softmax", ["f32"], {}),
+    ("Reshape", ["f32"], {"shape": (0, -1)}),
+    ("Reshape", ["f32"], {"shape": (-3,)}),
+    ("Reshape", ["f32"], {"shape": (-4, 1, 2, -2)}),
+    ("reshape", ["f32"], {"shape": (3, 2)}),
+    ("transpose", ["f32"], {}),
+    ("transpose", ["f32"], {"axes": (1, 0)}),
+    ("sum", ["f32"], {"axis": -1}),
+    ("sum", ["f32"], {}),
+    ("mean", ["f32"], {"axis": 0, "keepdims": True}),
+    ("mean", ["i32"], {}),
+    ("max", ["f32"], {"axis": (0, 1)}),
+    ("clip", ["f32"], {"a_min": -1.0, "a_max": 1.0}),
+    ("clip", ["i32"], {"a_min": -1, "a_max": 2}),
+    ("Cast", ["f32"], {"dtype": "int32"}),
+    ("cast", ["i32"], {"dtype": "float16"}),
+    ("concat", ["f32", "f32"], {"dim": 0}),
+    ("concat", ["f32", "row"], {"dim": -2}),
+    ("Activation", ["f32"], {"act_type": "relu"}),
+    ("Activation", ["f32"], {"act_type": "tanh"}),
+    ("LeakyReLU", ["f32"], {"act_type": "leaky", "slope": 0.1}),
+    ("Flatten", ["f32"], {}),
+    ("expand_dims", ["f32"], {"axis": -1}),
+    ("_plus_scalar", ["i32"], {"scalar": 1.5}),
+    ("_mul_scalar", ["f16"], {"scalar": 3}),
+    ("_rminus_scalar", ["f32"], {"scalar": 2}),
+]
+EXTRA_ARRAYS = {"w32": ([[1.0, 0.0, -1.0], [0.5, 0.5, 0.5], [2.0, -1.0, 0.0]], "float32"),
+                "b3": ([0.1, -0.2, 0.3], "float32")}
+
+
+def _generated_cases():
+    """(spelling, input names, attrs) for every ``mx.nd`` spelling of a one- or two-input op
+    without required attributes."""
+    cases = []
+    for spelling in eager.ND.names():
+        entry = OPS.get(spelling) or OPS.get("_" + spelling)
+        if entry is None or entry.variadic or any(a.required for a in entry.attrs.values()):
+            continue
+        names = entry.input_names()
+        if len(names) == 1:
+            cases += [(spelling, [x], {}) for x in UNARY_INPUTS]
+        elif names == ("lhs", "rhs"):
+            cases += [(spelling, list(pair), {}) for pair in BINARY_INPUTS]
+    return cases
+
+
+CASES = _generated_cases() + WITH_ATTRS
+# cases gluonbridge computes differently -> why; strict, so a fix flips them to a failure
+KNOWN_GAPS = {
+    "erf i32": "int32 transcendental ops: the reference evaluator's float64 result truncated "
+               "differs from MXNet's float32 one",
+    "tanh i32": "the reference evaluator refuses Tanh with an int32 input",
+    "mean empty": "the mean of an empty array is NaN in MXNet, 0 in ONNX ReduceMean",
+}
+
+
+def _label(case):
+    return f"{case[0]} {' '.join(case[1])}" + (f" {case[2]}" if case[2] else "")
+
+OP_SNIPPET = """
+import json, numpy as np
+import mxnet as mx
+ARRAYS = {arrays}
+CASES = {cases}
+
+def encode(x):
+    if isinstance(x, (list, tuple)):
+        return [encode(v) for v in x]
+    a = x.asnumpy()
+    return {{"shape": list(a.shape), "dtype": str(a.dtype),
+             "values": json.dumps(a.astype("float64").tolist())}}
+
+def make(name):
+    values, dtype = ARRAYS[name]
+    return mx.nd.array(np.array(values, dtype=dtype), dtype=dtype)
+
+result = []
+for spelling, inputs, attrs in CASES:
+    fn = getattr(mx.nd, spelling, None)
+    if fn is None:
+        result.append({{"missing": True}})
+        continue
+    try:
+        result.append(encode(fn(*[make(n) for n in inputs], **attrs)))
+    except Exception as err:
+        result.append({{"error": type(err).__name__ + ": " + str(err).splitlines()[0][:200]}})
+"""
+
+
+def _snippet():
+    arrays = dict(ARRAYS, **EXTRA_ARRAYS)
+    return OP_SNIPPET.format(arrays=repr(arrays), cases=repr(CASES))
+
+
+@pytest.fixture(scope="module")
+def op_results(mx1, gb_legacy):
+    return mx1.run(_snippet()), gb_legacy.run(THROUGH_SHIM + _snippet())
+
+
+def _same(want, got):
+    if isinstance(want, list):
+        return isinstance(got, list) and len(got) == len(want) and \
+            all(_same(w, g) for w, g in zip(want, got))
+    if "error" in got or want["shape"] != got["shape"] or want["dtype"] != got["dtype"]:
+        return False
+    rtol = 5e-3 if want["dtype"] == "float16" else 1e-5   # fp16: a few ulps
+    return np.allclose(json.loads(got["values"]), json.loads(want["values"]), rtol=rtol,
+                       atol=1e-6, equal_nan=True)
+
+
+@pytest.mark.oracle
+def test_every_eager_op_equals_mxnet_1(op_results):
+    want, got = op_results
+    assert len(want) == len(got) == len(CASES)
+    compared, wrong = 0, []
+    for case, w, g in zip(CASES, want, got):
+        if isinstance(w, dict) and ("missing" in w or "error" in w) or \
+                _label(case) in KNOWN_GAPS:
+            continue
+        compared += 1
+        if not _same(w, g):
+            wrong.append((case, w, g))
+    assert compared > 100
+    assert not wrong, f"{len(wrong)} of {compared} cases differ:\n" + "\n".join(
+        f"{c}: mxnet {w} gluonbridge {g}" for c, w, g in wrong[:40])
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("label", [pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=v))
+                                   for k, v in KNOWN_GAPS.items()])
+def test_known_eager_gaps(op_results, label):
+    want, got = op_results
+    index = [_label(c) for c in CASES].index(label)
+    assert _same(want[index], got[index])
+
+
+SEMANTICS = r"""
+import mxnet as mx, numpy as np
+a = mx.nd.array([[1, -2, 3], [4, 5, -6]])
+r = mx.nd.array([[10, 20, 30]])
+i = mx.nd.array([[7, -3, 2], [1, 0, 5]], dtype="int32")
+h = mx.nd.array([1.5, 2.5], dtype="float16")
+EXPRS = [
+    "a + 1", "1 + a", "a - 2.5", "2.5 - a", "a * r", "a / r", "r / a", "a ** 2", "2 ** a",
+    "a % 4", "-a", "a + r", "a * 1.5",
+    "i + 1", "i * 1.5", "i / 2", "i % 3", "i - 2.7", "3 - i", "-i", "i ** 2",
+    "h * 2", "h + 0.1",
+    "a == 1", "a > r", "a <= 2", "a != a", "i > 0", "i == i",
+    "a[0]", "a[1, 2]", "a[:, 1]", "a[-1]", "a[0:1]", "a[[0, 1], [2, 0]]", "a[:, [0, 2]]",
+    "a.reshape((0, -1))", "a.reshape((-3,))", "a.reshape((-4, 1, 2, -2))", "a.reshape((3, -1))",
+    "a.reshape((-1, 0), reverse=True)", "a.reshape(6)",
+    "a.T", "a.sum()", "a.mean()", "a.max()", "a.sum(axis=0)", "i.sum()", "a.astype('int32')",
+    "a.copy()", "a.as_in_context(mx.cpu())", "mx.nd.array(np.arange(3))",
+    "mx.nd.array(np.arange(3.0))", "mx.nd.array([1, 2])", "mx.nd.zeros((2, 3))",
+    "mx.nd.ones((2,), dtype='int32')", "mx.nd.full((2, 2), 7)", "mx.nd.arange(5)",
+    "mx.nd.arange(1, 4, 0.5, repeat=2)", "mx.nd.array(3.0)",
+]
+def run(expr):
+    try:
+        v = eval(expr)
+    except Exception as err:
+        return "error " + type(err).__name__
+    return [repr(v), np.dtype(v.dtype).name, list(v.shape)]
+result = {e: run(e) for e in EXPRS}
+def inplace():
+    out = {}
+    x = a.copy(); x += 1; out["+="] = repr(x)
+    x = a.copy(); x *= r; out["*=r"] = repr(x)
+    y = i.copy(); y /= 2; out["int /="] = repr(y)
+    y = i.copy(); y += 1.7; out["int +="] = repr(y)
+    x = a.copy(); x[0] = 9; out["set row"] = repr(x)
+    x = a.copy(); x[:, 1] = r[0, :2]; out["set col"] = repr(x)
+    x = a.copy(); x[1, 2] = -1; out["set item"] = repr(x)
+    x = a.copy(); x[:] = 0; out["set all"] = repr(x)
+    z = mx.nd.zeros((2, 3)); a.copyto(z); out["copyto"] = repr(z)
+    v = mx.nd.array([2.5]).asscalar(); out["asscalar"] = [type(v).__name__, str(v)]
+    out["asnumpy"] = repr(a.asnumpy())
+    out["size ndim"] = [a.size, a.ndim, str(a.context)]
+    return out
+result["inplace"] = inplace()
+"""
+
+
+@pytest.fixture(scope="module")
+def semantics(mx1, gb_legacy):
+    return mx1.run(SEMANTICS), gb_legacy.run(THROUGH_SHIM + SEMANTICS)
+
+
+@pytest.mark.oracle
+def test_ndarray_semantics_equal_mxnet_1(semantics):
+    want, got = semantics
+    wrong = {k: (want[k], got[k]) for k in want if want[k] != got[k]}
+    assert not wrong, "\n".join(f"{k}: mxnet {w!r}\n   gluonbridge {g!r}" for k, (w, g) in
+                                wrong.items())
+
+
+SEMANTICS_NP = r"""
+import mxnet as mx, numpy as onp
+from mxnet import np, npx
+a = np.array([[1, -2, 3], [4, 5, -6]])
+r = np.array([[10, 20, 30]])
+i = np.array([[7, -3, 2], [1, 0, 5]], dtype="int32")
+EXPRS = [
+    "a + 1", "2.5 - a", "a * r", "a / r", "a ** 2", "-a", "i + 1", "i * 1.5", "i / 2", "i + a",
+    "a * i", "a > 1", "i == i", "a != r", "a[0, 1]", "a[1]", "a[:, [0, 2]]", "a.sum()",
+    "a.sum(axis=0)", "a.mean()", "a.reshape(3, 2)", "a.T", "np.array(onp.arange(3))",
+    "np.array([1, 2])", "np.array([1, 2], dtype='int64')", "np.zeros((2, 2))",
+    "npx.relu(a)", "npx.sigmoid(a)", "np.exp(a)", "np.maximum(a, r)", "np.clip(a, -1, 2)",
+    "np.sum(a, axis=1)", "np.concatenate([a, r])",
+]
+def run(expr):
+    try:
+        v = eval(expr)
+    except Exception as err:
+        return "error " + type(err).__name__
+    return [str(v.dtype), list(v.shape), v.asnumpy().astype("float64").tolist()]
+result = {e: run(e) for e in EXPRS}
+result["reprs"] = [repr(v) for v in [a, i, a > 1, i * 1.5, a.sum(), a.astype("int64"),
+                                     a.astype("float16")]]
+"""
+
+
+@pytest.mark.oracle
+def test_np_semantics_and_eager_np_ops_equal_mxnet_2(mx2, gb_structural):
+    want = mx2.run(SEMANTICS_NP)
+    got = gb_structural.run(THROUGH_SHIM + SEMANTICS_NP)
+    assert got.pop("reprs") == want.pop("reprs")
+    wrong = {k: (want[k], got[k]) for k in want
+             if not isinstance(want[k], list) or want[k][:2] != got[k][:2] or
+             not np.allclose(want[k][2], got[k][2], rtol=1e-6, atol=1e-7)}
+    assert not wrong, "\n".join(f"{k}: mxnet {w!r}\n   gluonbridge {g!r}" for k, (w, g) in
+                                wrong.items())
