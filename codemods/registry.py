@@ -77,4 +77,5 @@ RULES = (
 )
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}
-assert len(RULES_BY_ID) == len(RULES), "duplicate rule id"
+if not (len(RULES_BY_ID) == len(RULES)):
+    raise AssertionError("duplicate rule id")

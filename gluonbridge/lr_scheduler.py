@@ -11,7 +11,8 @@ class LRScheduler:
 
     def __init__(self, base_lr=0.01, warmup_steps=0, warmup_begin_lr=0, warmup_mode="linear"):
         self.base_lr = base_lr
-        assert isinstance(warmup_steps, int)
+        if not isinstance(warmup_steps, int):
+            raise AssertionError()
         self.warmup_steps = warmup_steps
         self.warmup_final_lr = base_lr
         self.warmup_begin_lr = warmup_begin_lr
@@ -24,7 +25,8 @@ class LRScheduler:
         self.warmup_mode = warmup_mode
 
     def get_warmup_lr(self, num_update):
-        assert num_update < self.warmup_steps
+        if not (num_update < self.warmup_steps):
+            raise AssertionError()
         if self.warmup_mode == "constant":
             return self.warmup_begin_lr
         span = self.warmup_final_lr - self.warmup_begin_lr
@@ -66,7 +68,8 @@ class MultiFactorScheduler(LRScheduler):
     def __init__(self, step, factor=1, base_lr=0.01, warmup_steps=0, warmup_begin_lr=0,
                  warmup_mode="linear"):
         super().__init__(base_lr, warmup_steps, warmup_begin_lr, warmup_mode)
-        assert isinstance(step, list) and len(step) >= 1
+        if not (isinstance(step, list) and len(step) >= 1):
+            raise AssertionError()
         if any(b <= a for a, b in zip(step, step[1:])):
             raise ValueError("Schedule step must be an increasing integer list")
         if any(s < 1 for s in step):
@@ -91,7 +94,8 @@ class _Annealing(LRScheduler):
     def __init__(self, max_update, base_lr, final_lr, warmup_steps, warmup_begin_lr,
                  warmup_mode):
         super().__init__(base_lr, warmup_steps, warmup_begin_lr, warmup_mode)
-        assert isinstance(max_update, int)
+        if not isinstance(max_update, int):
+            raise AssertionError()
         if max_update < 1:
             raise ValueError("maximum number of updates must be strictly positive")
         self.base_lr_orig, self.max_update, self.final_lr = base_lr, max_update, final_lr

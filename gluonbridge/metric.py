@@ -202,14 +202,16 @@ class TopKAccuracy(EvalMetric):
         super().__init__(name, top_k=top_k, output_names=output_names, label_names=label_names,
                          has_global_stats=True)
         self.top_k = top_k
-        assert self.top_k > 1, "Please use Accuracy if top_k is no more than 1"
+        if not (self.top_k > 1):
+            raise AssertionError("Please use Accuracy if top_k is no more than 1")
         self.name += f"_{self.top_k}"
 
     def update(self, labels, preds):
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
             pred = _numpy(pred)
-            assert pred.ndim <= 2, "Predictions should be no more than 2 dims"
+            if not (pred.ndim <= 2):
+                raise AssertionError("Predictions should be no more than 2 dims")
             ranked = np.argpartition(pred.astype("float32"), -self.top_k)
             label = _numpy(label).astype("int32")
             check_label_shapes(label, ranked)
@@ -387,7 +389,8 @@ class _Likelihood(EvalMetric):
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
             label, pred = _numpy(label).ravel(), _numpy(pred)
-            assert label.shape[0] == pred.shape[0]
+            if not (label.shape[0] == pred.shape[0]):
+                raise AssertionError()
             prob = pred[np.arange(label.shape[0]), np.int64(label)]
             self._add((-np.log(prob + self.eps)).sum(), label.shape[0])
 

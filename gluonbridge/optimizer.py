@@ -35,7 +35,8 @@ class Optimizer:
     @staticmethod
     def register(klass):
         """Register an Optimizer subclass under its lower-cased class name."""
-        assert isinstance(klass, type)
+        if not isinstance(klass, type):
+            raise AssertionError()
         _REGISTRY[klass.__name__.lower()] = klass
         return klass
 

@@ -25,7 +25,8 @@ def _apply_weighting(F, loss, weight=None, sample_weight=None):
     if sample_weight is not None:
         loss = F.broadcast_mul(loss, sample_weight)
     if weight is not None:
-        assert isinstance(weight, numeric_types), "weight must be a number"
+        if not isinstance(weight, numeric_types):
+            raise AssertionError("weight must be a number")
         loss = loss * weight
     return loss
 
@@ -159,10 +160,12 @@ class CTCLoss(Loss):
     """Connectionist temporal classification loss (needs the ``CTCLoss`` op when run)."""
 
     def __init__(self, layout="NTC", label_layout="NT", weight=None, **kwargs):
-        assert layout in ("NTC", "TNC"), \
-            f"Only 'NTC' and 'TNC' layouts for pred are supported. Got: {layout}"
-        assert label_layout in ("NT", "TN"), \
-            f"Only 'NT' and 'TN' layouts for label are supported. Got: {label_layout}"
+        if layout not in ("NTC", "TNC"):
+            raise AssertionError(
+                f"Only 'NTC' and 'TNC' layouts for pred are supported. Got: {layout}")
+        if label_layout not in ("NT", "TN"):
+            raise AssertionError(
+                f"Only 'NT' and 'TN' layouts for label are supported. Got: {label_layout}")
         self._layout = layout
         self._label_layout = label_layout
         super().__init__(weight, label_layout.find("N"), **kwargs)
@@ -302,7 +305,8 @@ class SDMLLoss(Loss):
         self.smoothing_parameter = smoothing_parameter
 
     def hybrid_forward(self, F, x1, x2):
-        assert x1.shape == x2.shape
+        if not (x1.shape == x2.shape):
+            raise AssertionError()
         batch_size, dim = x1.shape
         both = (batch_size, batch_size, dim)
         gap = F.broadcast_to(F.expand_dims(x1, axis=1), shape=both) - \

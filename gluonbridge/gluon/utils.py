@@ -51,7 +51,8 @@ def clip_global_norm(arrays, max_norm, check_isfinite=True):
     """Scale ``arrays`` in place so their joint 2-norm is at most ``max_norm``; returns the norm
     before scaling (a float, or a (1,)-shaped array when ``check_isfinite`` is False)."""
     import warnings
-    assert len(arrays) > 0
+    if not (len(arrays) > 0):
+        raise AssertionError()
     total = np.sqrt(sum(np.dot(a.reshape(-1), a.reshape(-1)) for a in arrays)).astype(
         arrays[0].dtype)
     if check_isfinite and not np.isfinite(total):
@@ -110,7 +111,8 @@ class HookHandle:
         self._id = None
 
     def attach(self, hooks_dict, hook):
-        assert not self._hooks_dict_ref, "The same handle cannot be attached twice."
+        if self._hooks_dict_ref:
+            raise AssertionError("The same handle cannot be attached twice.")
         self._id = id(hook)
         hooks_dict[self._id] = hook
         self._hooks_dict_ref = weakref.ref(hooks_dict)

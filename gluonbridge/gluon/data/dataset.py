@@ -23,9 +23,12 @@ class Dataset:
 
     def shard(self, num_shards, index):
         """Shard ``index`` of ``num_shards`` contiguous shards (the first ones one longer)."""
-        assert index < num_shards, f"Shard index of out bound: {index} out of {num_shards}"
-        assert num_shards > 0, "Number of shards must be greater than 0"
-        assert index >= 0, "Index must be non-negative"
+        if not (index < num_shards):
+            raise AssertionError(f"Shard index of out bound: {index} out of {num_shards}")
+        if not (num_shards > 0):
+            raise AssertionError("Number of shards must be greater than 0")
+        if not (index >= 0):
+            raise AssertionError("Index must be non-negative")
         size, rest = divmod(len(self), num_shards)
         start = size * index + min(index, rest)
         from .sampler import SequentialSampler
@@ -104,13 +107,15 @@ class ArrayDataset(Dataset):
     """Samples from several equally long arrays or lists, zipped (one array: its elements)."""
 
     def __init__(self, *args):
-        assert len(args) > 0, "Needs at least 1 arrays"
+        if not (len(args) > 0):
+            raise AssertionError("Needs at least 1 arrays")
         self._length = len(args[0])
         self._data = []
         for i, data in enumerate(args):
-            assert len(data) == self._length, (
-                f"All arrays must have the same length; array[0] has length {self._length} "
-                f"while array[{i + 1}] has {len(data)}.")
+            if not (len(data) == self._length):
+                raise AssertionError(
+                    f"All arrays must have the same length; array[0] has length {self._length} "
+                    f"while array[{i + 1}] has {len(data)}.")
             if isinstance(data, np.ndarray) and data.ndim == 1:
                 data = np.asarray(data)   # elements become numpy scalars, as in MXNet
             self._data.append(data)

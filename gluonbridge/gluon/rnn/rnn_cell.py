@@ -63,8 +63,9 @@ def _get_begin_state(cell, begin_state, batch_size):
 def _format_sequence(length, inputs, layout, merge, in_layout=None):
     """``(inputs, time axis, F, batch size)``: a sequence as one tensor (``merge`` True) or a
     list of steps (False), or as given (None)."""
-    assert inputs is not None, \
-        "unroll(inputs=None) has been deprecated. Please create input variables outside unroll."
+    if inputs is None:
+        raise AssertionError(
+            "unroll(inputs=None) has been deprecated. Please create input variables outside unroll.")
     F = _ops()
     axis = layout.find("T")
     batch_axis = layout.find("N")
@@ -72,12 +73,14 @@ def _format_sequence(length, inputs, layout, merge, in_layout=None):
     if _is_tensor(inputs):
         batch_size = inputs.shape[batch_axis]
         if merge is False:
-            assert length is None or length == inputs.shape[in_axis]
+            if not (length is None or length == inputs.shape[in_axis]):
+                raise AssertionError()
             steps = F.split(inputs, axis=in_axis, num_outputs=inputs.shape[in_axis],
                             squeeze_axis=1)
             inputs = list(steps) if isinstance(steps, (list, tuple)) else [steps]
     else:
-        assert length is None or len(inputs) == length
+        if not (length is None or len(inputs) == length):
+            raise AssertionError()
         batch_size = inputs[0].shape[0]
         if merge is True:
             inputs = F.stack(*inputs, axis=axis)
@@ -88,7 +91,8 @@ def _format_sequence(length, inputs, layout, merge, in_layout=None):
 
 
 def _mask_sequence_variable_length(F, data, length, valid_length, time_axis, merge):
-    assert valid_length is not None
+    if valid_length is None:
+        raise AssertionError()
     if not _is_tensor(data):
         data = F.stack(*data, axis=time_axis)
     outputs = F.SequenceMask(data, sequence_length=valid_length, use_sequence_length=True,
@@ -129,9 +133,10 @@ class _RecurrentMixin:
         raise NotImplementedError()
 
     def _check_unmodified(self):
-        assert not self._modified, \
-            "After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called " \
-            "directly. Call the modifier cell instead."
+        if self._modified:
+            raise AssertionError(
+                "After applying modifier cells (e.g. ZoneoutCell) the base cell cannot be called "
+                "directly. Call the modifier cell instead.")
 
     def begin_state(self, batch_size=0, func=zeros_state, **kwargs):
         """Initial states: ``func(shape=..., **kwargs)`` per :meth:`state_info`; zeros."""
@@ -449,7 +454,8 @@ class _StackMixin:
         self._counter += 1
         next_states = []
         p = 0
-        assert all(not isinstance(cell, BidirectionalCell) for cell in self._cells())
+        if not all(not isinstance(cell, BidirectionalCell) for cell in self._cells()):
+            raise AssertionError()
         for cell in self._cells():
             n = len(cell.state_info())
             inputs, state = cell(inputs, states[p:p + n])
@@ -514,7 +520,8 @@ class DropoutCell(HybridRecurrentCell):
 
     def __init__(self, rate, axes=(), prefix=None, params=None):
         super().__init__(prefix, params)
-        assert isinstance(rate, Number), "rate must be a number"
+        if not isinstance(rate, Number):
+            raise AssertionError("rate must be a number")
         self._rate = rate
         self._axes = axes
 
@@ -548,9 +555,10 @@ class ModifierCell(HybridRecurrentCell):
     cannot then be called directly. Legacy prefix: the base cell's plus the alias."""
 
     def __init__(self, base_cell):
-        assert not base_cell._modified, \
-            f"Cell {self._base_label(base_cell)} is already modified. One cell cannot be " \
-            "modified twice"
+        if base_cell._modified:
+            raise AssertionError(
+                f"Cell {self._base_label(base_cell)} is already modified. One cell cannot be "
+                "modified twice")
         base_cell._modified = True
         if base_cell._naming.api.has_prefixes:
             super().__init__(prefix=base_cell.prefix + self._alias(), params=None)
@@ -591,13 +599,15 @@ class ZoneoutCell(ModifierCell):
     """Zoneout on outputs and states (identity at inference)."""
 
     def __init__(self, base_cell, zoneout_outputs=0.0, zoneout_states=0.0):
-        assert not isinstance(base_cell, BidirectionalCell), \
-            "BidirectionalCell doesn't support zoneout since it doesn't support step. " \
-            "Please add ZoneoutCell to the cells underneath instead."
+        if isinstance(base_cell, BidirectionalCell):
+            raise AssertionError(
+                "BidirectionalCell doesn't support zoneout since it doesn't support step. "
+                "Please add ZoneoutCell to the cells underneath instead.")
         # MXNet reads an attribute SequentialRNNCell never sets: AttributeError there too
-        assert not isinstance(base_cell, SequentialRNNCell) or not base_cell._bidirectional, \
-            "Bidirectional SequentialRNNCell doesn't support zoneout. " \
-            "Please add ZoneoutCell to the cells underneath instead."
+        if isinstance(base_cell, SequentialRNNCell) or not base_cell._bidirectional:
+            raise AssertionError(
+                "Bidirectional SequentialRNNCell doesn't support zoneout. "
+                "Please add ZoneoutCell to the cells underneath instead.")
         super().__init__(base_cell)
         self.zoneout_outputs = zoneout_outputs
         self.zoneout_states = zoneout_states
@@ -665,13 +675,15 @@ class VariationalDropoutCell(ModifierCell):
     identity at inference. In ``gluon.contrib.rnn`` in MXNet 1.x."""
 
     def __init__(self, base_cell, drop_inputs=0.0, drop_states=0.0, drop_outputs=0.0):
-        assert not drop_states or not isinstance(base_cell, BidirectionalCell), \
-            "BidirectionalCell doesn't support variational state dropout. " \
-            "Please add VariationalDropoutCell to the cells underneath instead."
-        assert not drop_states or not isinstance(base_cell, SequentialRNNCell) or \
-            not base_cell._bidirectional, \
-            "Bidirectional SequentialRNNCell doesn't support variational state dropout. " \
-            "Please add VariationalDropoutCell to the cells underneath instead."
+        if drop_states or not isinstance(base_cell, BidirectionalCell):
+            raise AssertionError(
+                "BidirectionalCell doesn't support variational state dropout. "
+                "Please add VariationalDropoutCell to the cells underneath instead.")
+        if not (not drop_states or not isinstance(base_cell, SequentialRNNCell) or \
+            not base_cell._bidirectional):
+            raise AssertionError(
+                "Bidirectional SequentialRNNCell doesn't support variational state dropout. "
+                "Please add VariationalDropoutCell to the cells underneath instead.")
         super().__init__(base_cell)
         self.drop_inputs = drop_inputs
         self.drop_states = drop_states

@@ -48,8 +48,8 @@ class _RNNLayer(HybridBlock):
                  lstm_state_clip_min, lstm_state_clip_max, lstm_state_clip_nan, dtype,
                  use_sequence_length=False, **kwargs):
         super().__init__(**kwargs)
-        assert layout in ("TNC", "NTC"), \
-            "Invalid layout %s; must be one of ['TNC' or 'NTC']" % layout
+        if layout not in ("TNC", "NTC"):
+            raise AssertionError("Invalid layout %s; must be one of ['TNC' or 'NTC']" % layout)
         self._hidden_size = hidden_size
         self._projection_size = projection_size if projection_size else None
         self._num_layers = num_layers
@@ -156,8 +156,9 @@ class _RNNLayer(HybridBlock):
     def infer_shape(self, inputs, *args):
         """The deferred parameter shapes from the input (first call): 2.0.0b1's size of
         ``rnn_param``; 1.9.1's per-gate shapes (its ``_rnn_param_concat`` infers them)."""
-        assert inputs.ndim == 3, \
-            "Input data should be rank-3 tensor of dim [sequence length, batch size, input size]"
+        if not (inputs.ndim == 3):
+            raise AssertionError(
+                "Input data should be rank-3 tensor of dim [sequence length, batch size, input size]")
         self._input_size = inputs.shape[2]
         layout = self._param_layout(self._input_size)
         if self._naming.api.fused_rnn_param:
