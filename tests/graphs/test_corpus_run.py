@@ -7,15 +7,23 @@ import pytest
 
 from tests.graphs.compare import assert_close
 from tests.graphs.runner import run_case
-from tests.oracle.graph_corpus.table import selected
+from gluonbridge.backend.errors import LoweringError
+from tests.graphs.known import UNSUPPORTED, supported_cases
 
 pytestmark = pytest.mark.oracle
 
 
 @pytest.mark.parametrize("backend", ["onnxruntime", "reference"])
-@pytest.mark.parametrize("name", [case.name for case in selected()])
+@pytest.mark.parametrize("name", supported_cases())
 def test_corpus_case_runs_as_mxnet(graph_corpus, name, backend):
     case = graph_corpus.case(name)
     for batch in case.batches:
         assert_close(run_case(case, batch, backend), case.expected(batch), rel=case.rtol,
                      case=f"{name} (batch {batch}, {backend})")
+
+
+@pytest.mark.parametrize("name", sorted(UNSUPPORTED))
+def test_unsupported_corpus_case_is_refused_naming_the_op(graph_corpus, name):
+    case = graph_corpus.case(name)
+    with pytest.raises(LoweringError, match=UNSUPPORTED[name]):
+        run_case(case, case.batches[0], "onnxruntime")

@@ -12,7 +12,7 @@ from gluonbridge import gluon, naming
 from gluonbridge.backend import runtime
 from gluonbridge.backend.errors import LoweringError
 from tests.graphs.compare import assert_close
-from tests.oracle.graph_corpus.table import selected
+from tests.graphs.known import supported_cases
 
 pytestmark = pytest.mark.oracle
 
@@ -26,7 +26,7 @@ def _imports(case):
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("backend", ["onnxruntime", "reference"])
-@pytest.mark.parametrize("name", [case.name for case in selected()])
+@pytest.mark.parametrize("name", supported_cases())
 def test_imports_runs_as_mxnet(graph_corpus, name, backend, mode):
     case = graph_corpus.case(name)
     runtime.use(backend)

@@ -12,7 +12,8 @@ from ...graph.attrs import Bool, Dtype, Float, Int, Str
 from .common import binary, broadcast, same_shape
 from .registry import Unsupported, op
 
-# ONNX op -> the MXNet ops computing it on two arrays, each (name, aliases...)
+# ONNX op -> the MXNet ops computing it on two arrays, each (name, aliases...): the elemwise
+# form (equal shapes), the broadcast form, the numpy-mode form
 BINARY = {
     "Add": [("elemwise_add", "_plus", "_Plus", "_add"), ("broadcast_add", "broadcast_plus"),
             ("_npi_add", "add")],
@@ -41,9 +42,17 @@ SCALAR = {
 }
 
 
-def _declare_binary(onnx_op, names):
+def _equal_shapes(a, lhs, rhs):
+    """The shape rule of MXNet's elemwise_* ops, which do not broadcast."""
+    if tuple(lhs) != tuple(rhs):
+        raise Unsupported(f"inputs of shapes {tuple(lhs)} and {tuple(rhs)} (elemwise ops need "
+                          "equal shapes; the broadcast_* ops broadcast)")
+    return tuple(lhs)
+
+
+def _declare_binary(onnx_op, names, elemwise):
     @op(names[0], *names[1:], inputs=("lhs", "rhs"), uniform=False,
-        shape=lambda a, lhs, rhs: broadcast(lhs, rhs))
+        shape=_equal_shapes if elemwise else lambda a, lhs, rhs: broadcast(lhs, rhs))
     def lower(g, a, lhs, rhs):
         return binary(g, onnx_op, lhs, rhs)
 
@@ -58,8 +67,8 @@ def _declare_scalar(onnx_op, names, reverse):
 
 
 for _onnx, _groups in BINARY.items():
-    for _names in _groups:
-        _declare_binary(_onnx, _names)
+    for _index, _names in enumerate(_groups):
+        _declare_binary(_onnx, _names, elemwise=_index == 0)   # the first group: elemwise_*
 for _onnx, _groups in SCALAR.items():
     for _names, _reverse in _groups:
         _declare_scalar(_onnx, _names, _reverse)
@@ -87,6 +96,13 @@ for _onnx, _names in {
         "Acosh": ("arccosh", "_npi_arccosh"), "Atanh": ("arctanh", "_npi_arctanh"),
 }.items():
     _declare_unary(_onnx, _names)
+
+
+@op("hard_sigmoid", attrs={"alpha": Float(0.2), "beta": Float(0.5)}, shape=same_shape)
+def hard_sigmoid(g, a, data):
+    """``max(0, min(1, alpha * x + beta))``: ONNX HardSigmoid exactly."""
+    return g.node("HardSigmoid", [data], data.shape, data.dtype, alpha=float(a.alpha),
+                  beta=float(a.beta))
 
 
 def _toward_zero(g, data, offset):
