@@ -174,7 +174,7 @@ def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=Fa
                                              dims)
 
     nodes = [helper.make_node(op, ins, outs, **attrs) for op, ins, outs, attrs in builder.nodes]
-    inits = [numpy_helper.from_array(np.ascontiguousarray(a), n)
+    inits = [numpy_helper.from_array(np.require(a, requirements="C"), n)   # keeps 0-d arrays 0-d
              for n, a in builder.initializers.items() if n in used]
     proto = helper.make_graph(nodes, name,
                               [value_info(v, d) for v, d in zip(graph_inputs, input_dims)],

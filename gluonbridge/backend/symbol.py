@@ -4,9 +4,25 @@ handed to ``hybrid_forward`` or returned by ``Parameter.data()``; it becomes a v
 when an op uses it). Arithmetic and methods record MXNet ops in the active trace."""
 from __future__ import annotations
 
+# Array methods Gluon code calls on a Symbol (MXNet 1.x Symbol's) -> (the 1.x op, the numpy-mode
+# op) they record;
+# the methods with their own signatures (reshape, transpose, ...) are defined on Symbol.
+METHODS = {name: (name, f"_npi_{name}") for name in (
+    "sum", "mean", "max", "min", "prod", "argmax", "argmin", "clip", "tile", "squeeze",
+    "expand_dims", "broadcast_to", "take", "sort", "argsort", "flip", "exp", "log", "sqrt",
+    "square", "tanh", "sin", "cos", "floor", "ceil", "sign", "reciprocal", "log1p",
+    "expm1", "log2", "log10", "cbrt", "rint", "fix", "trunc")}
+METHODS.update({name: (name, name) for name in (
+    "slice", "slice_axis", "slice_like", "reshape_like", "broadcast_like", "broadcast_axes",
+    "pick", "one_hot", "topk", "split", "zeros_like", "ones_like", "norm", "nansum", "nanprod",
+    "sigmoid", "relu", "softmax", "log_softmax", "round", "shape_array", "size_array")})
+METHODS.update({"abs": ("abs", "_npi_absolute"), "repeat": ("repeat", "_npi_repeats"),
+                "flatten": ("Flatten", "Flatten"), "swapaxes": ("SwapAxis", "SwapAxis")})
+
 
 class _Arithmetic:
-    """``+ - * / **`` and negation, recorded as MXNet's Symbol arithmetic records them."""
+    """``+ - * / **``, negation and ``> >= < <=``, recorded as MXNet's Symbol arithmetic records
+    them."""
 
     __slots__ = ()
 
@@ -45,6 +61,18 @@ class _Arithmetic:
 
     def __neg__(self):
         return self._arith(-1.0, "mul")
+
+    def __gt__(self, other):
+        return self._arith(other, "gt")
+
+    def __ge__(self, other):
+        return self._arith(other, "ge")
+
+    def __lt__(self, other):
+        return self._arith(other, "lt")
+
+    def __le__(self, other):
+        return self._arith(other, "le")
 
 
 class Symbol(_Arithmetic):
@@ -91,6 +119,18 @@ class Symbol(_Arithmetic):
     def _method(self, op_name, *args, **kwargs):
         return self.tracer.call(op_name, (self,) + args, kwargs, hint=op_name.lower())
 
+    def __getattr__(self, name):
+        ops = METHODS.get(name)
+        if ops is None:
+            raise AttributeError(f"'Symbol' object has no attribute {name!r}")
+        from .ops import OPS
+        op_name = ops[1] if self.tracer.numpy_mode and ops[1] in OPS else ops[0]
+
+        def method(*args, **kwargs):
+            return self.tracer.call(op_name, (self,) + args, kwargs, hint=name)
+        method.__name__ = name
+        return method
+
     def reshape(self, *shape, **kwargs):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         return self._method("Reshape", shape=tuple(shape), **kwargs)
@@ -98,12 +138,6 @@ class Symbol(_Arithmetic):
     def transpose(self, *axes):
         axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
         return self._method("transpose", **({"axes": tuple(axes)} if axes else {}))
-
-    def swapaxes(self, dim1, dim2):
-        return self._method("SwapAxis", dim1=dim1, dim2=dim2)
-
-    def flatten(self):
-        return self._method("Flatten")
 
     def astype(self, dtype):
         return self._method("Cast", dtype=dtype)

@@ -264,43 +264,60 @@ def _shape_of(value):
     return tuple(value._shape) if isinstance(value, Symbol) else tuple(value.param.shape)
 
 
+# The spellings an op name has in each namespace user code calls (``F.contrib.box_nms`` is
+# ``_contrib_box_nms``; ``np.sum`` is the numpy-mode ``_npi_sum``, not 1.x's ``sum``), in order.
+SPELLINGS = {
+    "": ("{}",),
+    "np": ("_npi_{}", "_np_{}", "{}"),
+    "npx": ("_npx_{}", "{}"),
+    "contrib": ("_contrib_{}", "{}"),
+    "linalg": ("_linalg_{}", "linalg_{}"),
+    "image": ("_image_{}",),
+}
+
+
+def resolve(space, name):
+    """The op table's spelling of ``name`` called in namespace ``space`` (``"np"``,
+    ``"contrib"``, ... ``""`` for ``F.name``), or None."""
+    return next((s.format(name) for s in SPELLINGS[space] if s.format(name) in OPS), None)
+
+
 class OpNamespace:
     """``F`` inside ``hybrid_forward``: every op of the table, recording into the trace;
-    ``F.np`` and ``F.npx`` are the same ops under their MXNet 2 names."""
+    ``F.np``, ``F.npx``, ``F.contrib``, ``F.linalg``, ``F.image`` are the ops under those
+    namespaces' names (:data:`SPELLINGS`)."""
 
-    def __init__(self, tracer):
-        self._tracer = tracer
-
-    @property
-    def np(self):
-        return self
-
-    @property
-    def npx(self):
-        return self
+    def __init__(self, tracer, space=""):
+        self._tracer, self._space = tracer, space
 
     def __getattr__(self, name):
-        if name.startswith("__") or name not in OPS:
-            raise LoweringError(f"{self._tracer.where()}: op F.{name} is not supported by the "
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if not self._space and name in SPELLINGS:
+            return OpNamespace(self._tracer, name)
+        op_name = resolve(self._space, name)
+        if op_name is None:
+            qualified = f"F.{self._space}.{name}" if self._space else f"F.{name}"
+            raise LoweringError(f"{self._tracer.where()}: op {qualified} is not supported by the "
                                 "ONNX lowering")
         tracer = self._tracer
 
         def call(*args, **kwargs):
-            return tracer.call(name, args, kwargs, hint=name.lower())
+            return tracer.call(op_name, args, kwargs, hint=name.lower())
         call.__name__ = name
         return call
 
 
-def traced_op(name):
-    """``mx.np.<name>`` / ``mx.npx.<name>`` for 2.x-style ``forward`` code: records the op in the
-    active trace."""
+def traced_op(name, op_name=None):
+    """``mx.np.<name>`` / ``mx.npx.<name>`` for 2.x-style ``forward`` code: records the op
+    (``op_name``, default ``name``) in the active trace."""
     def call(*args, **kwargs):
         tracer = current_trace()
         if tracer is None:
             raise RuntimeError(f"{name}() runs only inside a HybridBlock being executed: "
                                "gluonbridge runs Gluon code by tracing it to ONNX (call the block "
                                "on arrays)")
-        return tracer.call(name, args, kwargs, hint=name.lower())
+        return tracer.call(op_name or name, args, kwargs, hint=name.lower())
     call.__name__ = name
     return call
 

@@ -1,41 +1,135 @@
-"""Reductions: mean, sum, max (``axis`` one int or a tuple, ``keepdims``, ``exclude``)."""
+"""Reductions: sum, mean, max, min, prod, nansum, nanprod, norm, argmax, argmin (``axis`` one int
+or a tuple, ``keepdims``, ``exclude``) in their 1.x form (reducing every axis gives shape
+``(1,)``) and numpy form (``_npi_*``/``_np_*``: shape ``()``, an output ``dtype``)."""
 from __future__ import annotations
 
 import numpy as np
 
-from ...graph.attrs import Bool, IntOrInts
-from .registry import op
+from ...graph.attrs import Bool, Dtype, Float, Int, IntOrInts
+from .elementwise import onnx_dtype
+from .registry import Unsupported, op
 
 
 def _axes(a, data):
     ndim = len(data)
-    if a.axis is None or a.axis == ():
+    if a.axis is None or (a.axis == () and not getattr(a, "numpy_mode", False)):
         axes = list(range(ndim))
     else:
         axes = sorted({x % ndim for x in ((a.axis,) if isinstance(a.axis, int) else a.axis)})
-    return [i for i in range(ndim) if i not in axes] if a.exclude else axes
+    return [i for i in range(ndim) if i not in axes] if getattr(a, "exclude", False) else axes
 
 
-def _reduced(a, data):
+def _reduced(a, data, numpy_mode):
     axes = _axes(a, data)
     if a.keepdims:
         return tuple(1 if i in axes else d for i, d in enumerate(data))
-    return tuple(d for i, d in enumerate(data) if i not in axes)
+    out = tuple(d for i, d in enumerate(data) if i not in axes)
+    return out if out or numpy_mode else (1,)
 
 
-def _declare(onnx_op, names):
-    @op(names[0], *names[1:],
-        attrs={"axis": IntOrInts(None), "keepdims": Bool(False), "exclude": Bool(False)},
-        shape=_reduced)
+def _reduce(g, onnx_op, data, axes, keepdims, out_shape):
+    if not axes:
+        return g.node("Identity", [data], out_shape, data.dtype)
+    if onnx_op == "ReduceSum":      # axes an input from opset 13, the others from 18
+        out = g.node(onnx_op, [data, g.constant(axes, np.int64)], out_shape if keepdims else
+                     tuple(d for i, d in enumerate(data.shape) if i not in axes), data.dtype,
+                     keepdims=int(keepdims))
+    else:
+        out = g.node(onnx_op, [data], tuple(d for i, d in enumerate(data.shape) if i not in axes)
+                     if not keepdims else out_shape, data.dtype, axes=axes,
+                     keepdims=int(keepdims))
+    if out.shape != tuple(out_shape):          # 1.x: a full reduction has shape (1,)
+        out = g.node("Reshape", [out, g.shape_constant(out_shape)], out_shape, data.dtype)
+    return out
+
+
+def _nan_to(g, data, value):
+    is_nan = g.node("IsNaN", [data], data.shape, np.dtype(bool))
+    return g.node("Where", [is_nan, g.constant(value, data.dtype), data], data.shape, data.dtype)
+
+
+_PREPARE = {"nansum": lambda g, x: _nan_to(g, x, 0), "nanprod": lambda g, x: _nan_to(g, x, 1)}
+
+
+def _declare(onnx_op, names, numpy_mode, prepare=None):
+    attrs = {"axis": IntOrInts(None), "keepdims": Bool(False)}
+    if numpy_mode:
+        attrs.update(dtype=Dtype(None), initial=Float(None))
+    else:
+        attrs["exclude"] = Bool(False)
+
+    def shape(a, data):
+        a.numpy_mode = numpy_mode
+        if getattr(a, "initial", None) is not None:
+            raise Unsupported(f"initial={a.initial!r}")
+        return _reduced(a, data, numpy_mode)
+
+    @op(names[0], *names[1:], attrs=attrs, shape=shape,
+        dtype=lambda a, data: getattr(a, "dtype", None) or data)
     def lower(g, a, data):
-        axes = _axes(a, data.shape)
-        if onnx_op == "ReduceSum":      # axes an input from opset 13, the others from 18
-            return g.node(onnx_op, [data, g.constant(axes, np.int64)], _reduced(a, data.shape),
-                          data.dtype, keepdims=int(a.keepdims))
-        return g.node(onnx_op, [data], _reduced(a, data.shape), data.dtype, axes=axes,
-                      keepdims=int(a.keepdims))
+        out_shape = shape(a, data.shape)
+        if prepare is not None:
+            data = prepare(g, data)
+        if getattr(a, "dtype", None) is not None and a.dtype != data.dtype:
+            data = g.node("Cast", [data], data.shape, a.dtype, to=onnx_dtype(a.dtype))
+        return _reduce(g, onnx_op, data, _axes(a, data.shape), a.keepdims, out_shape)
 
 
-_declare("ReduceMean", ("mean", "_npi_mean"))
-_declare("ReduceSum", ("sum", "_npi_sum", "sum_axis"))
-_declare("ReduceMax", ("max", "_npi_max", "max_axis"))
+for _onnx, _legacy, _numpy in [
+        ("ReduceMean", ("mean",), ("_npi_mean", "_np_mean")),
+        ("ReduceSum", ("sum", "sum_axis"), ("_npi_sum", "_np_sum")),
+        ("ReduceMax", ("max", "max_axis"), ("_npi_max", "_np_max")),
+        ("ReduceMin", ("min", "min_axis"), ("_npi_min", "_np_min")),
+        ("ReduceProd", ("prod",), ("_npi_prod", "_np_prod"))]:
+    _declare(_onnx, _legacy, False)
+    _declare(_onnx, _numpy, True)
+_declare("ReduceSum", ("nansum",), False, _PREPARE["nansum"])
+_declare("ReduceProd", ("nanprod",), False, _PREPARE["nanprod"])
+
+
+@op("norm", attrs={"ord": Int(2, choices={1, 2}), "axis": IntOrInts(None),
+                   "keepdims": Bool(False), "out_dtype": Dtype(None)},
+    shape=lambda a, data: _reduced(a, data, False),
+    dtype=lambda a, data: a.out_dtype or data)
+def norm(g, a, data):
+    out = _reduce(g, "ReduceL2" if a.ord == 2 else "ReduceL1", data, _axes(a, data.shape),
+                  a.keepdims, _reduced(a, data.shape, False))
+    if a.out_dtype is not None and a.out_dtype != out.dtype:
+        out = g.node("Cast", [out], out.shape, a.out_dtype, to=onnx_dtype(a.out_dtype))
+    return out
+
+
+def _arg_shape(numpy_mode):
+    def rule(a, data):
+        if a.axis is None:
+            return (1,) * len(data) if a.keepdims else (() if numpy_mode else (1,))
+        axis = a.axis % len(data)
+        if a.keepdims:
+            return tuple(1 if i == axis else d for i, d in enumerate(data))
+        return tuple(d for i, d in enumerate(data) if i != axis)
+    return rule
+
+
+def _declare_arg(onnx_op, names, numpy_mode):
+    rule = _arg_shape(numpy_mode)
+
+    @op(names[0], *names[1:], attrs={"axis": Int(None), "keepdims": Bool(False)}, shape=rule,
+        dtype=lambda a, data: np.dtype(np.int64) if numpy_mode else data)
+    def lower(g, a, data):
+        out_shape = rule(a, data.shape)
+        axis = 0 if a.axis is None else a.axis % data.ndim
+        if a.axis is None:
+            data = g.node("Reshape", [data, g.constant([-1], np.int64)],
+                          (int(np.prod(data.shape)),), data.dtype)
+        index = g.node(onnx_op, [data], out_shape, np.int64, axis=axis, keepdims=int(a.keepdims))
+        if a.axis is None:
+            index = g.node("Reshape", [index, g.shape_constant(out_shape)], out_shape, np.int64)
+        dtype = np.dtype(np.int64) if numpy_mode else data.dtype
+        return index if dtype == np.int64 else g.node("Cast", [index], out_shape, dtype,
+                                                       to=onnx_dtype(dtype))
+
+
+_declare_arg("ArgMax", ("argmax",), False)
+_declare_arg("ArgMin", ("argmin",), False)
+_declare_arg("ArgMax", ("_npi_argmax",), True)
+_declare_arg("ArgMin", ("_npi_argmin",), True)
