@@ -51,6 +51,12 @@ ALIASES = {
     "mxnet.contrib": "gluonbridge.contrib",
     "mxnet.test_utils": "gluonbridge.test_utils",
     "mxnet.image": "gluonbridge.image",
+    "mxnet.symbol": "gluonbridge.symbol",
+    "mxnet.sym": "gluonbridge.symbol",
+    "mxnet.model": "gluonbridge.model",
+    "mxnet.module": "gluonbridge.module",
+    "mxnet.mod": "gluonbridge.module",
+    "mxnet.io": "gluonbridge.io",
 }
 # packages whose submodules not listed above map by name ('mxnet.gluon.data.vision' ->
 # 'gluonbridge.gluon.data.vision') when gluonbridge has them

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..graph.infer import infer
-from .errors import unsupported
+from .errors import LoweringError, unsupported
 from .ops import registry
 
 OPSET = 17
@@ -110,6 +110,47 @@ def _alternate_shapes(graph, known_shapes, known_dtypes, inputs, shapes):
         if any(len(a) != len(b) for a, b in zip(ours, theirs) if a is not None and b is not None):
             raise BatchDependent("a rank depends on the batch size")
     return alt_shapes
+
+
+def unsupported_nodes(graph) -> list:
+    """Every node of ``graph`` the lowering cannot handle, found without lowering anything:
+    ``[(node name, op, detail)]`` in graph order, one row per unknown op and per unsupported
+    attribute (an unknown or unparsable attribute, a value the lowering refuses, a required
+    attribute missing). Empty when every op and attribute is supported."""
+    problems = []
+    for node in graph.nodes:
+        if node.is_variable:
+            continue
+        entry = registry.OPS.get(node.op)
+        if entry is None:
+            problems.append((node.name, node.op, "the op"))
+            continue
+        problems.extend((node.name, node.op, detail)
+                        for detail in entry.attr_problems(node.attrs))
+    return problems
+
+
+def describe_unsupported(problems, limit=20) -> str:
+    """The rows of :func:`unsupported_nodes` as one message: each distinct (op, detail) with
+    its count and the first nodes it occurs in."""
+    groups = {}
+    for name, op, detail in problems:
+        groups.setdefault((op, detail), []).append(name)
+    lines = [f"{len(problems)} unsupported node(s) in {len(groups)} kind(s):"]
+    for (op, detail), names in list(groups.items())[:limit]:
+        shown = ", ".join(f"'{n}'" for n in names[:3]) + (", ..." if len(names) > 3 else "")
+        lines.append(f"  op {op}: {detail} x{len(names)} (node {shown})")
+    if len(groups) > limit:
+        lines.append(f"  ... and {len(groups) - limit} more kind(s)")
+    return "\n".join(lines)
+
+
+def check_supported(graph) -> None:
+    """Raise one LoweringError listing every unsupported node of ``graph`` (before any work)."""
+    problems = unsupported_nodes(graph)
+    if problems:
+        raise LoweringError(describe_unsupported(problems) + "\nnot supported by the ONNX "
+                            "lowering")
 
 
 def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False):

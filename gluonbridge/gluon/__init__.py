@@ -5,6 +5,7 @@ from . import contrib, model_zoo, nn, rnn
 from .block import Block, HybridBlock
 from .parameter import Constant, DeferredInitializationError, Parameter
 from .parameter import ParameterDict as _ParameterDict
+from .symbol_block import SymbolBlock
 
 
 # modules model code reaches as attributes (``gluon.loss.L2Loss``), loaded on first use

@@ -76,3 +76,33 @@ class Graph:
         used = [e.index for n in self.nodes for e in n.inputs if e.node == index]
         used += [e.index for e in self.heads if e.node == index]
         return max(used, default=0) + 1
+
+    def reachable(self) -> "Graph":
+        """The nodes the heads depend on, in MXNet's order (nnvm's DFSVisit: a post-order walk
+        from each head in turn, inputs in order): what ``tojson()`` writes after loading."""
+        order, index, done = [], {}, set()
+        for head in self.heads:
+            stack = [(head.node, 0)]
+            while stack:
+                node, next_input = stack.pop()
+                if node in done:
+                    continue
+                inputs = self.nodes[node].inputs
+                if next_input < len(inputs):
+                    stack.append((node, next_input + 1))
+                    child = inputs[next_input].node
+                    if child not in done:
+                        stack.append((child, 0))
+                    continue
+                done.add(node)
+                index[node] = len(order)
+                order.append(node)
+        graph = Graph(attrs=dict(self.attrs))
+        for old in order:
+            node = self.nodes[old]
+            graph.add(Node(node.op, node.name, dict(node.attrs),
+                           [Entry(index[e.node], e.index, e.version) for e in node.inputs],
+                           node.role))
+        graph.heads = [Entry(index[e.node], e.index, e.version) for e in self.heads]
+        return graph
+

@@ -15,9 +15,12 @@ import os
 from ..checkpoint.errors import CorruptHeaderError, DuplicateKey, unique_keys
 from .ir import Entry, Graph, Node
 
-MAX_SYMBOL_BYTES = 1 << 30
+MAX_SYMBOL_BYTES = 1 << 28     # 256 MiB; the largest zoo graph is a few MiB
+MAX_DEPTH = 64                 # JSON nesting (a graph is ~5 deep; nested subgraphs add ~5 each)
+MAX_STRING = 1 << 20           # one name or attribute value
 MXNET_VERSION = 10901   # the version 1.9.1 stamps into attrs.mxnet_version
 SUBGRAPHS = "__subgraphs__"   # the node attribute holding a fused node's "subgraphs" JSON
+MAX_KNOWN_VERSION = 30000   # 3.0.0: generations after 2.x are unknown
 
 
 def load_document(path) -> dict:
@@ -28,8 +31,9 @@ def load_document(path) -> dict:
         raise CorruptHeaderError(path, None, f"a symbol JSON under {MAX_SYMBOL_BYTES} bytes",
                                  f"{size} bytes")
     try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh, object_pairs_hook=unique_keys)
+        with open(path, "rb") as fh:
+            doc = json.loads(fh.read(MAX_SYMBOL_BYTES + 1).decode("utf-8"),
+                             object_pairs_hook=unique_keys)
     except DuplicateKey as err:
         raise CorruptHeaderError(path, None, "unique keys in every JSON object",
                                  f"{err.args[0]!r} twice", "one of the two values would be "
@@ -40,12 +44,37 @@ def load_document(path) -> dict:
     return doc
 
 
+def _check_depth(doc, path):
+    """Nesting beyond MAX_DEPTH is refused (the JSON parser itself stops at the interpreter's
+    recursion limit, raising RecursionError, before using more memory)."""
+    depth = max_depth(doc)
+    if depth > MAX_DEPTH:
+        raise CorruptHeaderError(path, None, f"JSON nested at most {MAX_DEPTH} deep",
+                                 f"nesting over {MAX_DEPTH} deep", "not an MXNet -symbol.json")
+
+
+def max_depth(value) -> int:
+    """How deeply a parsed JSON value nests lists and objects (iterative: no recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item \
+            if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def validate(doc, path=None) -> None:
     """Structure checks: node objects, every input and head refers to an earlier node (so the
     graph is acyclic), ``arg_nodes`` name variables."""
     def bad(where, expected, found):
         return CorruptHeaderError(path, where, expected, repr(found)[:80],
                                   "not an MXNet -symbol.json, or corrupt")
+
+    _check_depth(doc, path)
 
     if not isinstance(doc, dict) or not isinstance(doc.get("nodes"), list):
         raise bad(None, 'an object with a "nodes" list', type(doc).__name__)
@@ -54,17 +83,36 @@ def validate(doc, path=None) -> None:
         where = f"node {i}"
         if not isinstance(node, dict) or not isinstance(node.get("op"), str) \
                 or not isinstance(node.get("name"), str) \
-                or not isinstance(node.get("inputs", []), list):
+                or not isinstance(node.get("inputs"), list):
             raise bad(where, 'an object with "op", "name" and "inputs"', node)
-        for entry in node.get("inputs", []):
+        if len(node["name"]) > MAX_STRING:
+            raise bad(where, f"a name under {MAX_STRING} characters", node["name"][:40])
+        where = f"node {i} ({node['name'][:80]}) of op {node['op'][:40]}"
+        for entry in node["inputs"]:
             if not _is_entry(entry, i):
-                raise bad(where, f"inputs [node_id < {i}, output, (version)]", entry)
+                kind = "a cycle or forward reference" if _is_entry(entry, len(nodes)) else \
+                    "a dangling input" if _is_entry(entry, 1 << 62) else "a malformed input"
+                raise bad(where, f"inputs [node_id < {i}, output, (version)], not {kind}",
+                          entry)
         for key in ("attrs", "attr", "param"):
             attrs = node.get(key)
-            if attrs is not None and not (isinstance(attrs, dict) and all(
-                    isinstance(v, str) for v in attrs.values())):
-                raise bad(f"{where} ({node['name']})", f'"{key}" as an object of strings', attrs)
-    for entry in doc.get("heads", []):
+            if key in node and not (isinstance(attrs, dict) and all(
+                    isinstance(v, str) and len(v) <= MAX_STRING for v in attrs.values())):
+                raise bad(where, f'"{key}" as an object of strings (each under {MAX_STRING} '
+                          "characters)", attrs)
+    if not isinstance(doc.get("heads"), list) or not doc["heads"]:
+        raise bad("heads", 'a "heads" list of outputs (MXNet 1.9.1 refuses a graph without)',
+                  doc.get("heads"))
+    if not isinstance(doc.get("arg_nodes", []), list):
+        raise bad("arg_nodes", "a list of variable node ids", doc["arg_nodes"])
+    if not isinstance(doc.get("attrs", {}), dict):
+        raise bad("attrs", "an object of graph attributes", doc["attrs"])
+    mxnet_version = doc.get("attrs", {}).get("mxnet_version", ["int", 800])
+    if not (isinstance(mxnet_version, list) and len(mxnet_version) == 2
+            and type(mxnet_version[1]) is int and 0 <= mxnet_version[1] < MAX_KNOWN_VERSION):
+        raise bad("attrs.mxnet_version", f'["int", n] with n < {MAX_KNOWN_VERSION} (MXNet 0.8 to '
+                  "2.x): an unknown generation of symbol JSON", mxnet_version)
+    for entry in doc["heads"]:
         if not _is_entry(entry, len(nodes)):
             raise bad("heads", f"[node_id < {len(nodes)}, output, (version)]", entry)
     for node_id in doc.get("arg_nodes", []):
@@ -99,8 +147,124 @@ def _merge_attr_spellings(doc: dict) -> dict:
     return doc
 
 
+def version(doc: dict) -> int:
+    """The ``mxnet_version`` a document was written by (0.8.0 when absent, as MXNet assumes)."""
+    value = doc.get("attrs", {}).get("mxnet_version", ["int", 800])
+    return value[1]
+
+
+# Op names older generations wrote -> the name MXNet 1.9.1's loader gives the op (probed with
+# mx.sym.load_json(...).tojson() on 1.9.1; tests/graphs/test_symbol_api.py checks the fixtures).
+OLD_OP_NAMES = {
+    "_Plus": "elemwise_add", "_plus": "elemwise_add", "_add": "elemwise_add",
+    "_Minus": "elemwise_sub", "_minus": "elemwise_sub", "_sub": "elemwise_sub",
+    "_Mul": "elemwise_mul", "_mul": "elemwise_mul", "_Div": "elemwise_div",
+    "_div": "elemwise_div", "_Maximum": "_maximum", "_Minimum": "_minimum", "_Power": "_power",
+    "_Hypot": "_hypot", "_Mod": "_mod", "_Equal": "_equal", "_Not_Equal": "_not_equal",
+    "_Greater": "_greater", "_Greater_Equal": "_greater_equal", "_Lesser": "_lesser",
+    "_Lesser_Equal": "_lesser_equal",
+    "_PlusScalar": "_plus_scalar", "_MinusScalar": "_minus_scalar",
+    "_RMinusScalar": "_rminus_scalar", "_MulScalar": "_mul_scalar", "_DivScalar": "_div_scalar",
+    "_RDivScalar": "_rdiv_scalar", "_MaximumScalar": "_maximum_scalar",
+    "_MinimumScalar": "_minimum_scalar", "_PowerScalar": "_power_scalar",
+    "_RPowerScalar": "_rpower_scalar", "_ModScalar": "_mod_scalar", "_RModScalar": "_rmod_scalar",
+    "_HypotScalar": "_hypot_scalar", "_EqualScalar": "_equal_scalar",
+    "_NotEqualScalar": "_not_equal_scalar", "_GreaterScalar": "_greater_scalar",
+    "_GreaterEqualScalar": "_greater_equal_scalar", "_LesserScalar": "_lesser_scalar",
+    "_LesserEqualScalar": "_lesser_equal_scalar",
+    "split": "SliceChannel", "flatten": "Flatten", "reshape": "Reshape", "swapaxes": "SwapAxis",
+    "Softmax": "SoftmaxOutput", "stop_gradient": "BlockGrad", "identity": "_copy",
+    "ElementWiseSum": "add_n", "concat": "Concat", "cast": "Cast",
+}
+
+# Attributes MXNet keeps as hidden ``__key__`` attributes (src/c_api/c_api_common.h kHiddenKeys)
+HIDDEN_KEYS = ("ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage",
+               "profiler_scope")
+
+# Inputs that files before 0.9.0 did not store (auxiliary states, labels), created on load as
+# ``<node>_<input>`` with the node's attributes, and the initializer 0.9.4's
+# FSetInputVarAttrOnCompose gives them: op -> (position, input name, __init__ or None) in order.
+PRE_090_INPUTS = {"BatchNorm": ((3, "moving_mean", '["zero", {}]'),
+                                (4, "moving_var", '["one", {}]')),
+                  "SoftmaxOutput": ((1, "label", None),)}
+
+
+def _rename_ops(doc: dict) -> dict:
+    for node in doc["nodes"]:
+        node["op"] = OLD_OP_NAMES.get(node["op"], node["op"])
+    return doc
+
+
+def _hidden_keys(doc: dict) -> dict:
+    """Before 1.9.1's version: ``lr_mult`` -> ``__lr_mult__`` (MXNet's UpgradeJSON_FixParsing,
+    exact keys; ``weight_lr_mult`` moves to the ``weight`` variable when the node names it
+    ``<node>_weight``)."""
+    if version(doc) >= MXNET_VERSION:
+        return doc
+    nodes = doc["nodes"]
+    for node in nodes:
+        attrs = node.get("attrs", {})
+        for key in list(attrs):
+            hidden = next((h for h in HIDDEN_KEYS if key == h or key.endswith("_" + h)), None)
+            if hidden is None:
+                continue
+            if key == hidden:
+                attrs[f"__{hidden}__"] = attrs.pop(key)
+                continue
+            target = f"{node['name']}_{key[:-len(hidden) - 1]}"
+            for entry in node["inputs"]:
+                source = nodes[entry[0]]
+                if source["op"] == "null" and source["name"] == target:
+                    source.setdefault("attrs", {})[f"__{hidden}__"] = attrs.pop(key)
+                    break
+    return doc
+
+
+def _pre_090_inputs(doc: dict) -> dict:
+    """Before 0.9.0: add the input variables the file does not store (MXNet's
+    UpgradeJSON_000800_000900); before 0.9.4: give BatchNorm's auxiliary variables their
+    ``__init__`` (UpgradeJSON_000903_000904)."""
+    old = version(doc)
+    if old >= 904:
+        return doc
+    nodes, out, moved = doc["nodes"], [], {}
+    for i, node in enumerate(nodes):
+        node["inputs"] = [[moved[e[0]]] + list(e[1:]) for e in node["inputs"]]
+        for position, input_name, init in PRE_090_INPUTS.get(node["op"], ()):
+            attrs = dict(node.get("attrs", {}))
+            if position >= len(node["inputs"]) and old < 900:
+                out.append({"op": "null", "name": f"{node['name']}_{input_name}",
+                            "attrs": attrs, "inputs": []})
+                node["inputs"].append([len(out) - 1, 0, 0])
+            if position < len(node["inputs"]):
+                var = out[node["inputs"][position][0]]
+                if var["op"] == "null" and init is not None:
+                    var.setdefault("attrs", {}).setdefault("__init__", init)
+        moved[i] = len(out)
+        out.append(node)
+    doc["heads"] = [[moved[e[0]]] + list(e[1:]) for e in doc["heads"]]
+    doc["nodes"] = out
+    return doc
+
+
+def _argminmax_axis(doc: dict) -> dict:
+    """Before 0.9.5, argmin/argmax ``axis='-1'`` meant no axis."""
+    if version(doc) < 905:
+        for node in doc["nodes"]:
+            if node["op"] in ("argmin", "argmax") and node.get("attrs", {}).get("axis") == "-1":
+                del node["attrs"]["axis"]
+    return doc
+
+
+def _stamp_version(doc: dict) -> dict:
+    if version(doc) < MXNET_VERSION:
+        doc.setdefault("attrs", {})["mxnet_version"] = ["int", MXNET_VERSION]
+    return doc
+
+
 # Upgrade steps, applied in order to a validated document (each returns the document).
-UPGRADES = [_merge_attr_spellings]
+UPGRADES = [_merge_attr_spellings, _rename_ops, _hidden_keys, _pre_090_inputs, _argminmax_axis,
+            _stamp_version]
 
 
 def upgrade(doc: dict) -> dict:
@@ -121,9 +285,8 @@ def from_document(doc: dict, aux_positions=None, input_names=("data",)) -> Graph
             attrs[SUBGRAPHS] = json.dumps(node["subgraphs"])
         graph.add(Node(node["op"], node["name"], attrs,
                        [Entry(*e) for e in node.get("inputs", [])]))
-    heads = doc.get("heads")
-    graph.heads = ([Entry(*e) for e in heads] if heads is not None
-                   else [Entry(len(doc["nodes"]) - 1)])
+    graph.heads = [Entry(*e) for e in doc["heads"]]
+    graph = graph.reachable()
     if aux_positions is not None:
         graph.assign_roles(aux_positions, input_names)
     return graph
@@ -134,8 +297,14 @@ def load(path, aux_positions=None, input_names=("data",)) -> Graph:
 
 
 def loads(text: str, aux_positions=None, input_names=("data",)) -> Graph:
+    if len(text) > MAX_SYMBOL_BYTES:
+        raise CorruptHeaderError(None, None, f"a JSON symbol graph under {MAX_SYMBOL_BYTES} "
+                                 "bytes", f"{len(text)} characters")
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=unique_keys)
+    except DuplicateKey as err:
+        raise CorruptHeaderError(None, None, "unique keys in every JSON object",
+                                 f"{err.args[0]!r} twice", key=err.args[0]) from None
     except (ValueError, RecursionError) as err:
         raise CorruptHeaderError(None, None, "a JSON symbol graph", str(err)[:100]) from None
     validate(doc)

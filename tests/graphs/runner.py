@@ -10,6 +10,7 @@ import numpy as np
 from gluonbridge import checkpoint
 from gluonbridge.backend.lower import BatchDependent, to_onnx
 from gluonbridge.backend.ops import aux_positions
+from gluonbridge.backend.ops.heads import without_labels
 from gluonbridge.backend.runtime import make_session
 from gluonbridge.graph import json_io
 
@@ -24,7 +25,8 @@ def case_params(case) -> dict:
 
 def run_case(case, batch: int, backend: str) -> list:
     """The case's outputs at ``batch`` computed by gluonbridge on ``backend``."""
-    graph = json_io.loads(case.symbol_file.read_text(), aux_positions, case.input_names)
+    graph = without_labels(json_io.loads(case.symbol_file.read_text(), aux_positions,
+                                         case.input_names))
     inputs = case.inputs(batch)
     shapes = {n: (a.shape, a.dtype) for n, a in zip(case.input_names, inputs)}
     try:

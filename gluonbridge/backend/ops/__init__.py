@@ -3,8 +3,8 @@
 Importing this package registers every entry: ``OPS`` maps every spelling to its
 :class:`~.registry.Op`.
 """
-from . import (activation, creation, detection, elementwise, index, matmul, nn, norm,  # noqa: F401
-               quantization, reduce, shape, slicing, vision)  # (registration)
+from . import (activation, creation, detection, elementwise, heads, index, matmul, nn,  # noqa: F401
+               norm, quantization, reduce, shape, slicing, vision)  # (registration)
 from .registry import (OPS, Op, Unsupported, aux_positions, graph_rule, lookup, num_outputs, op,
                        register)
 

@@ -31,6 +31,7 @@ from ...graph.attrs import Attr, AttrValueError
 from ..errors import unsupported
 
 OPS: Dict[str, "Op"] = {}   # every spelling -> its entry
+MAX_PARSED = 1024   # distinct attribute sets remembered per op
 IGNORED = frozenset({"cudnn_off", "cudnn_tune", "workspace", "layout_hint", "num_args"})
 
 
@@ -61,6 +62,7 @@ class Op:
         self.uniform, self._num_outputs = uniform, num_outputs
         self.at_trace: Optional[Callable] = at_trace
         self.lower = lower
+        self._parsed = {}    # attribute items -> (values, problems), see _parse
 
     def __repr__(self):
         return f"<Op {self.name}>"
@@ -87,23 +89,49 @@ class Op:
         """Parse a node's attributes (strings or Python values); unknown attributes and values
         the lowering does not support raise LoweringError naming ``where``, the op and the
         attribute."""
-        values = {}
+        values, problems = self._parse(attrs)
+        if problems:
+            raise unsupported(where, self.name, problems[0])
+        return Attrs(values, dict(attrs))
+
+    def attr_problems(self, attrs) -> list:
+        """Every attribute of ``attrs`` the lowering does not support (unknown, unparsable or
+        an unsupported value; required and missing), as details for :func:`unsupported`."""
+        return self._parse(attrs)[1]
+
+    def _parse(self, attrs):
+        """``(values, problems)``; attribute strings seen before are parsed once (a graph
+        repeats the same attributes on many nodes, and every stage parses them)."""
+        key = tuple(attrs.items())
+        try:
+            values, problems = self._parsed[key]
+        except (KeyError, TypeError):       # TypeError: unhashable Python values
+            values, problems = self._parse_now(attrs)
+            if all(isinstance(v, str) for v in attrs.values()):
+                if len(self._parsed) >= MAX_PARSED:
+                    self._parsed.clear()
+                self._parsed[key] = values, problems
+        return dict(values), list(problems)
+
+    def _parse_now(self, attrs):
+        values, problems = {}, []
         for key, value in attrs.items():
             if key.startswith("__") or key in IGNORED:
                 continue
             spec = self.attrs.get(key)
             if spec is None:
-                raise unsupported(where, self.name, f"attribute {key}={value!r}")
+                problems.append(f"attribute {key}={value!r}")
+                continue
             try:
                 values[key] = spec.parse(value)
             except AttrValueError:
-                raise unsupported(where, self.name, f"{key}={value!r}") from None
+                problems.append(f"{key}={value!r}")
         for key, spec in self.attrs.items():
-            if key not in values:
+            if key not in values and key not in attrs:
                 if spec.required:
-                    raise unsupported(where, self.name, f"a node without attribute {key!r}")
+                    problems.append(f"a node without attribute {key!r}")
                 values[key] = spec.default
-        return Attrs(values, dict(attrs))
+        return values, problems
 
     def format_attrs(self, kwargs) -> Dict[str, str]:
         """Python keyword arguments as the attribute strings MXNet stores."""

@@ -1,0 +1,108 @@
+"""Training heads at inference, as MXNet 1.9.1 computes their forward: SoftmaxOutput (softmax),
+LinearRegressionOutput / MAERegressionOutput (identity), LogisticRegressionOutput (sigmoid),
+MakeLoss / make_loss (identity; gradient attributes such as ``grad_scale`` change
+nothing forward). BlockGrad is in :mod:`.elementwise`.
+
+A head's ``label`` input only matters for the gradient: :func:`without_labels` drops it from a
+graph, so a symbol file's ``softmax_label`` need not be fed nor loaded.
+"""
+from __future__ import annotations
+
+from ...graph.attrs import Bool, Float, Str
+from .common import reshape, same_shape
+from .registry import OPS, op
+
+_LOSS_ATTRS = {"grad_scale": Float(1.0)}
+
+
+def _softmax_label(a, data, label=None):
+    """The label shape MXNet infers: (n, ...) without axis 1 (multi_output), the data without
+    its last axis (preserve_shape), else (n,)."""
+    if data is None:
+        return {}
+    if a.multi_output:
+        return {"label": (data[0],) + tuple(data[2:])}
+    return {"label": tuple(data[:-1]) if a.preserve_shape else (data[0],)}
+
+
+def _same_label(a, data, label=None):
+    return {"label": tuple(data)} if data is not None else {}
+
+
+@op("SoftmaxOutput", "Softmax", inputs=("data", "label"),
+    attrs={"grad_scale": Float(1.0), "ignore_label": Float(-1.0), "multi_output": Bool(False),
+           "use_ignore": Bool(False), "preserve_shape": Bool(False),
+           "normalization": Str("null", choices={"null", "batch", "valid"}),
+           "out_grad": Bool(False), "smooth_alpha": Float(0.0)},
+    shape=same_shape, weights=_softmax_label)
+def softmax_output(g, a, data, label=None):
+    """``multi_output``: softmax over axis 1 of (n, c, ...); ``preserve_shape``: over the last
+    axis; otherwise over all axes but the first (the data seen as (n, -1))."""
+    if a.multi_output:
+        return g.node("Softmax", [data], data.shape, data.dtype, axis=1)
+    if a.preserve_shape or data.ndim <= 2:
+        return g.node("Softmax", [data], data.shape, data.dtype, axis=-1)
+    flat = reshape(g, data, (data.shape[0], -1))
+    out = g.node("Softmax", [flat], flat.shape, data.dtype, axis=-1)
+    return reshape(g, out, data.shape)
+
+
+@op("LinearRegressionOutput", inputs=("data", "label"), attrs=_LOSS_ATTRS, shape=same_shape,
+    weights=_same_label)
+def linear_regression_output(g, a, data, label=None):
+    return data
+
+
+@op("MAERegressionOutput", inputs=("data", "label"), attrs=_LOSS_ATTRS, shape=same_shape,
+    weights=_same_label)
+def mae_regression_output(g, a, data, label=None):
+    return data
+
+
+@op("LogisticRegressionOutput", inputs=("data", "label"), attrs=_LOSS_ATTRS, shape=same_shape,
+    weights=_same_label)
+def logistic_regression_output(g, a, data, label=None):
+    return g.node("Sigmoid", [data], data.shape, data.dtype)
+
+
+@op("MakeLoss", attrs={"grad_scale": Float(1.0), "valid_thresh": Float(0.0),
+                       "normalization": Str("null", choices={"null", "batch", "valid"})},
+    shape=same_shape)
+def make_loss(g, a, data):
+    return data
+
+
+@op("make_loss", shape=same_shape)
+def make_loss_nnvm(g, a, data):
+    return data
+
+
+LABELLED = ("SoftmaxOutput", "LinearRegressionOutput", "MAERegressionOutput",
+            "LogisticRegressionOutput")
+
+
+def label_variables(graph) -> set:
+    """Names of the variables that only feed the ``label`` input of training heads."""
+    labels, other = set(), set()
+    for node in graph.nodes:
+        entry = OPS.get(node.op)
+        is_head = entry is not None and entry.name in LABELLED
+        for position, e in enumerate(node.inputs):
+            if graph.nodes[e.node].is_variable:
+                (labels if is_head and position == 1 else other).add(graph.nodes[e.node].name)
+    return labels - other
+
+
+def without_labels(graph, keep=()):
+    """``graph`` with the label inputs of its training heads removed (variables named
+    in ``keep`` stay): they take no part in the forward computation. Returns the graph with
+    the label variables gone (nodes in MXNet's order, see :meth:`Graph.reachable`)."""
+    labels = label_variables(graph) - set(keep)
+    if not labels:
+        return graph
+    for node in graph.nodes:
+        entry = OPS.get(node.op)
+        if entry is not None and entry.name in LABELLED and len(node.inputs) > 1 \
+                and graph.nodes[node.inputs[1].node].name in labels:
+            node.inputs = node.inputs[:1]
+    return graph.reachable()
