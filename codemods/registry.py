@@ -16,6 +16,7 @@ from .forward import (DeferredShapesInForward, ForwardOps, FUsedBeyondOps,
 from .naming_prefix import DropPrefixArgument, ForwardedPrefix, PrefixRead
 from .naming_scope import DropNameScopeItem, UnwrapOtherNameScope, UnwrapSelfNameScope
 from .naming_unused import UnusedBlockInitParameter, UnusedHelperParameter
+from .recurrent import PerGateRecurrentParameters
 from .parameters import (DeferredShape, ParameterDictUse, ParamsGetComputedName,
                          ParamsGetConstant, ParamsGetOtherName, ParamsGetSameName,
                          ParamsLookup, ParamsSharing)
@@ -57,6 +58,7 @@ RULES = (
     SaveLoadParameters,             # S5 (unchanged)
     CheckpointsAcrossVersions,      # S6 (dual only)
     TrainerStates,                  # S7
+    PerGateRecurrentParameters,     # P9
     # what became dead, then the scopes
     UnusedHelperParameter,          # N5
     UnusedBlockInitParameter,       # N6

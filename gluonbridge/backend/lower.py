@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..graph.infer import infer
+from ..graph.infer import infer, resolve_unknown_dims
 from .errors import LoweringError, unsupported
 from .ops import registry
 
@@ -164,6 +164,8 @@ def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=Fa
     known_dtypes = {n: d for n, (_, d) in inputs.items()}
     known_shapes.update({n: a.shape for n, a in params.items()})
     known_dtypes.update({n: a.dtype for n, a in params.items()})
+    # 1.x begin states of shape (0, hidden) take the batch size: a model for this batch only
+    graph = resolve_unknown_dims(graph, registry.graph_rule, known_shapes, known_dtypes, inputs)
     shapes, dtypes = infer(graph, registry.graph_rule, known_shapes, known_dtypes)
     alt_shapes = (_alternate_shapes(graph, known_shapes, known_dtypes, inputs, shapes)
                   if batch_axis else None)

@@ -84,9 +84,9 @@ class Executor:
     """One traced signature of a block: its graph, ONNX model and session. ``any_batch``: the
     model has a symbolic batch axis and serves every batch size (see :mod:`.lower`)."""
 
-    def __init__(self, block, arrays, backend, session=True):
-        traced = trace(block, arrays)
-        self.graph, self.multiple, self.inputs = traced.graph, traced.multiple, traced.inputs
+    def __init__(self, block, arrays, backend, session=True, spec=None):
+        traced = trace(block, arrays, spec)
+        self.graph, self.out_spec, self.inputs = traced.graph, traced.out_spec, traced.inputs
         self.params = list(traced.params.values())
         self.versions = [p.version for p in self.params]
         self.initializers = {name: p.array() for name, p in traced.params.items()}
@@ -107,8 +107,9 @@ class Executor:
 
     def run(self, arrays):
         from ..ndarray import NDArray
-        outs = [np.asarray(o).view(NDArray) for o in self.run_session(arrays)]
-        return outs if self.multiple else outs[0]
+        from .nest import unflatten
+        return unflatten(self.out_spec, [np.asarray(o).view(NDArray)
+                                         for o in self.run_session(arrays)])
 
 
 def _common_batch(arrays):
@@ -117,12 +118,13 @@ def _common_batch(arrays):
     return sizes.pop() if len(sizes) == 1 else None
 
 
-def executor_for(block, cache, arrays, backend):
+def executor_for(block, cache, arrays, backend, spec=None):
     """The executor running ``block`` on ``arrays``, from the block's ``cache`` (a dict kept in
     use order): one for every batch size when its model has a symbolic batch axis, else one
     per exact signature; reused while its Parameters are unchanged, else rebuilt; beyond
-    MAX_EXECUTORS the least recently used is dropped."""
-    dtypes = tuple(a.dtype.str for a in arrays)
+    MAX_EXECUTORS the least recently used is dropped. ``spec`` is the nesting of the call's
+    arguments (:func:`gluonbridge.backend.nest.flatten`; None: ``arrays`` are the arguments)."""
+    dtypes = (tuple(a.dtype.str for a in arrays), spec)
     any_batch = (backend, None, tuple((a.ndim,) + a.shape[1:] for a in arrays), dtypes)
     exact = (backend, tuple(a.shape for a in arrays), None, dtypes)
     executor, key = None, None
@@ -131,7 +133,7 @@ def executor_for(block, cache, arrays, backend):
     if executor is None:
         executor, key = cache.pop(exact, None), exact
     if executor is None or not executor.is_current():
-        executor = Executor(block, arrays, backend)
+        executor = Executor(block, arrays, backend, spec=spec)
         key = any_batch if executor.any_batch else exact
     cache[key] = executor
     while len(cache) > MAX_EXECUTORS:

@@ -336,12 +336,13 @@ def block_paths(root):
 
 class Traced:
     """The result of :func:`trace`: the graph, its data inputs (name -> (shape, dtype)), the
-    Parameters bound to its variables (name -> Parameter), whether the block returned a list,
-    and the tracer (shapes of every node, block of every node for errors)."""
+    Parameters bound to its variables (name -> Parameter), the structure the block returned
+    (``out_spec``, :mod:`.nest`; the graph's heads are its leaves), and the tracer (shapes of
+    every node, block of every node for errors)."""
 
-    def __init__(self, tracer, inputs, multiple):
+    def __init__(self, tracer, inputs, out_spec):
         self.graph, self.params, self.tracer = tracer.graph, tracer.params, tracer
-        self.inputs, self.multiple = inputs, multiple
+        self.inputs, self.out_spec = inputs, out_spec
 
 
 def _numpy_mode(block):
@@ -349,8 +350,10 @@ def _numpy_mode(block):
     return block._naming.api.numpy_arrays
 
 
-def trace(block, arrays):
-    """Trace ``block`` called on arrays of these shapes/dtypes."""
+def trace(block, arrays, spec=None):
+    """Trace ``block`` called on arrays of these shapes/dtypes; ``spec`` nests them into the
+    call's arguments (:func:`.nest.flatten` of the argument tuple; None: one argument each)."""
+    from .nest import flatten, unflatten
     names = block.parameter_table().initializer_names()
     tracer = Tracer(lambda p: names.get(id(p)) or p.variable_name, _numpy_mode(block),
                     block_paths(block))
@@ -358,8 +361,8 @@ def trace(block, arrays):
     inputs = {n: (tuple(a.shape), np.dtype(a.dtype)) for n, a in zip(input_names, arrays)}
     symbols = [tracer.input(n, s, d) for n, (s, d) in inputs.items()]
     with active(tracer):
-        out = block(*symbols)
-    outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        out = block(*(symbols if spec is None else unflatten(spec, symbols)))
+    outs, out_spec = flatten(out)
     for sym in outs:
         if isinstance(sym, ParamRef):
             index = tracer._variable(sym.param, ARG)
@@ -370,7 +373,7 @@ def trace(block, arrays):
         else:
             raise LoweringError(f"block '{type(block).__name__}' returned {type(sym).__name__}, "
                                 "not an array computed from its inputs")
-    return Traced(tracer, inputs, isinstance(out, (list, tuple)))
+    return Traced(tracer, inputs, out_spec)
 
 
 def as_input_array(value):

@@ -117,6 +117,17 @@ def _translate(checkpoint, namemap, args) -> Checkpoint:
     return translated
 
 
+def _fuse_recurrent(checkpoint: Checkpoint) -> Checkpoint:
+    """1.9.1's per-gate recurrent arrays (``_unfused`` keys) -> MXNet 2's ``rnn_param``."""
+    from ..translate.report import LoadReport
+    from ..translate.rnn_loading import fuse_checkpoint
+    report = LoadReport()
+    fused = fuse_checkpoint(checkpoint, report)
+    for old, new in report.renamed:
+        print(f"fused: {old} -> {new}", file=sys.stderr)
+    return fused
+
+
 def _densify(checkpoint: Checkpoint, args, target_format: str) -> Checkpoint:
     sparse = [t for t in checkpoint.tensors if t.stype in ("row_sparse", "csr")]
     if not sparse:
@@ -163,6 +174,8 @@ def run(args) -> None:
         raise UnsupportedError(args.output, None, "an output different from the input",
                                "the input file itself", "the input is never modified")
     checkpoint = read_index(args.input)
+    if args.to == "mx2" and not args.legacy_names:
+        checkpoint = _fuse_recurrent(checkpoint)
     checkpoint = _densify(_rename(checkpoint, args), args, fmt)
     records = RecordVersion.NUMPY if args.numpy_semantics else (
         RecordVersion.PRESERVE if checkpoint.format == "mxnet-binary" and fmt == "mxnet-binary"

@@ -420,11 +420,15 @@ class HybridBlock(Block):
             return self.forward(*args)
 
     def _execute(self, args):
-        from ..backend import runtime
-        arrays = [as_input_array(a) for a in args]
+        """Run on arrays; nested lists/tuples of arrays (recurrent states) are flattened into
+        the graph's inputs and the result rebuilt with the structure the block returned."""
+        from ..backend import nest, runtime
+        leaves, spec = nest.flatten(tuple(args))
+        arrays = [as_input_array(a) for a in leaves]
         self.__dict__["_tracing_own_call"] = True   # a trace re-enters __call__: no 2nd hooks
         try:
-            executor = runtime.executor_for(self, self._executors, arrays, runtime.current())
+            executor = runtime.executor_for(self, self._executors, arrays, runtime.current(),
+                                            spec)
         finally:
             self.__dict__["_tracing_own_call"] = False
         return executor.run(arrays)

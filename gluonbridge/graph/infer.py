@@ -82,3 +82,63 @@ def infer(graph: Graph, lookup, known_shapes: Dict[str, tuple] = None,
         shapes.append(list(out_shapes))
         dtypes.append(list(out_dtypes))
     return shapes, dtypes
+
+
+def _unknown_dim_sources(graph: Graph):
+    """Indices of input-less op nodes (``_zeros``, ``_ones``, ``_full``: 1.x begin states)
+    whose ``shape`` attribute has a 0, a dimension MXNet infers from the consumers."""
+    found = []
+    for i, node in enumerate(graph.nodes):
+        if node.is_variable or node.inputs or "shape" not in node.attrs:
+            continue
+        text = node.attrs["shape"]
+        try:
+            shape = ast.literal_eval(text) if isinstance(text, str) else text
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(shape, (tuple, list)) and 0 in shape and not node.op.startswith("_np"):
+            found.append(i)
+    return found
+
+
+def resolve_unknown_dims(graph: Graph, lookup, known_shapes: Dict[str, tuple] = None,
+                         known_dtypes: Dict[str, object] = None, inputs=None) -> Graph:
+    """``graph`` with the 0 ("infer me") dimensions of 1.x fill nodes filled in, as MXNet's
+    backward inference fills them; the graph itself when it has none.
+
+    MXNet's consumers only ever tie such a dimension to another array's dimension (a begin
+    state's batch to the data's), so the candidates are the dimensions of the known shapes;
+    the one value with which the whole graph infers is taken. None or several (the graph does
+    not fix it): ShapeError naming the node."""
+    sources = _unknown_dim_sources(graph)
+    if not sources:
+        return graph
+    known_shapes = known_shapes or {}
+    names = known_shapes if inputs is None else inputs
+    candidates = sorted({int(d) for n in names for d in (known_shapes.get(n) or ()) if d > 0})
+    fits = []
+    for value in candidates:
+        trial = _filled(graph, sources, value)
+        try:
+            infer(trial, lookup, known_shapes, known_dtypes)
+        except Exception:       # noqa: BLE001 (any failure rules the candidate out)
+            continue
+        fits.append((value, trial))
+    where = ", ".join(f"'{graph.nodes[i].name}'" for i in sources)
+    if len(fits) != 1:
+        found = "no" if not fits else f"several ({[v for v, _ in fits]})"
+        raise ShapeError(f"node {where}: a shape with a 0 (a dimension MXNet infers from the "
+                         f"consumers); {found} value fits the graph")
+    return fits[0][1]
+
+
+def _filled(graph: Graph, sources, value) -> Graph:
+    nodes = list(graph.nodes)
+    for i in sources:
+        node = nodes[i]
+        shape = ast.literal_eval(node.attrs["shape"]) if isinstance(node.attrs["shape"], str) \
+            else node.attrs["shape"]
+        filled = tuple(value if d == 0 else d for d in shape)
+        nodes[i] = type(node)(node.op, node.name, {**node.attrs, "shape": str(filled)},
+                              list(node.inputs), node.role)
+    return Graph(nodes, list(graph.heads), dict(graph.attrs))

@@ -39,6 +39,9 @@ class MXNetApi:
     conv_shape_ignores_in_channels: bool
     #: transposed convolutions print ``out -> in`` (2.x) rather than ``in -> out``
     transposed_conv_repr_reversed: bool
+    #: recurrent layers keep one flat ``rnn_param`` (2.x) rather than per-gate Parameters
+    #: (``l0_i2h_weight``, 1.x)
+    fused_rnn_param: bool
 
     def dtype(self, array_dtype):
         """How a Parameter or Constant made from an array of ``array_dtype`` reports its dtype."""
@@ -51,10 +54,12 @@ class MXNetApi:
 
 MX1 = MXNetApi(name="mx1", major=1, has_prefixes=True, weak_children=False, unknown_dim=0,
                scalar_type_dtypes=True, checkpoint_format="mxnet-binary", numpy_arrays=False,
-               conv_shape_ignores_in_channels=False, transposed_conv_repr_reversed=False)
+               conv_shape_ignores_in_channels=False, transposed_conv_repr_reversed=False,
+               fused_rnn_param=False)
 MX2 = MXNetApi(name="mx2", major=2, has_prefixes=False, weak_children=True, unknown_dim=-1,
                scalar_type_dtypes=False, checkpoint_format="npz", numpy_arrays=True,
-               conv_shape_ignores_in_channels=True, transposed_conv_repr_reversed=True)
+               conv_shape_ignores_in_channels=True, transposed_conv_repr_reversed=True,
+               fused_rnn_param=True)
 
 
 def for_version(version: str) -> MXNetApi:

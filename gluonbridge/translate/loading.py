@@ -15,6 +15,7 @@ import numpy as np
 
 from ..checkpoint.errors import CheckpointError
 from ..checkpoint.namemap import Entry, NameMap
+from . import rnn_loading
 from .matching import match_by_prefix
 from .report import LoadReport, split_role
 
@@ -75,6 +76,7 @@ def match(table, loaded: dict, namemap=None):
     """Pair file keys with the table's Parameters: ``({key: Parameter}, {key: array}, report)``.
 
     Keys are the structural keys, or (1.x API, a file keyed by full names) the full names.
+    Recurrent weights are fused or split to the model's layout (:mod:`.rnn_loading`).
     """
     report = LoadReport()
     loaded = strip_roles(loaded, report)
@@ -89,6 +91,7 @@ def match(table, loaded: dict, namemap=None):
                 report.renamed.append((key, target))
             renamed[target] = value
         return by_key, renamed, report
+    loaded = rnn_loading.adapt(by_key, loaded, report)
     if not loaded or all(k in by_key for k in loaded) or any("." in k for k in loaded) \
             or not table.api.has_prefixes:
         return by_key, loaded, report

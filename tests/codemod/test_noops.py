@@ -41,6 +41,7 @@ NOOPS = {
     "S3": "net.load_dict(d)\n",
     "S4": "net.save_parameters(f)\nnet.load_parameters(f)\n",
     "S7": "trainer.save_states(f)\n",
+    "P9": "w = net.lstm.rnn_param.data()\nname = 'dense0_weight'\n",
     "N10": "net.collect_params('.*weight|.*bias').setattr('lr_mult', 1)\n",
     "S5": "net.save_parameters(f)\nnet.load_parameters(f, ctx=ctx)\n",
     "S6": "nd.save(f, arrays)\nnet.load_parameters(f)\n",

@@ -200,7 +200,7 @@ class HybridRecurrentCell(_RecurrentMixin, HybridBlock):
     def register_child(self, block, name=None):
         """MXNet 2.0.0b1's ``use_np`` copies Block's ``register_child`` onto RecurrentCell,
         ahead of HybridBlock's in the MRO: hybrid cells there accept any Block as a child."""
-        if self._naming.semantics == "mx2":
+        if self._naming.api.numpy_arrays:
             Block.register_child(self, block, name)
         else:
             super().register_child(block, name)
@@ -546,7 +546,7 @@ class ModifierCell(HybridRecurrentCell):
             f"Cell {self._base_label(base_cell)} is already modified. One cell cannot be " \
             "modified twice"
         base_cell._modified = True
-        if base_cell._naming.semantics == "mx1":
+        if base_cell._naming.api.has_prefixes:
             super().__init__(prefix=base_cell.prefix + self._alias(), params=None)
         else:
             super().__init__()
@@ -556,7 +556,7 @@ class ModifierCell(HybridRecurrentCell):
     def _base_label(base_cell):
         """The base cell's name for the message; MXNet 2 still asks for it, and blocks there
         have none, so the message becomes this AttributeError."""
-        if base_cell._naming.semantics == "mx1":
+        if base_cell._naming.api.has_prefixes:
             return base_cell.name
         raise AttributeError(f"'{type(base_cell).__name__}' object has no attribute 'name'")
 
@@ -733,7 +733,7 @@ class BidirectionalCell(HybridRecurrentCell):
     def __init__(self, l_cell, r_cell, *args, **kwargs):
         (output_prefix,) = _version_args("BidirectionalCell", args, kwargs,
                                          mx1=("output_prefix",), mx2=())
-        if l_cell._naming.semantics == "mx1":
+        if l_cell._naming.api.has_prefixes:
             super().__init__(prefix="", params=None)
             self._output_prefix = output_prefix
             self.register_child(l_cell, "l_cell")
@@ -809,7 +809,7 @@ def _version_args(owner, args, kwargs, mx1, mx2):
     names, in order) and 2.0.0b1 (``mx2``): the values of every name in ``mx1 + mx2`` order
     (defaults for the other API's); TypeError for an argument the active API lacks."""
     from ... import naming
-    names = mx1 if naming.current().semantics == "mx1" else mx2
+    names = mx1 if naming.current().api.has_prefixes else mx2
     if len(args) > len(names) or set(kwargs) - set(names) or set(names[:len(args)]) & set(kwargs):
         extra = sorted(set(kwargs) - set(names)) or list(args[len(names):])
         raise TypeError(f"{owner}.__init__() got unexpected or repeated arguments {extra}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from ... import ndarray
+from ...backend.trace import current_trace
 from ...translate.rnn_weights import GATES, RNNLayout
 from ..block import HybridBlock
 
@@ -66,7 +67,7 @@ class _RNNLayer(HybridBlock):
         inits = {"i2h_weight": i2h_weight_initializer, "h2h_weight": h2h_weight_initializer,
                  "i2h_bias": i2h_bias_initializer, "h2h_bias": h2h_bias_initializer,
                  "h2r_weight": h2r_weight_initializer}
-        if self._naming.semantics == "mx1":
+        if not self._naming.api.fused_rnn_param:
             for local, shape in self._param_layout(input_size).entries_in_creation_order():
                 init = inits[local.split("_", 1)[1]]
                 param = self._new_param(local, shape=shape, init=init, dtype=dtype,
@@ -91,7 +92,7 @@ class _RNNLayer(HybridBlock):
         if self._dir == 2:
             s += ", bidirectional"
         s += ")"
-        if self._naming.semantics == "mx1":
+        if not self._naming.api.fused_rnn_param:
             shape = self.l0_i2h_weight.shape
             mapping = f"{shape[1] if shape[1] else None} -> {shape[0] // self._gates}"
         else:
@@ -100,7 +101,7 @@ class _RNNLayer(HybridBlock):
 
     def _collect_params_with_prefix(self, prefix="", select=None):
         """Legacy naming: the per-gate Parameters under 1.9.1's ``_unfused`` keys."""
-        if self._naming.semantics != "mx1":
+        if self._naming.api.fused_rnn_param:
             return super()._collect_params_with_prefix(prefix, select)
         if prefix:
             prefix += "."
@@ -137,19 +138,31 @@ class _RNNLayer(HybridBlock):
         self.skip_states = states is None
         if states is None:
             batch_size = inputs.shape[self._layout.find("N")]
-            states = self.begin_state(batch_size, dtype=inputs.dtype)
+            tracer = current_trace()
+            if tracer is None:
+                states = self.begin_state(batch_size, dtype=inputs.dtype)
+            else:   # a child being traced: zeros in the graph (1.9.1: symbol.zeros)
+                states = self.begin_state(batch_size, func=tracer.namespace.zeros,
+                                          dtype=inputs.dtype)
         if not isinstance(states, (list, tuple)):
             states = [states]
-        if self._use_sequence_length:
-            return super().__call__(inputs, states, sequence_length)
-        return super().__call__(inputs, states)
+        skip_states = self.skip_states
+        args = (inputs, states, sequence_length) if self._use_sequence_length else (inputs, states)
+        out = super().__call__(*args)
+        return out[0] if skip_states else out
 
     def infer_shape(self, inputs, *args):
-        """Structural naming: the size of ``rnn_param`` from the input (2.0.0b1, first call)."""
+        """The deferred parameter shapes from the input (first call): 2.0.0b1's size of
+        ``rnn_param``; 1.9.1's per-gate shapes (its ``_rnn_param_concat`` infers them)."""
         assert inputs.ndim == 3, \
             "Input data should be rank-3 tensor of dim [sequence length, batch size, input size]"
         self._input_size = inputs.shape[2]
-        self.rnn_param.shape = (self._param_layout(self._input_size).size,)
+        layout = self._param_layout(self._input_size)
+        if self._naming.api.fused_rnn_param:
+            self.rnn_param.shape = (layout.size,)
+        else:
+            for key, shape in layout.entries():
+                self._reg_params[key].shape = shape
 
     def hybrid_forward(self, F, inputs, states, sequence_length=None, **params):
         batch_size = inputs.shape[self._layout.find("N")]
@@ -157,15 +170,14 @@ class _RNNLayer(HybridBlock):
             if tuple(state.shape) != info["shape"]:
                 raise ValueError("Invalid recurrent state shape. Expecting %s, got %s." % (
                     str(info["shape"]), str(tuple(state.shape))))
-        if self._naming.semantics == "mx1":
+        if not all(all(p.raw_shape) for p in self._reg_params.values()):
+            self.infer_shape(inputs)
+        if self._naming.api.fused_rnn_param:
+            flat = params["rnn_param"]
+        else:
             flat = F.concat(*(F.reshape(params[key], shape=(-1,))
                               for key, _ in self._param_layout(0).entries()), dim=0)
-        else:
-            if not all(self.rnn_param.raw_shape):
-                self.infer_shape(inputs)
-            flat = params["rnn_param"]
-        out = self._forward_kernel(F, inputs, flat, states, sequence_length)
-        return out[0] if self.skip_states else out
+        return self._forward_kernel(F, inputs, flat, states, sequence_length)
 
     def _forward_kernel(self, F, inputs, flat, states, sequence_length):
         if self._layout == "NTC":
