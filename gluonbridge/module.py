@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checkpoint.namemap import LoadReport
+from .translate.report import LoadReport
 from .gluon import saving
 from .io import DataDesc
 

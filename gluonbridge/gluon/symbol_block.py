@@ -20,7 +20,7 @@ from ..backend.lower import check_supported
 from ..backend.symbol import ParamRef
 from ..backend.trace import current_trace
 from ..graph import Graph
-from ..checkpoint.namemap import LoadReport
+from ..translate.report import LoadReport
 from . import saving
 from .block import HybridBlock
 from .parameter import Parameter, ParameterDict
