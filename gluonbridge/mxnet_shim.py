@@ -53,6 +53,8 @@ ALIASES = {
     "mxnet.image": "gluonbridge.image",
     "mxnet.symbol": "gluonbridge.symbol",
     "mxnet.sym": "gluonbridge.symbol",
+    "mxnet.symbol.contrib": "gluonbridge.symbol_contrib",
+    "mxnet.sym.contrib": "gluonbridge.symbol_contrib",
     "mxnet.model": "gluonbridge.model",
     "mxnet.module": "gluonbridge.module",
     "mxnet.mod": "gluonbridge.module",
