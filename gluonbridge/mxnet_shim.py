@@ -92,7 +92,11 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec):
         if spec.name == "mxnet":
             return _root_module()
-        return importlib.import_module(self._target(spec.name))
+        module = importlib.import_module(self._target(spec.name))
+        if any(name.startswith(spec.name + ".") for name in ALIASES) and \
+                not hasattr(module, "__path__"):
+            module.__path__ = []   # a module with aliased children (mxnet.symbol.contrib)
+        return module
 
     def exec_module(self, module):
         pass

@@ -79,7 +79,7 @@ def _lstm_lm():
 
 
 def _image(size):
-    return lambda mx: [mx.nd.array(np.random.RandomState(0).uniform(-1, 1, (1, 3, size, size)))]
+    return lambda mx: [mx.nd.array(np.random.RandomState(0).uniform(-1, 1, (1, 3, size, size)).astype("float32"))]
 
 
 def _tokens(mx):
@@ -107,7 +107,7 @@ MODELS = {
     "yolo3_darknet53_voc": (_cv("yolo3_darknet53_voc", pretrained_base=False), _image(128)),
     "bert_small": (_bert, _tokens),
     "transformer_encoder": (_transformer, lambda mx: [
-        mx.nd.array(np.random.RandomState(0).uniform(-1, 1, (2, 8, 64)))]),
+        mx.nd.array(np.random.RandomState(0).uniform(-1, 1, (2, 8, 64)).astype("float32"))]),
     "standard_lstm_lm": (_lstm_lm, lambda mx: [
         mx.nd.array(np.random.RandomState(0).randint(0, 100, (8, 2)))]),
 }
