@@ -37,3 +37,11 @@ def zeros(shape, dtype=np.float32, ctx=None):
 
 def ones(shape, dtype=np.float32, ctx=None):
     return np.ones(shape, dtype=dtype).view(NDArray)
+
+
+def full(shape, val, ctx=None, dtype=np.float32, out=None):
+    """An NDArray of ``shape`` filled with ``val`` (float32 unless ``dtype``, as in MXNet 1.x)."""
+    if out is not None:
+        out[...] = val
+        return out
+    return np.full(shape, val, dtype=dtype).view(NDArray)
