@@ -33,6 +33,8 @@ ALIASES = {
     "mxnet.init": "gluonbridge.initializer",
     "mxnet.ndarray": "gluonbridge.ndarray",
     "mxnet.nd": "gluonbridge.ndarray",
+    "mxnet.ndarray.contrib": "gluonbridge.ndarray_contrib",
+    "mxnet.nd.contrib": "gluonbridge.ndarray_contrib",
     "mxnet.numpy": "gluonbridge.numpy",
     "mxnet.np": "gluonbridge.numpy",
     "mxnet.numpy_extension": "gluonbridge.numpy_extension",
