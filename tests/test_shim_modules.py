@@ -446,10 +446,7 @@ def test_utils_schedulers_autograd_base_match_mxnet(mx1, gb_legacy):
 
 # losses the backend cannot run yet -> why (issue 12 item 2); strict, so each flips to a
 # failure, to be removed here, when the backend gains it
-BACKEND_GAPS = {
-    "softmax_ce_sparse": "the pick op", "huber": "the where op and >", "cosine_embedding":
-    "the norm op, == and full/zeros", "poisson_nll": "mean with no axis shaped (1,) as in 1.x",
-}
+BACKEND_GAPS = {"cosine_embedding": "the norm op, == and full/zeros"}
 # Python-scalar arithmetic (loss * weight, -x, 1 - x) records float64 constants next to float32
 # tensors, which onnxruntime refuses (Mul/Softplus bound to double and float)
 SCALAR_DTYPE = {"l2_weighted", "sigmoid_bce", "sigmoid_bce_pos_weight", "logistic",
