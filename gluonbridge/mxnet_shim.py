@@ -33,6 +33,8 @@ ALIASES = {
     "mxnet.init": "gluonbridge.initializer",
     "mxnet.ndarray": "gluonbridge.ndarray",
     "mxnet.nd": "gluonbridge.ndarray",
+    "mxnet.ndarray.contrib": "gluonbridge.ndarray_contrib",
+    "mxnet.nd.contrib": "gluonbridge.ndarray_contrib",
     "mxnet.numpy": "gluonbridge.numpy",
     "mxnet.np": "gluonbridge.numpy",
     "mxnet.numpy_extension": "gluonbridge.numpy_extension",
@@ -53,6 +55,8 @@ ALIASES = {
     "mxnet.image": "gluonbridge.image",
     "mxnet.symbol": "gluonbridge.symbol",
     "mxnet.sym": "gluonbridge.symbol",
+    "mxnet.symbol.contrib": "gluonbridge.symbol_contrib",
+    "mxnet.sym.contrib": "gluonbridge.symbol_contrib",
     "mxnet.model": "gluonbridge.model",
     "mxnet.module": "gluonbridge.module",
     "mxnet.mod": "gluonbridge.module",
@@ -90,7 +94,11 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec):
         if spec.name == "mxnet":
             return _root_module()
-        return importlib.import_module(self._target(spec.name))
+        module = importlib.import_module(self._target(spec.name))
+        if any(name.startswith(spec.name + ".") for name in ALIASES) and \
+                not hasattr(module, "__path__"):
+            module.__path__ = []   # a module with aliased children (mxnet.symbol.contrib)
+        return module
 
     def exec_module(self, module):
         pass

@@ -446,13 +446,10 @@ def test_utils_schedulers_autograd_base_match_mxnet(mx1, gb_legacy):
 
 # losses the backend cannot run yet -> why (issue 12 item 2); strict, so each flips to a
 # failure, to be removed here, when the backend gains it
-BACKEND_GAPS = {
-    "softmax_ce_sparse": "the pick op", "huber": "the where op and >", "cosine_embedding":
-    "the norm op, == and full/zeros",
-}
-# a None positional input (sample_weight=None before pos_weight) becomes a graph input of
-# dtype object, which onnxruntime refuses
-NONE_INPUT = {"sigmoid_bce_pos_weight"}
+BACKEND_GAPS = {"cosine_embedding": "the norm op, == and full/zeros"}
+# a None positional input (sample_weight=None before pos_weight): none left since None call
+# arguments stay None (backend/nest.py)
+NONE_INPUT = set()
 LOSS_CASES = ["l2", "l2_weighted", "l2_batch_axis1", "l1", "sigmoid_bce", "sigmoid_bce_pos_weight",
               "sigmoid_bce_from_sigmoid", "softmax_ce_sparse", "softmax_ce_dense", "kl_div",
               "kl_div_logits", "huber", "hinge", "squared_hinge", "logistic", "logistic_binary",

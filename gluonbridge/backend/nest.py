@@ -8,11 +8,14 @@ flattened to their leaves and rebuilt after, with the same list/tuple structure.
 from __future__ import annotations
 
 LEAF = None   # the spec of one leaf
+ABSENT = "None"   # the spec of a None argument (MXNet passes it on as None; no graph input)
 
 
 def flatten(value):
     """``(leaves, spec)``: the non-list/tuple values of ``value`` depth first, and a hashable
     description of its structure (``LEAF`` or ``(type, (child specs...))``)."""
+    if value is None:
+        return [], ABSENT
     if not isinstance(value, (list, tuple)):
         return [value], LEAF
     leaves, specs = [], []
@@ -38,5 +41,7 @@ _END = object()
 def _build(spec, leaves):
     if spec is LEAF:
         return next(leaves)
+    if spec == ABSENT:
+        return None
     kind, children = spec
     return kind(_build(child, leaves) for child in children)

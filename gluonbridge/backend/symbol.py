@@ -133,10 +133,12 @@ class Symbol(_Arithmetic):
 
     def reshape(self, *shape, **kwargs):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        shape = kwargs.pop("shape", shape)     # x.reshape(shape=(...)), as MXNet accepts
         return self._method("Reshape", shape=tuple(shape), **kwargs)
 
-    def transpose(self, *axes):
+    def transpose(self, *axes, **kwargs):
         axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        axes = kwargs.pop("axes", axes)        # x.transpose(axes=(...))
         return self._method("transpose", **({"axes": tuple(axes)} if axes else {}))
 
     def astype(self, dtype):

@@ -1,0 +1,158 @@
+"""Build GluonCV / GluonNLP model-zoo models from their released sources and describe them.
+
+Runs unchanged in MXNet 1.9.1's oracle venv and in gluonbridge under the ``mxnet`` shim (the
+snippet prelude sets ``SOURCES``, ``WEIGHTS``, ``SHIM`` and ``NAMES``). The only patching is
+:func:`stub_unrelated` (third-party packages that no model needs, GluonNLP's Cython tokenizer)
+and the numpy-2 aliases the libraries use. Each model is built in a fresh name scope,
+initialized (MXNet: random, then ``save_parameters`` to ``WEIGHTS/<name>.params``; gluonbridge:
+``load_parameters`` of that file), and run on a fixed input; ``result`` maps each model to its
+stage reached, parameter names/shapes, output and first error.
+"""
+import sys
+import traceback
+import types
+
+import numpy as np
+
+UNRELATED = ("scipy", "scipy.io", "scipy.sparse", "scipy.special", "scipy.stats", "scipy.ndimage",
+             "PIL", "PIL.Image", "portalocker", "cv2", "matplotlib", "matplotlib.pyplot", "tqdm",
+             "pandas", "requests", "yaml", "autocfg", "decord", "sacremoses", "spacy",
+             "sentencepiece", "regex")
+CYTHON = ("gluonnlp.data.fast_bert_tokenizer",)
+NUMPY2_ALIASES = {"bool": bool, "int": int, "float": float, "object": object, "str": str,
+                  "complex": complex, "long": int, "unicode": str}
+
+
+class _Stub(types.ModuleType):
+    """A module whose every attribute is another stub; calling one raises."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        module = _Stub(f"{self.__name__}.{name}")
+        sys.modules[module.__name__] = module
+        return module
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError(f"{self.__name__} is stubbed out by the real-libraries test")
+
+
+def stub_unrelated():
+    for name in UNRELATED:
+        try:
+            __import__(name)
+        except Exception:
+            parts = name.split(".")
+            for i in range(1, len(parts) + 1):
+                sys.modules.setdefault(".".join(parts[:i]), _Stub(".".join(parts[:i])))
+    for name in CYTHON:
+        sys.modules[name] = _Stub(name)
+    for name, value in NUMPY2_ALIASES.items():
+        if name not in np.__dict__:
+            setattr(np, name, value)
+
+
+def _cv(name, **kwargs):
+    def build():
+        from gluoncv import model_zoo
+        return model_zoo.get_model(name, pretrained=False, **kwargs)
+    return build
+
+
+def _bert():
+    from gluonnlp.model import BERTEncoder, BERTModel
+    encoder = BERTEncoder(num_layers=2, units=64, hidden_size=128, max_length=32, num_heads=4)
+    return BERTModel(encoder, vocab_size=100, token_type_vocab_size=2, units=64, embed_size=64,
+                     use_pooler=True, use_decoder=False, use_classifier=False)
+
+
+def _transformer():
+    from gluonnlp.model.transformer import get_transformer_encoder_decoder
+    return get_transformer_encoder_decoder(num_layers=2, units=64, hidden_size=128, num_heads=4,
+                                           max_src_length=16, max_tgt_length=16)[0]
+
+
+def _lstm_lm():
+    from gluonnlp.model import StandardRNN
+    return StandardRNN(mode="lstm", vocab_size=100, embed_size=200, hidden_size=200,
+                       num_layers=2, dropout=0.2, tie_weights=False)
+
+
+def _image(size):
+    return lambda mx: [mx.nd.array(np.random.RandomState(0).uniform(-1, 1, (1, 3, size, size)).astype("float32"))]
+
+
+def _tokens(mx):
+    rng = np.random.RandomState(0)
+    return [mx.nd.array(rng.randint(0, 100, (2, 8))), mx.nd.array(rng.randint(0, 2, (2, 8))),
+            mx.nd.array([8, 5])]
+
+
+# model -> (builder, inputs(mx) -> list of NDArrays)
+MODELS = {
+    "resnet18_v1b": (_cv("resnet18_v1b"), _image(64)),
+    "resnet50_v1d": (_cv("resnet50_v1d"), _image(64)),
+    "mobilenetv3_small": (_cv("mobilenetv3_small"), _image(64)),
+    "mobilenet1.0": (_cv("mobilenet1.0"), _image(64)),
+    "se_resnext50_32x4d": (_cv("se_resnext50_32x4d"), _image(64)),
+    "darknet53": (_cv("darknet53"), _image(64)),
+    "cifar_resnet20_v1": (_cv("cifar_resnet20_v1"), _image(32)),
+    "fcn_resnet50_voc": (_cv("fcn_resnet50_voc", pretrained_base=False), _image(64)),
+    "deeplab_resnet50_ade": (_cv("deeplab_resnet50_ade", pretrained_base=False, crop_size=64), _image(64)),
+    "psp_resnet50_ade": (_cv("psp_resnet50_ade", pretrained_base=False, crop_size=64), _image(64)),
+    "simple_pose_resnet18_v1b": (_cv("simple_pose_resnet18_v1b", pretrained_base=False),
+                                 _image(64)),
+    "ssd_300_resnet34_v1b_voc": (_cv("ssd_300_resnet34_v1b_voc", pretrained_base=False),
+                                 _image(300)),
+    "yolo3_darknet53_voc": (_cv("yolo3_darknet53_voc", pretrained_base=False), _image(128)),
+    "bert_small": (_bert, _tokens),
+    "transformer_encoder": (_transformer, lambda mx: [
+        mx.nd.array(np.random.RandomState(0).uniform(-1, 1, (2, 8, 64)).astype("float32"))]),
+    "standard_lstm_lm": (_lstm_lm, lambda mx: [
+        mx.nd.array(np.random.RandomState(0).randint(0, 100, (8, 2)))]),
+}
+
+
+def _flat(out):
+    if isinstance(out, (list, tuple)):
+        return [a for o in out for a in _flat(o)]
+    return [out]
+
+
+def describe(mx, name, weights, save):
+    entry = {"stage": "import", "error": None}
+    builder, inputs = MODELS[name]
+    try:
+        with mx.name.NameManager():
+            entry["stage"] = "build"
+            net = builder()
+        entry["params"] = {k: list(p.shape) for k, p in net.collect_params().items()}
+        entry["stage"] = "load"
+        path = f"{weights}/{name}.params"
+        if save:
+            net.initialize(mx.init.Xavier())
+        else:
+            net.load_parameters(path)
+        entry["stage"] = "run"
+        out = _flat(net(*inputs(mx)))
+        if save:
+            net.save_parameters(path)
+        entry["outputs"] = [o.asnumpy().astype("float64").ravel().tolist() for o in out]
+        entry["shapes"] = [list(o.shape) for o in out]
+        entry["stage"] = "done"
+    except Exception as exc:   # the report names the first missing piece per model
+        entry["error"] = f"{type(exc).__name__}: {exc}"[:600]
+        entry["trace"] = traceback.format_exc()[-1500:]
+    return entry
+
+
+def describe_all(sources, weights, shim, names):
+    sys.path[:0] = sources
+    if shim:
+        from gluonbridge import mxnet_shim
+        mxnet_shim.install()
+    import mxnet as mx     # before the stubs: MXNet's own optional imports (scipy) stay absent
+    stub_unrelated()
+    np.random.seed(0)
+    mx.random.seed(0)
+    return {name: describe(mx, name, weights, save=not shim) for name in names}
