@@ -89,7 +89,18 @@ KNOWN_GAPS = {
                "differs from MXNet's float32 one",
     "tanh i32": "the reference evaluator refuses Tanh with an int32 input",
     "mean empty": "the mean of an empty array is NaN in MXNet, 0 in ONNX ReduceMean",
+    "L2Normalization f64": "float64 input: onnxruntime has no float64 kernel for one of the "
+                           "lowered ops",
+    "erfinv f32": "erfinv outside (-1, 1): MXNet gives NaN/inf, the rational approximation not",
+    "erfinv pos": "erfinv outside (-1, 1): MXNet gives NaN/inf, the rational approximation not",
+    "norm i32": "int32 norm: MXNet accumulates in int32 differently",
 }
+# int32 inputs of float-only math: MXNet computes in the integer type (values such as
+# INT_MIN for NaN), the lowering has no int kernel or rounds differently
+KNOWN_GAPS.update({f"{name} i32": "int32 input of float-only math (MXNet computes in int32)"
+                   for name in ("arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh",
+                                "cos", "cosh", "erfinv", "expm1", "log10", "log2", "rcbrt",
+                                "rsqrt", "sin", "sinh", "tan")})
 
 
 def _label(case):

@@ -291,7 +291,6 @@ def test_op_equals_mxnet(index, backend_name, mxnet_cases):
 
 # Graphs the static lowering cannot express: a LoweringError naming the op and attribute.
 REFUSED = [
-    ("_zeros", {"shape": "(0, 3)"}, "shape='(0, 3)'"),
     ("_arange", {"start": "0", "infer_range": "True"}, "infer_range=True"),
     ("SliceChannel", {"num_outputs": "4", "axis": "1"}, "num_outputs=4"),
     ("broadcast_to", {"shape": "(2, 5)"}, "shape='(2, 5)'"),
@@ -317,3 +316,16 @@ def test_unsupported_attribute_raises_lowering_error(op_name, attrs, detail):
     with pytest.raises(LoweringError, match=f"op {op_name}: .*{detail}".replace("(", r"\(")
                        .replace(")", r"\)")):
         run_graph(text, names, inputs, "onnxruntime")
+
+
+def test_zero_dimension_nothing_infers_is_refused_naming_the_node():
+    """A 0 in ``_zeros``' shape is MXNet's "infer from the consumers"; with no consumer that
+    fixes it, the graph is refused naming the node (not run with a guessed size)."""
+    import json
+    from gluonbridge.graph.infer import ShapeError
+    text = json.dumps({"nodes": [{"op": "_zeros", "name": "node0", "attrs": {"shape": "(0, 3)"},
+                                  "inputs": []}],
+                       "arg_nodes": [], "heads": [[0, 0, 0]],
+                       "attrs": {"mxnet_version": ["int", 10901]}})
+    with pytest.raises(ShapeError, match="node 'node0': a shape with a 0"):
+        run_graph(text, [], [], "onnxruntime")

@@ -41,7 +41,7 @@ result = {"keys": list(numpy.load(path).keys()),
           "deferred": list(nn.Dense(3).weight.shape)}
 """)
     mx1_doc = with_repo(mx1).run(MODEL + "import compat\nresult = compat.namemap(net)")
-    with naming.override("legacy"):
+    with naming.override("legacy"), naming.NameManager():   # fresh counters, as in a new process
         entries = model_entries(_gluonbridge_model)
     ours = [{"legacy": e.legacy, "structural": e.structural,
              "shape": None if e.shape is None else list(e.shape)} for e in entries]

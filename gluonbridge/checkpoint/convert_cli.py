@@ -9,7 +9,6 @@ import os
 import sys
 
 from ..atomic import atomic_output
-from ..translate.matching import match_by_prefix, namemap_from_symbol, translate
 from .dtypes import DTYPES, MXNET1_FLAGS
 from .errors import CheckpointError, UnsupportedError
 from .formats import TARGETS, read_index, sniff_format, write
@@ -117,6 +116,8 @@ def _renaming(args) -> bool:
 def _rename(checkpoint: Checkpoint, args) -> Checkpoint:
     if not _renaming(args):
         return checkpoint
+    # renaming only: plain conversions never import the translation layer (numpy, graphs)
+    from ..translate.matching import match_by_prefix, namemap_from_symbol
     if args.model:
         from ..translate.model import load_factory, namemap_from_model
         namemap = namemap_from_model(load_factory(args.model), args.model)
@@ -142,6 +143,7 @@ def _rename(checkpoint: Checkpoint, args) -> Checkpoint:
 
 
 def _translate(checkpoint, namemap, args) -> Checkpoint:
+    from ..translate.matching import translate
     translated, report = translate(checkpoint, namemap,
                                    "legacy" if args.legacy_names else "structural",
                                    keep_roles=args.keep_roles)

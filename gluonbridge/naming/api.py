@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 
 @dataclass(frozen=True)
 class MXNetApi:
@@ -45,6 +43,7 @@ class MXNetApi:
 
     def dtype(self, array_dtype):
         """How a Parameter or Constant made from an array of ``array_dtype`` reports its dtype."""
+        import numpy as np      # not at import: the converter's start-up stays numpy-free
         dtype = np.dtype(array_dtype)
         return dtype.type if self.scalar_type_dtypes else dtype
 

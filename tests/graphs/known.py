@@ -25,8 +25,28 @@ INEXACT = {
 }
 
 
-def supported_cases():
-    """pytest params of every default case expected to run, the inexact ones as strict xfails."""
-    return [pytest.param(c.name, marks=pytest.mark.xfail(strict=True, reason=INEXACT[c.name]))
-            if c.name in INEXACT else c.name
+# cases the bare graph path runs but another path does not yet: path -> case -> why
+PATH_GAPS = {
+    "imports": dict.fromkeys(
+        ("rnn_lstm_zero_state", "rnn_layers_mx1", "rnn_cells_mx1"),
+        "begin states of unknown size (_zeros with a 0 dimension) are resolved by the graph "
+        "lowering but not yet in SymbolBlock's replay through the trace") | dict.fromkeys(
+        ("multi_io_np", "numpy_ops_np"),
+        "2.0.0b1-written numpy-mode graph: its parameters/ops through SymbolBlock differ"),
+    "convert": dict.fromkeys(
+        ("arange_like", "broadcasts", "batch_dot_ops", "sequence_mask", "index_ops"),
+        "an input without the batch on axis 0: the converted file makes axis 0 of every input "
+        "symbolic (the runner falls back to the exact batch)") | dict.fromkeys(
+        ("rnn_lstm_bi2", "rnn_gru", "rnn_gru_bi", "rnn_tanh", "rnn_relu_bi",
+         "rnn_lstm_zero_state", "rnn_layers_mx1", "rnn_cells_mx1", "rnn_layers_np"),
+        "recurrent graphs: the onnx-free file writer and the RNN lowering not yet reconciled"),
+}
+
+
+def supported_cases(path=None):
+    """pytest params of every default case expected to run, the inexact ones (and those
+    ``path`` does not run yet) as strict xfails."""
+    gaps = dict(INEXACT, **PATH_GAPS.get(path, {}))
+    return [pytest.param(c.name, marks=pytest.mark.xfail(strict=True, reason=gaps[c.name]))
+            if c.name in gaps else c.name
             for c in selected() if c.name not in UNSUPPORTED]

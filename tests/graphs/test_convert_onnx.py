@@ -66,7 +66,7 @@ def has_unsupported(case):
     return bool(unsupported_nodes(json_io.load(case.symbol_file)))
 
 
-@pytest.mark.parametrize("name", supported_cases())
+@pytest.mark.parametrize("name", supported_cases("convert"))
 def test_converted_file_computes_as_mxnet(graph_corpus, name, tmp_path, capsys):
     case = graph_corpus.case(name)
     out = tmp_path / "model.onnx"

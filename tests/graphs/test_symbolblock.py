@@ -26,7 +26,7 @@ def _imports(case):
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("backend", ["onnxruntime", "reference"])
-@pytest.mark.parametrize("name", supported_cases())
+@pytest.mark.parametrize("name", supported_cases("imports"))
 def test_imports_runs_as_mxnet(graph_corpus, name, backend, mode):
     case = graph_corpus.case(name)
     runtime.use(backend)
