@@ -604,7 +604,7 @@ class ZoneoutCell(ModifierCell):
                 "BidirectionalCell doesn't support zoneout since it doesn't support step. "
                 "Please add ZoneoutCell to the cells underneath instead.")
         # MXNet reads an attribute SequentialRNNCell never sets: AttributeError there too
-        if isinstance(base_cell, SequentialRNNCell) or not base_cell._bidirectional:
+        if not (not isinstance(base_cell, SequentialRNNCell) or not base_cell._bidirectional):
             raise AssertionError(
                 "Bidirectional SequentialRNNCell doesn't support zoneout. "
                 "Please add ZoneoutCell to the cells underneath instead.")
@@ -675,7 +675,7 @@ class VariationalDropoutCell(ModifierCell):
     identity at inference. In ``gluon.contrib.rnn`` in MXNet 1.x."""
 
     def __init__(self, base_cell, drop_inputs=0.0, drop_states=0.0, drop_outputs=0.0):
-        if drop_states or not isinstance(base_cell, BidirectionalCell):
+        if not (not drop_states or not isinstance(base_cell, BidirectionalCell)):
             raise AssertionError(
                 "BidirectionalCell doesn't support variational state dropout. "
                 "Please add VariationalDropoutCell to the cells underneath instead.")
