@@ -427,7 +427,21 @@ class LSTMPCell(_GatedCell):
         return next_r, [next_r, next_c]
 
 
-class _StackMixin:
+class _ChildCellsMixin:
+    """A cell whose states are those of its child cells, in order."""
+
+    def _cells(self):
+        return [cell for _, cell in self._child_items()]
+
+    def state_info(self, batch_size=0):
+        return _cells_state_info(self._cells(), batch_size)
+
+    def begin_state(self, **kwargs):
+        self._check_unmodified()
+        return _cells_begin_state(self._cells(), **kwargs)
+
+
+class _StackMixin(_ChildCellsMixin):
     """SequentialRNNCell and HybridSequentialRNNCell: cells applied one after another."""
 
     def __repr__(self):
@@ -440,15 +454,6 @@ class _StackMixin:
         self._layers.append(cell)
         self.register_child(cell)
 
-    def _cells(self):
-        return [cell for _, cell in self._child_items()]
-
-    def state_info(self, batch_size=0):
-        return _cells_state_info(self._cells(), batch_size)
-
-    def begin_state(self, **kwargs):
-        self._check_unmodified()
-        return _cells_begin_state(self._cells(), **kwargs)
 
     def __call__(self, inputs, states):
         self._counter += 1
@@ -744,7 +749,7 @@ class VariationalDropoutCell(ModifierCell):
         return outputs, states
 
 
-class BidirectionalCell(HybridRecurrentCell):
+class BidirectionalCell(_ChildCellsMixin, HybridRecurrentCell):
     """Runs ``l_cell`` forward and ``r_cell`` backward over the sequence (``unroll`` only),
     outputs concatenated. MXNet 1.9.1 also takes ``output_prefix`` (default ``'bi_'``)."""
 
@@ -770,15 +775,6 @@ class BidirectionalCell(HybridRecurrentCell):
         return (f"{type(self).__name__}(forward={children['l_cell']}, "
                 f"backward={children['r_cell']})")
 
-    def _cells(self):
-        return [cell for _, cell in self._child_items()]
-
-    def state_info(self, batch_size=0):
-        return _cells_state_info(self._cells(), batch_size)
-
-    def begin_state(self, **kwargs):
-        self._check_unmodified()
-        return _cells_begin_state(self._cells(), **kwargs)
 
     def infer_shape(self, i, x, is_bidirect):
         for cell in self._cells():
