@@ -27,12 +27,6 @@ INEXACT = {
 
 # cases the bare graph path runs but another path does not yet: path -> case -> why
 PATH_GAPS = {
-    "imports": dict.fromkeys(
-        ("rnn_lstm_zero_state", "rnn_layers_mx1", "rnn_cells_mx1"),
-        "begin states of unknown size (_zeros with a 0 dimension) are resolved by the graph "
-        "lowering but not yet in SymbolBlock's replay through the trace") | dict.fromkeys(
-        ("multi_io_np", "numpy_ops_np"),
-        "2.0.0b1-written numpy-mode graph: its parameters/ops through SymbolBlock differ"),
     "convert": dict.fromkeys(
         ("arange_like", "broadcasts", "batch_dot_ops", "sequence_mask", "index_ops"),
         "an input without the batch on axis 0: the converted file makes axis 0 of every input "
