@@ -9,8 +9,8 @@ MXNet 1.9.1's CPU build runs these through MKL-DNN, whose ranges are ``127.5`` (
 * dequantize: ``q * (m / 127.5)`` (int8) or ``q * (m / 255.5)`` (uint8);
 
 ``rint`` rounds half to even (MKL-DNN's reorder), which ONNX Round does too. ``out_type='auto'``
-is uint8 for a calibrated range with ``min >= 0``, else int8; uncalibrated ``auto`` picks the
-dtype from the data at run time and is refused.
+is uint8 for a calibrated range with ``min >= 0``, else int8 (uncalibrated too, whatever the
+data: MXNet's ``GetQuantizeOutputType`` decides from the attributes alone).
 """
 from __future__ import annotations
 
@@ -29,10 +29,8 @@ _ONNX = {np.dtype(np.int8): 3, np.dtype(np.uint8): 2}
 def _out_type(a):
     if a.out_type != "auto":
         return np.dtype(a.out_type)
-    if a.min_calib_range is None or a.max_calib_range is None:
-        raise Unsupported("out_type='auto' without a calibrated range (the dtype would depend "
-                          "on the data)")
-    return np.dtype(np.uint8 if a.min_calib_range >= 0 else np.int8)
+    calibrated = a.min_calib_range is not None and a.max_calib_range is not None
+    return np.dtype(np.uint8 if calibrated and a.min_calib_range >= 0 else np.int8)
 
 
 @op("_contrib_quantize_v2", "quantize_v2", uniform=False, num_outputs=3,
