@@ -10,14 +10,12 @@ from tests.oracle.graph_corpus.table import selected
 
 # case -> the op the lowering refuses (and why)
 UNSUPPORTED = {
-    # no calibration: int32 outputs requantized with ranges found in the data at run time
-    "int8_convnet_uncalibrated": "_contrib_requantize",
     # an int8 residual summed into a uint8 output: MXNet's saturation not reproduced exactly
     "int8_resnet18_v1": "_sg_mkldnn_conv",
 }
 # the unsupported cases whose ops are refused before any lowering (the others only once shapes
 # and dtypes are known: int8_resnet18_v1's uint8 sum)
-REFUSED_UP_FRONT = ("int8_convnet_uncalibrated",)
+REFUSED_UP_FRONT = ()
 # case -> what is off
 INEXACT = {
     "legacy_mxnet_save_000800": "1.49e-5 relative error at batch 3 against the 1e-5 goal "

@@ -1,4 +1,5 @@
-"""INT8 ops of mx.contrib.quantization: _contrib_quantize_v2, _contrib_dequantize.
+"""INT8 ops of mx.contrib.quantization: _contrib_quantize_v2, _contrib_dequantize,
+_contrib_requantize and the fused MKL-DNN nodes quantize_net makes.
 
 MXNet 1.9.1's CPU build runs these through MKL-DNN, whose ranges are ``127.5`` (int8) and
 ``255.5`` (uint8) rather than 127/255 (measured in the oracle): with ``m = max(|min|, |max|)``
@@ -18,7 +19,7 @@ import numpy as np
 
 from ...graph.attrs import Bool, Float, Str
 from . import nn   # Convolution geometry; Pooling's entry, which quantized pooling shares
-from .common import binary
+from .common import binary, reshape
 from .registry import OPS, Unsupported, op
 
 _RANGE = {np.dtype(np.int8): 127.5, np.dtype(np.uint8): 255.5}
@@ -85,6 +86,62 @@ def dequantize_nodes(g, q, low, high):
     shape=lambda a, data, *_: tuple(data), dtype=lambda a, *_: np.float32)
 def dequantize(g, a, data, low, high):
     return dequantize_nodes(g, data, low, high)
+
+
+_INT32_RANGE = np.float32(2147483648.0)   # MinAbs(INT32_MIN, INT32_MAX) as a float
+
+
+@op("_contrib_requantize", "requantize", inputs=("data", "min_range", "max_range"),
+    uniform=False, num_outputs=3,
+    attrs={"out_type": Str("int8", choices={"int8", "uint8", "auto"}),
+           "min_calib_range": Float(None), "max_calib_range": Float(None)},
+    shape=lambda a, data, *_: [tuple(data), (1,), (1,)],
+    dtype=lambda a, *_: [_out_type(a), np.float32, np.float32])
+def requantize(g, a, data, low, high):
+    """int32 data (one unit = ``m_in / 2**31``, ``m_in`` the largest |range|) to int8/uint8 as
+    MKL-DNN's requantize does: the new range ``r`` is the calibrated one, else
+    ``max|data| * m_in / 2**31`` (found in the data); ``q = sat(rint(data * (m_in / 2**31) *
+    (Q / r)))`` with ``Q`` 127 (int8, range ``(-r, r)``) or 255 (uint8, ``(0, r)``)."""
+    if data.dtype != np.int32:
+        g.fail(f"requantizing {data.dtype} data (int32 only)")
+    f32 = np.float32
+    dtype = _out_type(a)
+    first = _range_max(g, low, high)
+    x = g.node("Cast", [data], data.shape, f32, to=1)
+    if a.min_calib_range is not None and a.max_calib_range is not None:
+        real = g.constant([max(abs(f32(a.min_calib_range)), abs(f32(a.max_calib_range)))])
+    else:
+        ones = (1,) * data.ndim
+        peak = g.node("ReduceMax", [g.node("Abs", [x], x.shape, f32)], ones, f32, keepdims=1)
+        peak = g.node("Reshape", [peak, g.constant([1], np.int64)], (1,), f32)
+        real = binary(g, "Div", binary(g, "Mul", peak, first), g.constant(_INT32_RANGE))
+    levels = f32(127.0 if dtype == np.int8 else 255.0)
+    scale = binary(g, "Mul", binary(g, "Div", first, g.constant(_INT32_RANGE)),
+                   binary(g, "Div", g.constant(levels), real))
+    out_min = g.node("Neg", [real], (1,), f32) if dtype == np.int8 else g.constant([0.0])
+    return [_saturate(g, binary(g, "Mul", x, scale), dtype), out_min, real]
+
+
+def _saturate(g, value, dtype):
+    """``value`` rounded half to even, clipped to ``dtype``'s limits and cast to it."""
+    lo, hi = _LIMITS[dtype]
+    q = g.node("Round", [value], value.shape, np.float32)
+    q = g.node("Clip", [q, g.constant(float(lo)), g.constant(float(hi))], q.shape, np.float32)
+    return g.node("Cast", [q], q.shape, dtype, to=_ONNX[dtype])
+
+
+def _int32_range(g, weight_max, data_max, data_dtype, weight_first):
+    """The float range MXNet gives an uncalibrated int32 output (QuantizationRangeForS8S8/S8U8
+    Multiplication): ``(m_a / Q_a) * (m_b / Q_b) * 2**31``, ``Q`` 127, except 255 for the
+    second operand when the data is uint8 (the data is ``a`` in FullyConnected, ``b`` in
+    Convolution: ``weight_first``). Returns (min, max) Values of shape (1,)."""
+    f32 = np.float32
+    unsigned = data_dtype == np.uint8
+    first, second = (weight_max, data_max) if weight_first else (data_max, weight_max)
+    a = binary(g, "Div", first, g.constant(f32(127.0)))
+    b = binary(g, "Div", second, g.constant(f32(255.0 if unsigned else 127.0)))
+    high = binary(g, "Mul", binary(g, "Mul", a, b), g.constant(_INT32_RANGE))
+    return g.node("Neg", [high], high.shape, f32), high
 
 
 # ---------------------------------------------------------------- fused MKL-DNN int8 nodes
@@ -190,9 +247,14 @@ def _sg_conv_shape(a, data, *rest):
     return [nn._conv_shape(c, data), (1,), (1,)]
 
 
+def _calibrated(a):
+    return a.min_calib_range is not None and a.max_calib_range is not None
+
+
 def _sg_conv_dtype(a, *dtypes):
-    low = a.min_calib_range
-    return [np.uint8 if low is not None and low >= 0 else np.int8, np.float32, np.float32]
+    if not _calibrated(a):
+        return [np.int32, np.float32, np.float32]
+    return [np.uint8 if a.min_calib_range >= 0 else np.int8, np.float32, np.float32]
 
 
 _SG_ATTRS = {"quantized": Bool(False), "with_bn": Bool(False), "with_act": Bool(False),
@@ -233,7 +295,12 @@ def sg_mkldnn_conv(g, a, *inputs):
     f32 = np.float32
     halve = data.dtype == np.int8     # oneDNN's s8-source weight adjustment (no VNNI)
     adj = f32(0.5) if halve else f32(1.0)
-    ws = (f32(127.5) / np.abs(w).reshape(w.shape[0], -1).max(1)).astype(f32)
+    if _calibrated(a):   # one weight scale per output channel
+        ws = (f32(127.5) / np.abs(w).reshape(w.shape[0], -1).max(1)).astype(f32)
+    else:                # one for the whole weight (MXNet's int32-output path)
+        if a.with_sum:
+            g.fail("an uncalibrated fused sum")
+        ws = np.full(w.shape[0], f32(127.5) / np.abs(w).max(), f32)
     qw = np.clip(np.rint(w * (ws * adj).reshape(-1, *([1] * (w.ndim - 1)))), -128,
                  127).astype(f32)
     ds = _data_scale(g, data, low, high)                                  # (1,)
@@ -254,6 +321,14 @@ def sg_mkldnn_conv(g, a, *inputs):
         acc = _saturating_conv(g, c, x, qw, out, k, s, d, p)
     acc = binary(g, "Add", acc, g.node("Reshape", [bias, g.constant(
         [-1] + [1] * (len(out) - 2), np.int64)], (len(b),) + (1,) * (len(out) - 2), f32))
+    if not _calibrated(a):   # int32 out: the adjustment undone, no requantization
+        value = binary(g, "Mul", acc, float(1 / adj))
+        if act is not None:
+            value = g.node("Relu", [value], value.shape, f32)
+        value = g.node("Cast", [g.node("Round", [value], value.shape, f32)], value.shape,
+                       np.int32, to=6)
+        return [value, *_int32_range(g, g.constant([np.abs(w).max()]),
+                                     _range_max(g, low, high), data.dtype, True)]
     per_channel = g.node("Reshape", [scale_in, g.constant([-1] + [1] * (len(out) - 2),
                                                           np.int64)],
                          (len(b),) + (1,) * (len(out) - 2), f32)
@@ -326,8 +401,7 @@ def _sg_fc_shape(a, data, *rest):
 def _sg_fc_dtype(a, *dtypes):
     if a.enable_float_output:
         return [np.float32]
-    low = a.min_calib_range
-    return [np.uint8 if low is not None and low >= 0 else np.int8, np.float32, np.float32]
+    return _sg_conv_dtype(a)
 
 
 @op("_sg_mkldnn_fully_connected", inputs="*data", uniform=False,
@@ -344,18 +418,67 @@ def sg_mkldnn_fully_connected(g, a, *inputs):
     ws = binary(g, "Div", g.constant(f32(127.5)), _range_max(g, wlow, whigh))
     bs = binary(g, "Div", g.constant(f32(127.5)), _range_max(g, blow, bhigh))
     scale_in = binary(g, "Mul", ds, ws)
-    qb = g.node("Cast", [bias], bias.shape, f32, to=1)
-    qb = g.node("Round", [binary(g, "Mul", binary(g, "Div", qb, bs), scale_in)], bias.shape, f32)
+    # MXNet's int32 bias: std::round (half away from zero) of q_b * (ds ws / bs)
+    qb = binary(g, "Mul", g.node("Cast", [bias], bias.shape, f32, to=1),
+                binary(g, "Div", scale_in, bs))
+    qb = _round_half_away(g, qb)
     x = g.node("Cast", [data], data.shape, f32, to=1)
     if fc.flatten and x.ndim != 2:
         x = g.node("Flatten", [x], (x.shape[0], int(np.prod(x.shape[1:]))), f32, axis=1)
-    w = g.node("Cast", [weight], weight.shape, f32, to=1)
-    w_t = g.node("Transpose", [w], weight.shape[::-1], f32, perm=[1, 0])
-    acc = g.node("MatMul", [x, w_t], x.shape[:-1] + (fc.num_hidden,), f32)
+    lead = x.shape[:-1]
+    if x.ndim != 2:     # flatten=False: the leading axes as rows
+        x = g.node("Reshape", [x, g.constant([-1, x.shape[-1]], np.int64)],
+                   (int(np.prod(lead)), x.shape[-1]), f32)
+    acc = _saturating_matmul(g, x, _static(g, weight, "the weight").astype(f32),
+                             data.dtype == np.int8)
+    if len(lead) != 1:
+        acc = reshape(g, acc, lead + (fc.num_hidden,))
     acc = binary(g, "Add", acc, qb)
     if a.enable_float_output:
         return binary(g, "Mul", acc, binary(g, "Div", g.constant(f32(1.0)), scale_in))
+    if not _calibrated(a):   # int32 out, no requantization
+        value = g.node("Cast", [acc], acc.shape, np.int32, to=6)
+        return [value, *_int32_range(g, _range_max(g, wlow, whigh), _range_max(g, dlow, dhigh),
+                                     data.dtype, False)]
     return _requantize_out(g, a, acc, scale_in, False)
+
+
+def _round_half_away(g, value):
+    """C's round(): half away from zero (ONNX Round is half to even; ties are exact)."""
+    f32 = np.float32
+    even = g.node("Round", [value], value.shape, f32)
+    tie = g.node("Equal", [g.node("Abs", [binary(g, "Sub", value, even)], value.shape, f32),
+                           g.constant(f32(0.5))], value.shape, np.bool_)
+    away = binary(g, "Add", value, binary(g, "Mul", g.node("Sign", [value], value.shape, f32),
+                                          f32(0.5)))
+    return g.node("Where", [tie, away, even], value.shape, f32)
+
+
+def _saturating_matmul(g, x, qw, shift):
+    """``x @ qw.T`` of integer values (x (M, K) float, qw (N, K) int8 values) as oneDNN's
+    AVX2 int8 GEMM computes it without VNNI: the u8 x s8 products of adjacent K summed in
+    pairs with int16 saturation, then in int32; int8 data (``shift``) is first made u8 by
+    adding 128, which a ``128 * sum(qw)`` compensation takes back. Measured against the
+    oracle's FullyConnected (the saturation changes results)."""
+    f32 = np.float32
+    m, k = x.shape
+    n = qw.shape[0]
+    if shift:
+        x = binary(g, "Add", x, f32(128.0))
+    if k % 2:
+        x = g.node("Pad", [x, g.constant([0, 0, 0, 1], np.int64)], (m, k + 1), f32)
+        qw = np.concatenate([qw, np.zeros((n, 1), f32)], axis=1)
+        k += 1
+    pairs = k // 2
+    x = g.node("Reshape", [x, g.constant([0, pairs, 2], np.int64)], (m, pairs, 2), f32)
+    x = g.node("Transpose", [x], (pairs, m, 2), f32, perm=[1, 0, 2])
+    w = qw.reshape(n, pairs, 2).transpose(1, 2, 0)                         # (pairs, 2, N)
+    sums = g.node("MatMul", [x, g.constant(np.ascontiguousarray(w))], (pairs, m, n), f32)
+    sums = g.node("Clip", [sums, g.constant(-32768.0), g.constant(32767.0)], sums.shape, f32)
+    acc = g.node("ReduceSum", [sums, g.constant([0], np.int64)], (m, n), f32, keepdims=0)
+    if shift:
+        acc = binary(g, "Sub", acc, g.constant(f32(128.0) * qw.sum(1, dtype=f32)))
+    return acc
 
 
 def _pool_entry():
