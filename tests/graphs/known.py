@@ -9,12 +9,9 @@ import pytest
 from tests.oracle.graph_corpus.table import selected
 
 # case -> the op the lowering refuses (and why)
-UNSUPPORTED = {
-    # an int8 residual summed into a uint8 output: MXNet's saturation not reproduced exactly
-    "int8_resnet18_v1": "_sg_mkldnn_conv",
-}
+UNSUPPORTED = {}
 # the unsupported cases whose ops are refused before any lowering (the others only once shapes
-# and dtypes are known: int8_resnet18_v1's uint8 sum)
+# and dtypes are known)
 REFUSED_UP_FRONT = ()
 # case -> what is off
 INEXACT = {

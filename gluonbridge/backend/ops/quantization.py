@@ -179,26 +179,33 @@ def _data_scale(g, q, low, high):
     return binary(g, "Div", g.constant(np.float32(_RANGE[q.dtype])), _range_max(g, low, high))
 
 
-def _requantize_out(g, a, acc, scale_in, relu, residual=None, post_relu=False):
-    """(output, min, max) of a calibrated fused node from the float accumulator ``acc``:
-    ``acc * (R_out / m_out) / scale_in`` (relu), plus a fused sum's quantized input
-    ``(q_sum, low, high)`` scaled by ``(R_out / m_out) / (R_sum / m_sum)`` (relu), rounded half
-    to even and saturated."""
-    if a.min_calib_range is None or a.max_calib_range is None:
-        g.fail("an uncalibrated quantized node (int32 output and _contrib_requantize)")
-    f32 = np.float32
-    low, high = f32(a.min_calib_range), f32(a.max_calib_range)
+def _out_scale(a):
+    """(dtype, ``R_out / m_out``) of a calibrated fused node's output."""
+    low, high = np.float32(a.min_calib_range), np.float32(a.max_calib_range)
     dtype = np.dtype(np.uint8 if low >= 0 else np.int8)
-    out_scale = f32(_RANGE[dtype]) / max(abs(low), abs(high))
-    value = binary(g, "Mul", acc, binary(g, "Div", g.constant(out_scale), scale_in))
+    return dtype, np.float32(_RANGE[dtype]) / max(abs(low), abs(high))
+
+
+def _requant_scale(g, a, ds, ws):
+    """MXNet's requantize scale ``R_out / m_out / ds / ws`` in its float order."""
+    _, out_scale = _out_scale(a)
+    return binary(g, "Div", binary(g, "Div", g.constant(out_scale), ds), ws)
+
+
+def _requantize_out(g, a, value, relu, residual=None, post_relu=False):
+    """(output, min, max) of a calibrated fused node from ``value`` (the accumulator times
+    :func:`_requant_scale`): (relu), plus a fused sum's quantized input ``(q_sum, low, high)``
+    scaled by ``(R_out / m_out) / (R_sum / m_sum)`` (relu), rounded half to even and
+    saturated. A sum of the other int8 type is added in place in the sum's buffer, so the
+    result saturates to the sum's limits (an int8 sum into a uint8 output stops at 127)."""
+    f32 = np.float32
+    dtype, out_scale = _out_scale(a)
+    limit_dtype = dtype
     if relu:
         value = g.node("Relu", [value], value.shape, np.float32)
     if residual is not None:
         q_sum, sum_low, sum_high = residual
-        if q_sum.dtype != dtype:
-            # MXNet 1.9.1 then saturates at the int8 maximum and its sum term differs by a
-            # few steps from this formula (measured on int8 resnet18_v1); not reproduced
-            g.fail(f"a fused sum of {q_sum.dtype} data into a {dtype} output")
+        limit_dtype = q_sum.dtype
         factor = binary(g, "Div", g.constant(out_scale), _data_scale(g, q_sum, sum_low,
                                                                       sum_high))
         term = binary(g, "Mul", g.node("Cast", [q_sum], q_sum.shape, np.float32, to=1), factor)
@@ -206,10 +213,10 @@ def _requantize_out(g, a, acc, scale_in, relu, residual=None, post_relu=False):
     if post_relu:
         value = g.node("Relu", [value], value.shape, np.float32)
     q = g.node("Round", [value], value.shape, np.float32)
-    lo, hi = _LIMITS[dtype]
+    lo, hi = _LIMITS[limit_dtype]
     q = g.node("Clip", [q, g.constant(float(lo)), g.constant(float(hi))], q.shape, np.float32)
     q = g.node("Cast", [q], q.shape, dtype, to=_ONNX[dtype])
-    return [q, g.constant([low]), g.constant([high])]
+    return [q, g.constant([f32(a.min_calib_range)]), g.constant([f32(a.max_calib_range)])]
 
 
 def _sg_conv_inputs(conv, bn):
@@ -286,8 +293,10 @@ def sg_mkldnn_conv(g, a, *inputs):
         gamma = _static(g, given["gamma"], "gamma").astype(np.float32)
         if battrs.fix_gamma:
             gamma = np.ones_like(gamma)
-        scale = gamma / np.sqrt(_static(g, given["moving_var"], "moving_var").astype(
-            np.float32) + np.float32(battrs.eps))
+        # MXNet: float alpha = gamma / sqrt(var + eps), the eps (a double) making it double
+        var = _static(g, given["moving_var"], "moving_var").astype(np.float32)
+        scale = (gamma.astype(np.float64) / np.sqrt(var.astype(np.float64) + float(battrs.eps))
+                 ).astype(np.float32)
         w = w * scale.reshape(-1, *([1] * (w.ndim - 1)))
         b = (b - _static(g, given["moving_mean"], "moving_mean")) * scale + _static(
             g, given["beta"], "beta")
@@ -309,7 +318,6 @@ def sg_mkldnn_conv(g, a, *inputs):
         ws)))], (len(b),), f32)
     if halve:
         bias = binary(g, "Mul", bias, float(adj))
-    scale_in = binary(g, "Mul", ds, g.constant((ws * adj).astype(f32)))  # (C,)
     x = g.node("Cast", [data], data.shape, f32, to=1)
     out = _sg_conv_shape(a, data.shape)[0]
     k, s, d, p = nn._conv_geometry(c, data.shape)
@@ -329,10 +337,12 @@ def sg_mkldnn_conv(g, a, *inputs):
                        np.int32, to=6)
         return [value, *_int32_range(g, g.constant([np.abs(w).max()]),
                                      _range_max(g, low, high), data.dtype, True)]
-    per_channel = g.node("Reshape", [scale_in, g.constant([-1] + [1] * (len(out) - 2),
-                                                          np.int64)],
-                         (len(b),) + (1,) * (len(out) - 2), f32)
-    return _requantize_out(g, a, acc, per_channel, act is not None, residual,
+    scale = _requant_scale(g, a, ds, g.constant(ws))                       # (C,)
+    if halve:            # oneDNN divides its output scales by the adjustment
+        scale = binary(g, "Div", scale, float(adj))
+    scale = g.node("Reshape", [scale, g.constant([-1] + [1] * (len(out) - 2), np.int64)],
+                   (len(b),) + (1,) * (len(out) - 2), f32)
+    return _requantize_out(g, a, binary(g, "Mul", acc, scale), act is not None, residual,
                            post_act is not None)
 
 
@@ -435,12 +445,13 @@ def sg_mkldnn_fully_connected(g, a, *inputs):
         acc = reshape(g, acc, lead + (fc.num_hidden,))
     acc = binary(g, "Add", acc, qb)
     if a.enable_float_output:
-        return binary(g, "Mul", acc, binary(g, "Div", g.constant(f32(1.0)), scale_in))
+        return binary(g, "Mul", acc, binary(g, "Div", binary(g, "Div", g.constant(f32(1.0)),
+                                                             ds), ws))
     if not _calibrated(a):   # int32 out, no requantization
         value = g.node("Cast", [acc], acc.shape, np.int32, to=6)
         return [value, *_int32_range(g, _range_max(g, wlow, whigh), _range_max(g, dlow, dhigh),
                                      data.dtype, False)]
-    return _requantize_out(g, a, acc, scale_in, False)
+    return _requantize_out(g, a, binary(g, "Mul", acc, _requant_scale(g, a, ds, ws)), False)
 
 
 def _round_half_away(g, value):
