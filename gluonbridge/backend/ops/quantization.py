@@ -27,11 +27,14 @@ _LIMITS = {np.dtype(np.int8): (-128, 127), np.dtype(np.uint8): (0, 255)}
 _ONNX = {np.dtype(np.int8): 3, np.dtype(np.uint8): 2}
 
 
+def _calibrated(a):
+    return a.min_calib_range is not None and a.max_calib_range is not None
+
+
 def _out_type(a):
     if a.out_type != "auto":
         return np.dtype(a.out_type)
-    calibrated = a.min_calib_range is not None and a.max_calib_range is not None
-    return np.dtype(np.uint8 if calibrated and a.min_calib_range >= 0 else np.int8)
+    return np.dtype(np.uint8 if _calibrated(a) and a.min_calib_range >= 0 else np.int8)
 
 
 @op("_contrib_quantize_v2", "quantize_v2", uniform=False, num_outputs=3,
@@ -42,7 +45,7 @@ def _out_type(a):
 def quantize_v2(g, a, data):
     dtype = _out_type(a)
     f32 = np.float32
-    if a.min_calib_range is not None and a.max_calib_range is not None:
+    if _calibrated(a):
         low, high = f32(a.min_calib_range), f32(a.max_calib_range)
         m = max(abs(low), abs(high))
         scale = g.constant(f32(_RANGE[dtype]) / m)
@@ -61,11 +64,7 @@ def quantize_v2(g, a, data):
         else:
             out_min = g.node("Reshape", [low, g.constant([1], np.int64)], (1,), np.float32)
             out_max = g.node("Reshape", [high, g.constant([1], np.int64)], (1,), np.float32)
-    lo, hi = _LIMITS[dtype]
-    q = g.node("Round", [binary(g, "Mul", data, scale)], data.shape, np.float32)
-    q = g.node("Clip", [q, g.constant(float(lo)), g.constant(float(hi))], data.shape, np.float32)
-    q = g.node("Cast", [q], data.shape, dtype, to=_ONNX[dtype])
-    return [q, out_min, out_max]
+    return [_saturate(g, binary(g, "Mul", data, scale), dtype), out_min, out_max]
 
 
 def dequantize_nodes(g, q, low, high):
@@ -73,9 +72,7 @@ def dequantize_nodes(g, q, low, high):
     (1,))."""
     if q.dtype not in _RANGE:
         g.fail(f"dequantizing {q.dtype} data (int8/uint8 only)")
-    m = g.node("Max", [g.node("Abs", [low], low.shape, np.float32),
-                       g.node("Abs", [high], high.shape, np.float32)], low.shape, np.float32)
-    scale = binary(g, "Div", m, g.constant(np.float32(_RANGE[q.dtype])))
+    scale = binary(g, "Div", _range_max(g, low, high), g.constant(np.float32(_RANGE[q.dtype])))
     value = g.node("Cast", [q], q.shape, np.float32, to=1)
     return binary(g, "Mul", value, scale)
 
@@ -108,7 +105,7 @@ def requantize(g, a, data, low, high):
     dtype = _out_type(a)
     first = _range_max(g, low, high)
     x = g.node("Cast", [data], data.shape, f32, to=1)
-    if a.min_calib_range is not None and a.max_calib_range is not None:
+    if _calibrated(a):
         real = g.constant([max(abs(f32(a.min_calib_range)), abs(f32(a.max_calib_range)))])
     else:
         ones = (1,) * data.ndim
@@ -122,9 +119,10 @@ def requantize(g, a, data, low, high):
     return [_saturate(g, binary(g, "Mul", x, scale), dtype), out_min, real]
 
 
-def _saturate(g, value, dtype):
-    """``value`` rounded half to even, clipped to ``dtype``'s limits and cast to it."""
-    lo, hi = _LIMITS[dtype]
+def _saturate(g, value, dtype, limits=None):
+    """``value`` rounded half to even, clipped to the limits of ``limits`` (default:
+    ``dtype``) and cast to ``dtype``."""
+    lo, hi = _LIMITS[limits or dtype]
     q = g.node("Round", [value], value.shape, np.float32)
     q = g.node("Clip", [q, g.constant(float(lo)), g.constant(float(hi))], q.shape, np.float32)
     return g.node("Cast", [q], q.shape, dtype, to=_ONNX[dtype])
@@ -149,15 +147,26 @@ def _int32_range(g, weight_max, data_max, data_dtype, weight_first):
 # Measured against the oracle's CPU (AVX2 without VNNI) and reproduced exactly:
 #
 # * _sg_mkldnn_conv (quantized): Convolution (+BatchNorm folded into the float weights and
-#   bias) (+relu); data scale ``ds = R / m_data``; per output channel ``ws = 127.5 / max|w_c|``
-#   halved for int8 data (oneDNN's weight scale adjustment on CPUs without VNNI: ``adj`` 0.5),
-#   ``q_w = clip(rint(w ws adj))``, MXNet's int32 bias ``rint(b ds ws)`` scaled by ``adj``;
-#   uint8 data runs AVX2's u8 x s8 products summed in channel pairs with int16 saturation;
-#   output ``clip(rint((acc + bias) R_out / m_out / (ds ws adj)))``.
+#   bias, ``alpha = gamma / sqrt(var + eps)`` in double as MXNet's double eps makes it)
+#   (+relu); data scale ``ds = R / m_data``; ``ws = 127.5 / max|w|`` per output channel when
+#   calibrated, over the whole weight when not; halved for int8 data (oneDNN's weight scale
+#   adjustment on CPUs without VNNI: ``adj`` 0.5), ``q_w = clip(rint(w ws adj))``, MXNet's
+#   int32 bias ``rint(b ds ws)`` scaled by ``adj``; uint8 data runs AVX2's u8 x s8 products
+#   summed in channel pairs with int16 saturation. Calibrated output
+#   ``clip(rint((acc + bias) * (R_out / m_out / ds / ws / adj)))`` (relu); a fused sum adds
+#   ``q_sum * (R_out / m_out) / (R_sum / m_sum)`` (relu) in the sum's own buffer, so an int8
+#   sum into a uint8 output saturates at 127. Uncalibrated: int32 ``(acc + bias) / adj`` with
+#   the range ``(m_w / 127) (m_data / Q) 2**31`` (``Q`` 127 for int8 data, 255 for uint8).
 # * _sg_mkldnn_fully_connected (quantized, weights and bias already int8 with their ranges):
-#   ``ws = 127.5 / m_w``, bias ``rint(q_b / (127.5 / m_b) ds ws)``, output as above, or
-#   ``acc / (ds ws)`` with enable_float_output.
+#   ``ws = 127.5 / m_w``, int32 bias ``round(q_b * (ds ws / (127.5 / m_b)))`` (C's round, half
+#   away from zero), the products summed as AVX2's GEMM does (:func:`_saturating_matmul`);
+#   output as above, ``acc / ds / ws`` with enable_float_output, or uncalibrated int32 ``acc``
+#   with the range ``(m_data / 127) (m_w / Q) 2**31``.
 # * _contrib_quantized_pooling: max is exact; avg rounds half to even.
+#
+# Not reproduced: MXNet's clamp of a weight or bias scale against int32 overflow of the bias
+# (GetWeightScales, the FullyConnected bias rescale), reached only when the data's range is some
+# 1e-5 of the weights'.
 #
 # The integer accumulations run as float32 Conv/MatMul on integer values: exact while every
 # partial sum stays below 2**24 (true for these layer sizes). A VNNI CPU (no halving) gives
@@ -212,11 +221,8 @@ def _requantize_out(g, a, value, relu, residual=None, post_relu=False):
         value = binary(g, "Add", value, term)
     if post_relu:
         value = g.node("Relu", [value], value.shape, np.float32)
-    q = g.node("Round", [value], value.shape, np.float32)
-    lo, hi = _LIMITS[limit_dtype]
-    q = g.node("Clip", [q, g.constant(float(lo)), g.constant(float(hi))], q.shape, np.float32)
-    q = g.node("Cast", [q], q.shape, dtype, to=_ONNX[dtype])
-    return [q, g.constant([f32(a.min_calib_range)]), g.constant([f32(a.max_calib_range)])]
+    return [_saturate(g, value, dtype, limit_dtype), g.constant([f32(a.min_calib_range)]),
+            g.constant([f32(a.max_calib_range)])]
 
 
 def _sg_conv_inputs(conv, bn):
@@ -252,10 +258,6 @@ def _sg_conv_shape(a, data, *rest):
                                                      else ""))
     c = OPS["Convolution"].parse(conv.get("attrs", {}), "subgraph")
     return [nn._conv_shape(c, data), (1,), (1,)]
-
-
-def _calibrated(a):
-    return a.min_calib_range is not None and a.max_calib_range is not None
 
 
 def _sg_conv_dtype(a, *dtypes):
