@@ -143,6 +143,15 @@ CASES = {
     "quantize_auto_uncalibrated": (   # int8 (not uint8) although every value is positive
         "mx.sym.Cast(mx.sym.contrib.quantize_v2(v['x'], out_type='auto')[0], dtype='float32')",
         {"x": ((2, 9), "uniform")}, (), 0.0),
+    "requantize_uncalibrated": (     # the new range found in the int32 data
+        "mx.sym.contrib.requantize(v['x'], v['lo'], v['hi'])",
+        {"x": ((3, 7), "int32:-200000000:200000000"), "lo": ((1,), "uniform"),
+         "hi": ((1,), "uniform")}, (), 0.0),
+    "requantize_calibrated_uint8": (
+        "mx.sym.contrib.requantize(v['x'], v['lo'], v['hi'], out_type='auto', "
+        "min_calib_range=0.0, max_calib_range=0.02)",
+        {"x": ((3, 7), "int32:-200000000:200000000"), "lo": ((1,), "uniform"),
+         "hi": ((1,), "uniform")}, (), 0.0),
     "quantize_int8_runtime": (
         "mx.sym.Cast(mx.sym.contrib.quantize_v2(v['x'], out_type='int8')[0], dtype='float32')",
         {"x": ((2, 9), "normal")}, (), 0.0),
