@@ -140,6 +140,18 @@ CASES = {
         "mx.sym.contrib.dequantize(*[mx.sym.contrib.quantize_v2(v['x'], out_type='auto', "
         "min_calib_range=0.0, max_calib_range=1.5)[i] for i in range(3)])",
         {"x": ((3, 8), "uniform")}, (), 1e-6),
+    "quantize_auto_uncalibrated": (   # int8 (not uint8) although every value is positive
+        "mx.sym.Cast(mx.sym.contrib.quantize_v2(v['x'], out_type='auto')[0], dtype='float32')",
+        {"x": ((2, 9), "uniform")}, (), 0.0),
+    "requantize_uncalibrated": (     # the new range found in the int32 data
+        "mx.sym.contrib.requantize(v['x'], v['lo'], v['hi'])",
+        {"x": ((3, 7), "int32:-200000000:200000000"), "lo": ((1,), "uniform"),
+         "hi": ((1,), "uniform")}, (), 0.0),
+    "requantize_calibrated_uint8": (
+        "mx.sym.contrib.requantize(v['x'], v['lo'], v['hi'], out_type='auto', "
+        "min_calib_range=0.0, max_calib_range=0.02)",
+        {"x": ((3, 7), "int32:-200000000:200000000"), "lo": ((1,), "uniform"),
+         "hi": ((1,), "uniform")}, (), 0.0),
     "quantize_int8_runtime": (
         "mx.sym.Cast(mx.sym.contrib.quantize_v2(v['x'], out_type='int8')[0], dtype='float32')",
         {"x": ((2, 9), "normal")}, (), 0.0),
@@ -150,9 +162,6 @@ REFUSED = {
         "mx.sym.contrib.ROIAlign(v['x'], v['r'], pooled_size=(2, 2), spatial_scale=1.0, "
         "position_sensitive=True)", {"x": ((1, 8, 6, 6), "normal"), "r": ((2, 5), "rois:6")},
         "_contrib_ROIAlign"),
-    "quantize_auto_runtime": (
-        "mx.sym.contrib.quantize_v2(v['x'], out_type='auto')[0]",
-        {"x": ((2, 3), "normal")}, "_contrib_quantize_v2"),
     "lrn_even": ("mx.sym.LRN(v['x'], nsize=2)", {"x": ((1, 4, 2, 2), "normal")}, "LRN"),
 }
 

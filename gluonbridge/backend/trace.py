@@ -218,6 +218,68 @@ class Tracer:
                                                                               out_dtypes))]
         return outs[0] if len(outs) == 1 else outs
 
+    def add_graph(self, graph, fed, params):
+        """Record a symbol graph (a SymbolBlock's) as it is: variables named in ``fed`` are
+        bound to those Symbols, the others to ``params`` (name -> Parameter); every op node
+        keeps its op, name and attribute strings. Shapes and dtypes come from inferring the
+        whole graph as the lowering does (so MXNet's 0 "infer me" dimensions of 1.x begin
+        states are resolved from their consumers, which one op at a time cannot do); deferred
+        Parameters are completed with the shapes their ops need. Returns the Symbols (or
+        ParamRefs) of the graph's heads."""
+        for name, value in fed.items():
+            if not isinstance(value, Symbol):
+                raise unsupported(self.where(), "null", f"a {type(value).__name__} as input "
+                                  f"{name!r}")
+        shapes, dtypes = self._infer_graph(graph, fed, params)
+        values = []
+        for i, node in enumerate(graph.nodes):
+            if node.is_variable:
+                values.append([fed[node.name] if node.name in fed
+                               else ParamRef(params[node.name])])
+                continue
+            entry = OPS.get(node.op)
+            if entry is None:
+                raise unsupported(self.where(), node.op, "the op")
+            inputs = [values[e.node][e.index] for e in node.inputs]
+            names = entry.input_names(len(inputs))
+            data_dtype = next((v.dtype for v in inputs if isinstance(v, Symbol)), None)
+            entries, bound = [], {}
+            for position, (value, e) in enumerate(zip(inputs, node.inputs)):
+                if isinstance(value, ParamRef):
+                    role = AUX if names[position] in entry.aux else ARG
+                    index = self._variable(value.param, role)
+                    self._bind(value, index, shapes[e.node][e.index], data_dtype, entry.name,
+                               entry.uniform)
+                    entries.append(Entry(index, 0, 1 if role == AUX else 0))
+                    bound[names[position]] = value.param
+                else:
+                    entries.append(Entry(value.node, value.index))
+            if entry.at_trace is not None:
+                entry.at_trace(entry.parse(node.attrs, self.where()), bound)
+            index = self._add(Node(node.op, self._scopes[-1].name(node.name, None),
+                                   dict(node.attrs), entries), shapes[i], dtypes[i])
+            values.append([Symbol(self, index, k, s, d)
+                           for k, (s, d) in enumerate(zip(shapes[i], dtypes[i]))])
+        return [values[e.node][e.index] for e in graph.heads]
+
+    def _infer_graph(self, graph, fed, params):
+        """Every node's output shapes and dtypes (:func:`gluonbridge.graph.infer.infer`), the
+        inputs' from ``fed``, the Parameters' where complete."""
+        from ..graph.infer import ShapeError, infer, resolve_unknown_dims
+        from .ops import graph_rule
+        known_shapes = {n: tuple(s._shape) for n, s in fed.items()}
+        known_dtypes = {n: np.dtype(s.dtype) for n, s in fed.items()}
+        for name, param in params.items():
+            shape = param.raw_shape
+            if name not in fed and shape is not None and all(d > 0 for d in shape):
+                known_shapes[name], known_dtypes[name] = shape, np.dtype(param.dtype)
+        try:
+            resolved = resolve_unknown_dims(graph, graph_rule, known_shapes, known_dtypes,
+                                            list(fed))
+            return infer(resolved, graph_rule, known_shapes, known_dtypes)
+        except ShapeError as err:
+            raise IncompatibleInputError(f"Error in {self.where()}: {err}") from None
+
     def _split(self, entry, op_name, args, kwargs):
         """(input values, attribute kwargs) of a call: positional arguments fill the inputs in
         order, then the attributes in their declared order (MXNet's generated signatures)."""

@@ -8,16 +8,15 @@ auxiliary states (``grad_req='null'``). The label inputs of training heads are P
 (MXNet lists them) but are never required: the forward computation drops them
 (:func:`~gluonbridge.backend.ops.heads.without_labels`).
 
-Running is a HybridBlock's: the trace replays the graph's nodes through the op table, so the
-graph goes through the same lowering and cached sessions as any block; several outputs come
-back as a list.
+Running is a HybridBlock's: the trace records the graph as it is, its shapes inferred over the
+whole graph as the lowering infers a symbol file (``Tracer.add_graph``), so it goes through the
+same lowering and cached sessions as any block; several outputs come back as a list.
 """
 from __future__ import annotations
 
 import os
 
 from ..backend.lower import check_supported
-from ..backend.symbol import ParamRef
 from ..backend.trace import current_trace
 from ..graph import Graph
 from ..naming.policy import BlockNaming
@@ -107,23 +106,12 @@ class SymbolBlock(HybridBlock):
             return self._replay(tracer, args)
 
     def _replay(self, tracer, args):
-        """Record the graph's nodes in the trace, inputs bound to ``args`` in order."""
+        """Record the graph in the trace, inputs bound to ``args`` in order."""
         if len(args) != len(self._input_names):
             raise ValueError(f"SymbolBlock takes {len(self._input_names)} input(s) "
                              f"({', '.join(self._input_names)}), got {len(args)}")
-        graph = self._graph_for_run()
-        fed = dict(zip(self._input_names, args))
-        values = []
-        for node in graph.nodes:
-            if node.is_variable:
-                value = fed.get(node.name)
-                values.append([value if value is not None
-                               else ParamRef(self._by_name[node.name])])
-                continue
-            inputs = [values[e.node][e.index] for e in node.inputs]
-            out = tracer.call(node.op, inputs, node.attrs, name=node.name)
-            values.append(out if isinstance(out, list) else [out])
-        outs = [values[e.node][e.index] for e in graph.heads]
+        outs = tracer.add_graph(self._graph_for_run(), dict(zip(self._input_names, args)),
+                                self._by_name)
         return outs if self._multiple else outs[0]
 
     def _graph_for_run(self) -> Graph:

@@ -1,4 +1,5 @@
-"""INT8 ops of mx.contrib.quantization: _contrib_quantize_v2, _contrib_dequantize.
+"""INT8 ops of mx.contrib.quantization: _contrib_quantize_v2, _contrib_dequantize,
+_contrib_requantize and the fused MKL-DNN nodes quantize_net makes.
 
 MXNet 1.9.1's CPU build runs these through MKL-DNN, whose ranges are ``127.5`` (int8) and
 ``255.5`` (uint8) rather than 127/255 (measured in the oracle): with ``m = max(|min|, |max|)``
@@ -9,8 +10,8 @@ MXNet 1.9.1's CPU build runs these through MKL-DNN, whose ranges are ``127.5`` (
 * dequantize: ``q * (m / 127.5)`` (int8) or ``q * (m / 255.5)`` (uint8);
 
 ``rint`` rounds half to even (MKL-DNN's reorder), which ONNX Round does too. ``out_type='auto'``
-is uint8 for a calibrated range with ``min >= 0``, else int8; uncalibrated ``auto`` picks the
-dtype from the data at run time and is refused.
+is uint8 for a calibrated range with ``min >= 0``, else int8 (uncalibrated too, whatever the
+data: MXNet's ``GetQuantizeOutputType`` decides from the attributes alone).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import numpy as np
 
 from ...graph.attrs import Bool, Float, Str
 from . import nn   # Convolution geometry; Pooling's entry, which quantized pooling shares
-from .common import binary
+from .common import binary, reshape
 from .registry import OPS, Unsupported, op
 
 _RANGE = {np.dtype(np.int8): 127.5, np.dtype(np.uint8): 255.5}
@@ -26,13 +27,14 @@ _LIMITS = {np.dtype(np.int8): (-128, 127), np.dtype(np.uint8): (0, 255)}
 _ONNX = {np.dtype(np.int8): 3, np.dtype(np.uint8): 2}
 
 
+def _calibrated(a):
+    return a.min_calib_range is not None and a.max_calib_range is not None
+
+
 def _out_type(a):
     if a.out_type != "auto":
         return np.dtype(a.out_type)
-    if a.min_calib_range is None or a.max_calib_range is None:
-        raise Unsupported("out_type='auto' without a calibrated range (the dtype would depend "
-                          "on the data)")
-    return np.dtype(np.uint8 if a.min_calib_range >= 0 else np.int8)
+    return np.dtype(np.uint8 if _calibrated(a) and a.min_calib_range >= 0 else np.int8)
 
 
 @op("_contrib_quantize_v2", "quantize_v2", uniform=False, num_outputs=3,
@@ -43,7 +45,7 @@ def _out_type(a):
 def quantize_v2(g, a, data):
     dtype = _out_type(a)
     f32 = np.float32
-    if a.min_calib_range is not None and a.max_calib_range is not None:
+    if _calibrated(a):
         low, high = f32(a.min_calib_range), f32(a.max_calib_range)
         m = max(abs(low), abs(high))
         scale = g.constant(f32(_RANGE[dtype]) / m)
@@ -62,11 +64,7 @@ def quantize_v2(g, a, data):
         else:
             out_min = g.node("Reshape", [low, g.constant([1], np.int64)], (1,), np.float32)
             out_max = g.node("Reshape", [high, g.constant([1], np.int64)], (1,), np.float32)
-    lo, hi = _LIMITS[dtype]
-    q = g.node("Round", [binary(g, "Mul", data, scale)], data.shape, np.float32)
-    q = g.node("Clip", [q, g.constant(float(lo)), g.constant(float(hi))], data.shape, np.float32)
-    q = g.node("Cast", [q], data.shape, dtype, to=_ONNX[dtype])
-    return [q, out_min, out_max]
+    return [_saturate(g, binary(g, "Mul", data, scale), dtype), out_min, out_max]
 
 
 def dequantize_nodes(g, q, low, high):
@@ -74,9 +72,7 @@ def dequantize_nodes(g, q, low, high):
     (1,))."""
     if q.dtype not in _RANGE:
         g.fail(f"dequantizing {q.dtype} data (int8/uint8 only)")
-    m = g.node("Max", [g.node("Abs", [low], low.shape, np.float32),
-                       g.node("Abs", [high], high.shape, np.float32)], low.shape, np.float32)
-    scale = binary(g, "Div", m, g.constant(np.float32(_RANGE[q.dtype])))
+    scale = binary(g, "Div", _range_max(g, low, high), g.constant(np.float32(_RANGE[q.dtype])))
     value = g.node("Cast", [q], q.shape, np.float32, to=1)
     return binary(g, "Mul", value, scale)
 
@@ -89,20 +85,88 @@ def dequantize(g, a, data, low, high):
     return dequantize_nodes(g, data, low, high)
 
 
+_INT32_RANGE = np.float32(2147483648.0)   # MinAbs(INT32_MIN, INT32_MAX) as a float
+
+
+@op("_contrib_requantize", "requantize", inputs=("data", "min_range", "max_range"),
+    uniform=False, num_outputs=3,
+    attrs={"out_type": Str("int8", choices={"int8", "uint8", "auto"}),
+           "min_calib_range": Float(None), "max_calib_range": Float(None)},
+    shape=lambda a, data, *_: [tuple(data), (1,), (1,)],
+    dtype=lambda a, *_: [_out_type(a), np.float32, np.float32])
+def requantize(g, a, data, low, high):
+    """int32 data (one unit = ``m_in / 2**31``, ``m_in`` the largest |range|) to int8/uint8 as
+    MKL-DNN's requantize does: the new range ``r`` is the calibrated one, else
+    ``max|data| * m_in / 2**31`` (found in the data); ``q = sat(rint(data * (m_in / 2**31) *
+    (Q / r)))`` with ``Q`` 127 (int8, range ``(-r, r)``) or 255 (uint8, ``(0, r)``)."""
+    if data.dtype != np.int32:
+        g.fail(f"requantizing {data.dtype} data (int32 only)")
+    f32 = np.float32
+    dtype = _out_type(a)
+    first = _range_max(g, low, high)
+    x = g.node("Cast", [data], data.shape, f32, to=1)
+    if _calibrated(a):
+        real = g.constant([max(abs(f32(a.min_calib_range)), abs(f32(a.max_calib_range)))])
+    else:
+        ones = (1,) * data.ndim
+        peak = g.node("ReduceMax", [g.node("Abs", [x], x.shape, f32)], ones, f32, keepdims=1)
+        peak = g.node("Reshape", [peak, g.constant([1], np.int64)], (1,), f32)
+        real = binary(g, "Div", binary(g, "Mul", peak, first), g.constant(_INT32_RANGE))
+    levels = f32(127.0 if dtype == np.int8 else 255.0)
+    scale = binary(g, "Mul", binary(g, "Div", first, g.constant(_INT32_RANGE)),
+                   binary(g, "Div", g.constant(levels), real))
+    out_min = g.node("Neg", [real], (1,), f32) if dtype == np.int8 else g.constant([0.0])
+    return [_saturate(g, binary(g, "Mul", x, scale), dtype), out_min, real]
+
+
+def _saturate(g, value, dtype, limits=None):
+    """``value`` rounded half to even, clipped to the limits of ``limits`` (default:
+    ``dtype``) and cast to ``dtype``."""
+    lo, hi = _LIMITS[limits or dtype]
+    q = g.node("Round", [value], value.shape, np.float32)
+    q = g.node("Clip", [q, g.constant(float(lo)), g.constant(float(hi))], q.shape, np.float32)
+    return g.node("Cast", [q], q.shape, dtype, to=_ONNX[dtype])
+
+
+def _int32_range(g, weight_max, data_max, data_dtype, weight_first):
+    """The float range MXNet gives an uncalibrated int32 output (QuantizationRangeForS8S8/S8U8
+    Multiplication): ``(m_a / Q_a) * (m_b / Q_b) * 2**31``, ``Q`` 127, except 255 for the
+    second operand when the data is uint8 (the data is ``a`` in FullyConnected, ``b`` in
+    Convolution: ``weight_first``). Returns (min, max) Values of shape (1,)."""
+    f32 = np.float32
+    unsigned = data_dtype == np.uint8
+    first, second = (weight_max, data_max) if weight_first else (data_max, weight_max)
+    a = binary(g, "Div", first, g.constant(f32(127.0)))
+    b = binary(g, "Div", second, g.constant(f32(255.0 if unsigned else 127.0)))
+    high = binary(g, "Mul", binary(g, "Mul", a, b), g.constant(_INT32_RANGE))
+    return g.node("Neg", [high], high.shape, f32), high
+
+
 # ---------------------------------------------------------------- fused MKL-DNN int8 nodes
 #
 # Measured against the oracle's CPU (AVX2 without VNNI) and reproduced exactly:
 #
 # * _sg_mkldnn_conv (quantized): Convolution (+BatchNorm folded into the float weights and
-#   bias) (+relu); data scale ``ds = R / m_data``; per output channel ``ws = 127.5 / max|w_c|``
-#   halved for int8 data (oneDNN's weight scale adjustment on CPUs without VNNI: ``adj`` 0.5),
-#   ``q_w = clip(rint(w ws adj))``, MXNet's int32 bias ``rint(b ds ws)`` scaled by ``adj``;
-#   uint8 data runs AVX2's u8 x s8 products summed in channel pairs with int16 saturation;
-#   output ``clip(rint((acc + bias) R_out / m_out / (ds ws adj)))``.
+#   bias, ``alpha = gamma / sqrt(var + eps)`` in double as MXNet's double eps makes it)
+#   (+relu); data scale ``ds = R / m_data``; ``ws = 127.5 / max|w|`` per output channel when
+#   calibrated, over the whole weight when not; halved for int8 data (oneDNN's weight scale
+#   adjustment on CPUs without VNNI: ``adj`` 0.5), ``q_w = clip(rint(w ws adj))``, MXNet's
+#   int32 bias ``rint(b ds ws)`` scaled by ``adj``; uint8 data runs AVX2's u8 x s8 products
+#   summed in channel pairs with int16 saturation. Calibrated output
+#   ``clip(rint((acc + bias) * (R_out / m_out / ds / ws / adj)))`` (relu); a fused sum adds
+#   ``q_sum * (R_out / m_out) / (R_sum / m_sum)`` (relu) in the sum's own buffer, so an int8
+#   sum into a uint8 output saturates at 127. Uncalibrated: int32 ``(acc + bias) / adj`` with
+#   the range ``(m_w / 127) (m_data / Q) 2**31`` (``Q`` 127 for int8 data, 255 for uint8).
 # * _sg_mkldnn_fully_connected (quantized, weights and bias already int8 with their ranges):
-#   ``ws = 127.5 / m_w``, bias ``rint(q_b / (127.5 / m_b) ds ws)``, output as above, or
-#   ``acc / (ds ws)`` with enable_float_output.
+#   ``ws = 127.5 / m_w``, int32 bias ``round(q_b * (ds ws / (127.5 / m_b)))`` (C's round, half
+#   away from zero), the products summed as AVX2's GEMM does (:func:`_saturating_matmul`);
+#   output as above, ``acc / ds / ws`` with enable_float_output, or uncalibrated int32 ``acc``
+#   with the range ``(m_data / 127) (m_w / Q) 2**31``.
 # * _contrib_quantized_pooling: max is exact; avg rounds half to even.
+#
+# Not reproduced: MXNet's clamp of a weight or bias scale against int32 overflow of the bias
+# (GetWeightScales, the FullyConnected bias rescale), reached only when the data's range is some
+# 1e-5 of the weights'.
 #
 # The integer accumulations run as float32 Conv/MatMul on integer values: exact while every
 # partial sum stays below 2**24 (true for these layer sizes). A VNNI CPU (no halving) gives
@@ -124,37 +188,41 @@ def _data_scale(g, q, low, high):
     return binary(g, "Div", g.constant(np.float32(_RANGE[q.dtype])), _range_max(g, low, high))
 
 
-def _requantize_out(g, a, acc, scale_in, relu, residual=None, post_relu=False):
-    """(output, min, max) of a calibrated fused node from the float accumulator ``acc``:
-    ``acc * (R_out / m_out) / scale_in`` (relu), plus a fused sum's quantized input
-    ``(q_sum, low, high)`` scaled by ``(R_out / m_out) / (R_sum / m_sum)`` (relu), rounded half
-    to even and saturated."""
-    if a.min_calib_range is None or a.max_calib_range is None:
-        g.fail("an uncalibrated quantized node (int32 output and _contrib_requantize)")
-    f32 = np.float32
-    low, high = f32(a.min_calib_range), f32(a.max_calib_range)
+def _out_scale(a):
+    """(dtype, ``R_out / m_out``) of a calibrated fused node's output."""
+    low, high = np.float32(a.min_calib_range), np.float32(a.max_calib_range)
     dtype = np.dtype(np.uint8 if low >= 0 else np.int8)
-    out_scale = f32(_RANGE[dtype]) / max(abs(low), abs(high))
-    value = binary(g, "Mul", acc, binary(g, "Div", g.constant(out_scale), scale_in))
+    return dtype, np.float32(_RANGE[dtype]) / max(abs(low), abs(high))
+
+
+def _requant_scale(g, a, ds, ws):
+    """MXNet's requantize scale ``R_out / m_out / ds / ws`` in its float order."""
+    _, out_scale = _out_scale(a)
+    return binary(g, "Div", binary(g, "Div", g.constant(out_scale), ds), ws)
+
+
+def _requantize_out(g, a, value, relu, residual=None, post_relu=False):
+    """(output, min, max) of a calibrated fused node from ``value`` (the accumulator times
+    :func:`_requant_scale`): (relu), plus a fused sum's quantized input ``(q_sum, low, high)``
+    scaled by ``(R_out / m_out) / (R_sum / m_sum)`` (relu), rounded half to even and
+    saturated. A sum of the other int8 type is added in place in the sum's buffer, so the
+    result saturates to the sum's limits (an int8 sum into a uint8 output stops at 127)."""
+    f32 = np.float32
+    dtype, out_scale = _out_scale(a)
+    limit_dtype = dtype
     if relu:
         value = g.node("Relu", [value], value.shape, np.float32)
     if residual is not None:
         q_sum, sum_low, sum_high = residual
-        if q_sum.dtype != dtype:
-            # MXNet 1.9.1 then saturates at the int8 maximum and its sum term differs by a
-            # few steps from this formula (measured on int8 resnet18_v1); not reproduced
-            g.fail(f"a fused sum of {q_sum.dtype} data into a {dtype} output")
+        limit_dtype = q_sum.dtype
         factor = binary(g, "Div", g.constant(out_scale), _data_scale(g, q_sum, sum_low,
                                                                       sum_high))
         term = binary(g, "Mul", g.node("Cast", [q_sum], q_sum.shape, np.float32, to=1), factor)
         value = binary(g, "Add", value, term)
     if post_relu:
         value = g.node("Relu", [value], value.shape, np.float32)
-    q = g.node("Round", [value], value.shape, np.float32)
-    lo, hi = _LIMITS[dtype]
-    q = g.node("Clip", [q, g.constant(float(lo)), g.constant(float(hi))], q.shape, np.float32)
-    q = g.node("Cast", [q], q.shape, dtype, to=_ONNX[dtype])
-    return [q, g.constant([low]), g.constant([high])]
+    return [_saturate(g, value, dtype, limit_dtype), g.constant([f32(a.min_calib_range)]),
+            g.constant([f32(a.max_calib_range)])]
 
 
 def _sg_conv_inputs(conv, bn):
@@ -193,8 +261,9 @@ def _sg_conv_shape(a, data, *rest):
 
 
 def _sg_conv_dtype(a, *dtypes):
-    low = a.min_calib_range
-    return [np.uint8 if low is not None and low >= 0 else np.int8, np.float32, np.float32]
+    if not _calibrated(a):
+        return [np.int32, np.float32, np.float32]
+    return [np.uint8 if a.min_calib_range >= 0 else np.int8, np.float32, np.float32]
 
 
 _SG_ATTRS = {"quantized": Bool(False), "with_bn": Bool(False), "with_act": Bool(False),
@@ -226,8 +295,10 @@ def sg_mkldnn_conv(g, a, *inputs):
         gamma = _static(g, given["gamma"], "gamma").astype(np.float32)
         if battrs.fix_gamma:
             gamma = np.ones_like(gamma)
-        scale = gamma / np.sqrt(_static(g, given["moving_var"], "moving_var").astype(
-            np.float32) + np.float32(battrs.eps))
+        # MXNet: float alpha = gamma / sqrt(var + eps), the eps (a double) making it double
+        var = _static(g, given["moving_var"], "moving_var").astype(np.float32)
+        scale = (gamma.astype(np.float64) / np.sqrt(var.astype(np.float64) + float(battrs.eps))
+                 ).astype(np.float32)
         w = w * scale.reshape(-1, *([1] * (w.ndim - 1)))
         b = (b - _static(g, given["moving_mean"], "moving_mean")) * scale + _static(
             g, given["beta"], "beta")
@@ -235,7 +306,12 @@ def sg_mkldnn_conv(g, a, *inputs):
     f32 = np.float32
     halve = data.dtype == np.int8     # oneDNN's s8-source weight adjustment (no VNNI)
     adj = f32(0.5) if halve else f32(1.0)
-    ws = (f32(127.5) / np.abs(w).reshape(w.shape[0], -1).max(1)).astype(f32)
+    if _calibrated(a):   # one weight scale per output channel
+        ws = (f32(127.5) / np.abs(w).reshape(w.shape[0], -1).max(1)).astype(f32)
+    else:                # one for the whole weight (MXNet's int32-output path)
+        if a.with_sum:
+            g.fail("an uncalibrated fused sum")
+        ws = np.full(w.shape[0], f32(127.5) / np.abs(w).max(), f32)
     qw = np.clip(np.rint(w * (ws * adj).reshape(-1, *([1] * (w.ndim - 1)))), -128,
                  127).astype(f32)
     ds = _data_scale(g, data, low, high)                                  # (1,)
@@ -244,7 +320,6 @@ def sg_mkldnn_conv(g, a, *inputs):
         ws)))], (len(b),), f32)
     if halve:
         bias = binary(g, "Mul", bias, float(adj))
-    scale_in = binary(g, "Mul", ds, g.constant((ws * adj).astype(f32)))  # (C,)
     x = g.node("Cast", [data], data.shape, f32, to=1)
     out = _sg_conv_shape(a, data.shape)[0]
     k, s, d, p = nn._conv_geometry(c, data.shape)
@@ -256,10 +331,20 @@ def sg_mkldnn_conv(g, a, *inputs):
         acc = _saturating_conv(g, c, x, qw, out, k, s, d, p)
     acc = binary(g, "Add", acc, g.node("Reshape", [bias, g.constant(
         [-1] + [1] * (len(out) - 2), np.int64)], (len(b),) + (1,) * (len(out) - 2), f32))
-    per_channel = g.node("Reshape", [scale_in, g.constant([-1] + [1] * (len(out) - 2),
-                                                          np.int64)],
-                         (len(b),) + (1,) * (len(out) - 2), f32)
-    return _requantize_out(g, a, acc, per_channel, act is not None, residual,
+    if not _calibrated(a):   # int32 out: the adjustment undone, no requantization
+        value = binary(g, "Mul", acc, float(1 / adj))
+        if act is not None:
+            value = g.node("Relu", [value], value.shape, f32)
+        value = g.node("Cast", [g.node("Round", [value], value.shape, f32)], value.shape,
+                       np.int32, to=6)
+        return [value, *_int32_range(g, g.constant([np.abs(w).max()]),
+                                     _range_max(g, low, high), data.dtype, True)]
+    scale = _requant_scale(g, a, ds, g.constant(ws))                       # (C,)
+    if halve:            # oneDNN divides its output scales by the adjustment
+        scale = binary(g, "Div", scale, float(adj))
+    scale = g.node("Reshape", [scale, g.constant([-1] + [1] * (len(out) - 2), np.int64)],
+                   (len(b),) + (1,) * (len(out) - 2), f32)
+    return _requantize_out(g, a, binary(g, "Mul", acc, scale), act is not None, residual,
                            post_act is not None)
 
 
@@ -328,8 +413,7 @@ def _sg_fc_shape(a, data, *rest):
 def _sg_fc_dtype(a, *dtypes):
     if a.enable_float_output:
         return [np.float32]
-    low = a.min_calib_range
-    return [np.uint8 if low is not None and low >= 0 else np.int8, np.float32, np.float32]
+    return _sg_conv_dtype(a)
 
 
 @op("_sg_mkldnn_fully_connected", inputs="*data", uniform=False,
@@ -346,18 +430,68 @@ def sg_mkldnn_fully_connected(g, a, *inputs):
     ws = binary(g, "Div", g.constant(f32(127.5)), _range_max(g, wlow, whigh))
     bs = binary(g, "Div", g.constant(f32(127.5)), _range_max(g, blow, bhigh))
     scale_in = binary(g, "Mul", ds, ws)
-    qb = g.node("Cast", [bias], bias.shape, f32, to=1)
-    qb = g.node("Round", [binary(g, "Mul", binary(g, "Div", qb, bs), scale_in)], bias.shape, f32)
+    # MXNet's int32 bias: std::round (half away from zero) of q_b * (ds ws / bs)
+    qb = binary(g, "Mul", g.node("Cast", [bias], bias.shape, f32, to=1),
+                binary(g, "Div", scale_in, bs))
+    qb = _round_half_away(g, qb)
     x = g.node("Cast", [data], data.shape, f32, to=1)
     if fc.flatten and x.ndim != 2:
         x = g.node("Flatten", [x], (x.shape[0], int(np.prod(x.shape[1:]))), f32, axis=1)
-    w = g.node("Cast", [weight], weight.shape, f32, to=1)
-    w_t = g.node("Transpose", [w], weight.shape[::-1], f32, perm=[1, 0])
-    acc = g.node("MatMul", [x, w_t], x.shape[:-1] + (fc.num_hidden,), f32)
+    lead = x.shape[:-1]
+    if x.ndim != 2:     # flatten=False: the leading axes as rows
+        x = g.node("Reshape", [x, g.constant([-1, x.shape[-1]], np.int64)],
+                   (int(np.prod(lead)), x.shape[-1]), f32)
+    acc = _saturating_matmul(g, x, _static(g, weight, "the weight").astype(f32),
+                             data.dtype == np.int8)
+    if len(lead) != 1:
+        acc = reshape(g, acc, lead + (fc.num_hidden,))
     acc = binary(g, "Add", acc, qb)
     if a.enable_float_output:
-        return binary(g, "Mul", acc, binary(g, "Div", g.constant(f32(1.0)), scale_in))
-    return _requantize_out(g, a, acc, scale_in, False)
+        return binary(g, "Mul", acc, binary(g, "Div", binary(g, "Div", g.constant(f32(1.0)),
+                                                             ds), ws))
+    if not _calibrated(a):   # int32 out, no requantization
+        value = g.node("Cast", [acc], acc.shape, np.int32, to=6)
+        return [value, *_int32_range(g, _range_max(g, wlow, whigh), _range_max(g, dlow, dhigh),
+                                     data.dtype, False)]
+    return _requantize_out(g, a, binary(g, "Mul", acc, _requant_scale(g, a, ds, ws)), False)
+
+
+def _round_half_away(g, value):
+    """C's round(): half away from zero (ONNX Round is half to even; ties are exact)."""
+    f32 = np.float32
+    even = g.node("Round", [value], value.shape, f32)
+    tie = g.node("Equal", [g.node("Abs", [binary(g, "Sub", value, even)], value.shape, f32),
+                           g.constant(f32(0.5))], value.shape, np.bool_)
+    away = binary(g, "Add", value, binary(g, "Mul", g.node("Sign", [value], value.shape, f32),
+                                          f32(0.5)))
+    return g.node("Where", [tie, away, even], value.shape, f32)
+
+
+def _saturating_matmul(g, x, qw, shift):
+    """``x @ qw.T`` of integer values (x (M, K) float, qw (N, K) int8 values) as oneDNN's
+    AVX2 int8 GEMM computes it without VNNI: the u8 x s8 products of adjacent K summed in
+    pairs with int16 saturation, then in int32; int8 data (``shift``) is first made u8 by
+    adding 128, which a ``128 * sum(qw)`` compensation takes back. Measured against the
+    oracle's FullyConnected (the saturation changes results)."""
+    f32 = np.float32
+    m, k = x.shape
+    n = qw.shape[0]
+    if shift:
+        x = binary(g, "Add", x, f32(128.0))
+    if k % 2:
+        x = g.node("Pad", [x, g.constant([0, 0, 0, 1], np.int64)], (m, k + 1), f32)
+        qw = np.concatenate([qw, np.zeros((n, 1), f32)], axis=1)
+        k += 1
+    pairs = k // 2
+    x = g.node("Reshape", [x, g.constant([0, pairs, 2], np.int64)], (m, pairs, 2), f32)
+    x = g.node("Transpose", [x], (pairs, m, 2), f32, perm=[1, 0, 2])
+    w = qw.reshape(n, pairs, 2).transpose(1, 2, 0)                         # (pairs, 2, N)
+    sums = g.node("MatMul", [x, g.constant(np.ascontiguousarray(w))], (pairs, m, n), f32)
+    sums = g.node("Clip", [sums, g.constant(-32768.0), g.constant(32767.0)], sums.shape, f32)
+    acc = g.node("ReduceSum", [sums, g.constant([0], np.int64)], (m, n), f32, keepdims=0)
+    if shift:
+        acc = binary(g, "Sub", acc, g.constant(f32(128.0) * qw.sum(1, dtype=f32)))
+    return acc
 
 
 def _pool_entry():
