@@ -199,6 +199,27 @@ def test_static_batch_and_opset_18_subprocess(graph_corpus, tmp_path):
                      case=f"{case.name} opset 18")
 
 
+def test_inputs_left_static_are_named_once_and_verified_subprocess(graph_corpus, tmp_path):
+    """broadcasts' 'c' (1, 3, 1) is broadcast along axis 0 to a fixed size: it keeps its shape,
+    one note names it (only it) and says how to change that; --verify runs the file at
+    the shapes given and with the batch of 'a' and 'b' one larger. --static-batch: no note."""
+    case = graph_corpus.case("broadcasts")
+    out = tmp_path / "b.onnx"
+    done = cli("gluonbridge.convert", case.symbol_file, out, "--to", "onnx", *params_args(case),
+               *input_args(case, case.batches[-1]), "--verify")
+    assert done.returncode == 0, done.stderr
+    notes = [line for line in done.stderr.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1, done.stderr
+    assert notes[0].startswith("note: input(s) 'c' (1, 3, 1) keep their exact shapes"), notes
+    assert "--input NAME:DIMS" in notes[0] and "--static-batch" in notes[0]
+    assert "verified" in done.stderr
+    assert file_inputs(out) == {"a": ["batch", 3, 4], "b": ["batch", 1, 4], "c": [1, 3, 1]}
+    done = cli("gluonbridge.convert", case.symbol_file, out, "--to", "onnx", *params_args(case),
+               *input_args(case, case.batches[-1]), "--static-batch", "--force")
+    assert done.returncode == 0 and "note:" not in done.stderr, done.stderr
+    check_model_file(out, case)
+
+
 def test_reductions_at_opset_18(graph_corpus, tmp_path, capsys):
     """The reductions case's heads that are lowered today (one op on the input each), as their
     own graph at opset 18, where the Reduce ops take axes as an input. Heads reducing every
