@@ -19,7 +19,8 @@ import onnx
 import onnxruntime as ort
 import pytest
 
-from gluonbridge.backend.exported import SYMBOL_SUFFIX, lower_batched
+from gluonbridge.backend.batching import lower_batched
+from gluonbridge.backend.exported import SYMBOL_SUFFIX
 from gluonbridge.backend.lower import OPSET, lower_graph, model_proto, unsupported_nodes
 from gluonbridge.backend.onnx_file import write_model
 from gluonbridge.backend.ops.heads import without_labels
