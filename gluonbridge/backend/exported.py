@@ -24,7 +24,8 @@ from ..graph import json_io
 from ..graph.infer import declared_dtype, declared_shape, declared_shape_text, infer
 from . import ops
 from .errors import LoweringError
-from .lower import OPSET, BatchDependent, lower_graph, to_onnx, unsupported_nodes
+from .batching import lower_batched
+from .lower import OPSET, lower_graph, to_onnx, unsupported_nodes
 from .ops.heads import label_variables, without_labels
 
 SYMBOL_SUFFIX = "-symbol.json"
@@ -191,14 +192,10 @@ def convert(symbol_path, output, params=None, inputs=None, opset=OPSET, static_b
                               " missing from the params file")
     weights = {n: np.asarray(a) for n, a in weights.items() if role_of.get(n) in (ARG, AUX)}
     name = Path(symbol_path).name.removesuffix(SYMBOL_SUFFIX)
-    lowered = None
-    if not static_batch:
-        try:
-            lowered = lower_graph(graph, signature, weights, name, batch_axis=True, opset=opset)
-        except BatchDependent as err:
-            log(f"note: the batch axis is fixed, the graph depends on the batch size ({err})")
-    if lowered is None:
+    if static_batch:
         lowered = lower_graph(graph, signature, weights, name, opset=opset)
+    else:
+        lowered = lower_batched(graph, signature, weights, name, opset, log)
     from .onnx_file import write_model
     with atomic_output(output, force) as out:
         write_model(out, lowered)
@@ -207,7 +204,7 @@ def convert(symbol_path, output, params=None, inputs=None, opset=OPSET, static_b
 
 def verify_model(path, graph, signature, weights, opset) -> float:
     """Check the written file (onnx.checker, full) and run it on onnxruntime at the inputs'
-    batch size and, with a symbolic batch axis, one more, against
+    shapes and, if some have a symbolic batch axis, with those one larger, against
     gluonbridge's own session of the graph lowered for each exact shape; the max abs
     difference (raises CheckpointError above 1e-4 relative to the output's max abs)."""
     import onnx
@@ -215,12 +212,12 @@ def verify_model(path, graph, signature, weights, opset) -> float:
     from .runtime import current, make_session
     onnx.checker.check_model(os.fspath(path), full_check=True)
     session = ort.InferenceSession(os.fspath(path), providers=["CPUExecutionProvider"])
+    batched = {i.name for i in session.get_inputs() if i.shape and isinstance(i.shape[0], str)}
     rng = np.random.default_rng(0)
     worst = 0.0
-    batch = next(iter(signature.values()))[0][0]
-    symbolic = isinstance(session.get_inputs()[0].shape[0], str)
-    for size in (batch, batch + 1) if symbolic else (batch,):
-        exact = {n: ((size,) + tuple(s[1:]), d) for n, (s, d) in signature.items()}
+    for more in (0, 1) if batched else (0,):
+        exact = {n: ((s[0] + more,) + tuple(s[1:]) if n in batched else tuple(s), d)
+                 for n, (s, d) in signature.items()}
         arrays = [rng.standard_normal(s).astype(d) if d.kind == "f" else np.zeros(s, d)
                   for s, d in exact.values()]
         ours = session.run(None, dict(zip(exact, arrays)))
@@ -229,7 +226,8 @@ def verify_model(path, graph, signature, weights, opset) -> float:
             diff = float(np.max(np.abs(np.asarray(a, np.float64) - b))) if np.size(b) else 0.0
             scale = float(np.max(np.abs(b))) if np.size(b) else 0.0
             if not diff <= 1e-4 * max(scale, 1e-30):
-                raise CheckpointError(path, f"output {k} at batch {size}", "the graph's values",
+                where = f"output {k}" + (" with the batch one larger" if more else "")
+                raise CheckpointError(path, where, "the graph's values",
                                       f"max abs difference {diff:.3g}")
             worst = max(worst, diff)
     return worst

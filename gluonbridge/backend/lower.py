@@ -4,12 +4,13 @@
 initializers (parameters: never graph inputs, so onnxruntime can constant-fold and fuse them),
 every op node is handed to its entry's lowering with a :class:`Builder`.
 
-With ``batch_axis``, the model serves every batch size: axis 0 of the inputs is the symbolic
-dimension ``batch`` and every Reshape target computed from the traced shapes keeps the one
-batch-dependent dimension as -1 (found by inferring the graph at the traced batch size and at
-one more). A graph where that is impossible (a reshape mixing the batch into two dimensions, a
-weight shaped by the batch, ranks that change) raises :class:`BatchDependent`; the caller then
-lowers it for the traced batch size only. Lowerings make every shape constant through
+With ``batch_axis``, the model serves every batch size: axis 0 of the inputs (or of the inputs
+``batch_axis`` names, the others keeping their shapes) is the symbolic dimension ``batch`` and
+every Reshape target computed from the traced shapes keeps the one batch-dependent dimension as
+-1 (found by inferring the graph at the traced batch size and at one more). A graph where that
+is impossible (a reshape mixing the batch into two dimensions, a weight shaped by the batch,
+ranks that change) raises :class:`BatchDependent`; the caller then lowers it for the traced
+batch size only. Lowerings make every shape constant through
 :meth:`Builder.shape_constant`, so this holds for all of them. Opset 17 (LayerNormalization
 needs it; BatchNormalization must be >= 14), IR version 8 (set explicitly: onnx >= 1.23 stamps a
 version onnxruntime refuses); ``opset`` 18 is also written (:data:`OPSETS`: the Reduce ops
@@ -118,8 +119,8 @@ class Builder:
 
 
 def _alternate_shapes(graph, known_shapes, known_dtypes, inputs, shapes):
-    """Every node's output shapes with the inputs' batch axis one larger; BatchDependent where
-    that fails or changes a rank."""
+    """Every node's output shapes with the batch axis of ``inputs`` one larger; BatchDependent
+    where that fails or changes a rank."""
     from ..graph.infer import ShapeError
     from .errors import LoweringError
     alt = dict(known_shapes)
@@ -207,7 +208,9 @@ def lower_graph(graph, inputs, params, name="gluonbridge", where=None, batch_axi
     ``inputs``: name -> (shape, dtype) of the data inputs, in
     graph-input order; ``params``: name -> numpy array of every parameter variable.
     ``where(index)`` names node ``index`` in errors (default: ``node '<name>'``). With
-    ``batch_axis``, axis 0 of the inputs is symbolic (raises BatchDependent if impossible)."""
+    ``batch_axis``, axis 0 of the inputs is symbolic (raises BatchDependent if impossible);
+    ``batch_axis`` may instead name the inputs whose axis 0 is, in ``inputs`` order (the first
+    one's axis 0 is the batch size)."""
     known_shapes = {n: s for n, (s, _) in inputs.items()}
     known_dtypes = {n: d for n, (_, d) in inputs.items()}
     known_shapes.update({n: a.shape for n, a in params.items()})
@@ -215,8 +218,9 @@ def lower_graph(graph, inputs, params, name="gluonbridge", where=None, batch_axi
     # 1.x begin states of shape (0, hidden) take the batch size: a model for this batch only
     graph = resolve_unknown_dims(graph, registry.graph_rule, known_shapes, known_dtypes, inputs)
     shapes, dtypes = infer(graph, registry.graph_rule, known_shapes, known_dtypes)
-    alt_shapes = (_alternate_shapes(graph, known_shapes, known_dtypes, inputs, shapes)
-                  if batch_axis else None)
+    batched = {n: s for n, s in inputs.items() if batch_axis is True or n in (batch_axis or ())}
+    alt_shapes = (_alternate_shapes(graph, known_shapes, known_dtypes, batched, shapes)
+                  if batched else None)
     if opset not in OPSETS:
         raise ValueError(f"opset {opset}: to_onnx writes opset {' or '.join(map(str, OPSETS))}")
     builder = Builder(opset)
@@ -244,7 +248,7 @@ def lower_graph(graph, inputs, params, name="gluonbridge", where=None, batch_axi
         out = entry.lower(builder, a, *args)
         values.append(list(out) if isinstance(out, (list, tuple)) else [out])
     outputs, output_dims = [], []
-    batch = next(iter(inputs.values()))[0][0] if batch_axis else None
+    batch = next(iter(batched.values()))[0][0] if batched else None
     for head in graph.heads:
         value = values[head.node][head.index]
         if value.name in builder.initializers or value in graph_inputs or value in outputs:
@@ -257,7 +261,7 @@ def lower_graph(graph, inputs, params, name="gluonbridge", where=None, batch_axi
             output_dims.append([d if d == e else "batch" if (d, e) == (batch, batch + 1) else None
                                 for d, e in zip(value.shape, alt)])
     graph_inputs.sort(key=lambda v: list(inputs).index(v.name))
-    input_dims = [(["batch"] + list(v.shape[1:])) if batch_axis else list(v.shape)
+    input_dims = [(["batch"] + list(v.shape[1:])) if v.name in batched else list(v.shape)
                   for v in graph_inputs]
 
     used = {name for _, ins, _, _ in builder.nodes for name in ins}

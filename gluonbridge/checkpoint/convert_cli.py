@@ -39,11 +39,13 @@ examples:
   python -m gluonbridge.convert model-symbol.json model.onnx --to onnx --input data:1,3,112,112
 
 With a -symbol.json input: weights become initializers (never graph inputs), inputs keep the
-symbol's names, axis 0 of every input is the symbolic dimension "batch" (--static-batch fixes
-it), labels of training heads are not inputs, and every op or attribute gluonbridge cannot lower
-is listed at once before anything is read or written. Input shapes come from --input, else from
-the variables' __shape__ attributes. --verify checks the file with onnx.checker and runs it on
-onnxruntime at two batch sizes against gluonbridge's own session.
+symbol's names, axis 0 of the inputs is the symbolic dimension "batch" (--static-batch fixes
+it; an input whose axis 0 is not the batch, or whose batch the graph depends on, keeps the exact
+shape given, named in a note), labels of training heads are not inputs, and every op or
+attribute gluonbridge cannot lower is listed at once before anything is read or written. Input
+shapes come from --input, else from the variables' __shape__ attributes. --verify checks the
+file with onnx.checker and runs it on onnxruntime at the shapes given and with the batch one
+larger against gluonbridge's own session.
 
 The input is never modified; the output is written to a temporary file, fsynced and renamed, so
 it is either complete or absent. An existing output is only replaced with --force.

@@ -1,11 +1,13 @@
 """``convert --to onnx`` of every corpus graph: the written file, run with plain onnxruntime at both
 batch sizes, computes what MXNet 1.9.1 computed; it is onnx.checker clean, its inputs are the
-symbol's (no weight, no label among them) with a symbolic batch axis. ``inspect`` of the same
+symbol's (no weight, no label among them), those whose axis 0 is the batch with a symbolic
+batch axis; its bytes are onnx's own serialisation of the lowered graph. ``inspect`` of the same
 graphs: the op census, inputs and parameter shapes against MXNet's own ``infer_shape``. And the
 CLI's refusals: unsupported ops (every node listed), missing params, bad --input, unknown
 generation, existing output."""
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -13,17 +15,25 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
 
+from gluonbridge.backend.batching import lower_batched
 from gluonbridge.backend.exported import SYMBOL_SUFFIX
-from gluonbridge.backend.lower import unsupported_nodes
+from gluonbridge.backend.lower import (OPSET, lower_graph, model_proto, to_onnx,
+                                      unsupported_nodes)
+from gluonbridge.backend.onnx_file import write_model
+from gluonbridge.backend.ops.heads import without_labels
+from gluonbridge.backend.runtime import make_session
 from gluonbridge.checkpoint.convert_cli import main as convert_main
 from gluonbridge.checkpoint.inspect_cli import main as inspect_main
 from gluonbridge.graph import json_io
 from tests.graphs.compare import assert_close
-from tests.graphs.known import REFUSED_UP_FRONT, supported_cases
+from tests.graphs.known import (CONVERT_STATIC_BATCH, REFUSED_UP_FRONT, UNSUPPORTED,
+                               supported_cases)
+from tests.graphs.runner import case_params
 from tests.oracle.graph_corpus.table import selected
 
 pytestmark = pytest.mark.oracle
@@ -46,7 +56,9 @@ def run_file(path, case, batch):
     return session.run(None, {i.name: feeds[i.name] for i in session.get_inputs()})
 
 
-def check_model_file(path, case, static):
+def check_model_file(path, case, batched=()):
+    """onnx.checker clean; the inputs are the symbol's (no initializer among them), those in
+    ``batched`` with the symbolic axis 0 ``batch``, the others wholly static."""
     onnx.checker.check_model(str(path), full_check=True)
     model = onnx.load(str(path))
     initializers = {i.name for i in model.graph.initializer}
@@ -54,8 +66,30 @@ def check_model_file(path, case, static):
     assert not initializers & set(names)
     assert sorted(names) == sorted(case.input_names)
     for value in model.graph.input:
-        dim = value.type.tensor_type.shape.dim[0]
-        assert dim.HasField("dim_value") if static else dim.dim_param == "batch", value
+        dims = value.type.tensor_type.shape.dim
+        if value.name in batched:
+            assert dims[0].dim_param == "batch", value
+        else:
+            assert all(d.HasField("dim_value") for d in dims), value
+
+
+def file_inputs(path) -> dict:
+    """name -> dims (an int, or "batch") of a model file's inputs."""
+    return {v.name: [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]
+            for v in onnx.load(str(path)).graph.input}
+
+
+def accepts(path, shapes) -> bool:
+    return all(len(dims) == len(shapes[name]) and all(d in ("batch", s) for d, s in
+                                                      zip(dims, shapes[name]))
+               for name, dims in file_inputs(path).items())
+
+
+def batch_major(case) -> set:
+    """The inputs whose axis 0 is the batch: it differs between the case's batch sizes."""
+    shapes = [case.input_shapes(b) for b in case.batches]
+    return {n for n in case.input_names if len(shapes) > 1 and shapes[0][n]
+            and all(s[n][0] != shapes[0][n][0] for s in shapes[1:])}
 
 
 def cli(*args):
@@ -66,17 +100,81 @@ def has_unsupported(case):
     return bool(unsupported_nodes(json_io.load(case.symbol_file)))
 
 
+def convert_at(case, batch, path, capsys) -> str:
+    """``convert --to onnx`` of the case with every input's shape at ``batch``; its stderr."""
+    code = convert_main([str(case.symbol_file), str(path), "--to", "onnx", "--force",
+                         *params_args(case), *input_args(case, batch)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    return err
+
+
 @pytest.mark.parametrize("name", supported_cases("convert"))
 def test_converted_file_computes_as_mxnet(graph_corpus, name, tmp_path, capsys):
+    """Converted at the first batch size, the file runs every batch size its inputs accept;
+    the others (an input left static) are converted again at their shapes. Every input whose
+    axis 0 is the batch is symbolic except in CONVERT_STATIC_BATCH's cases; every static input
+    is named in one notice on stderr."""
     case = graph_corpus.case(name)
     out = tmp_path / "model.onnx"
-    code = convert_main([str(case.symbol_file), str(out), "--to", "onnx",
-                         *params_args(case), *input_args(case, case.batches[0])])
-    assert code == 0, capsys.readouterr().err
-    check_model_file(out, case, static=False)
+    err = convert_at(case, case.batches[0], out, capsys)
+    batched = {n for n, dims in file_inputs(out).items() if dims and dims[0] == "batch"}
+    check_model_file(out, case, batched)
+    notes = [line for line in err.splitlines() if line.startswith("note:")]
+    static = set(case.input_names) - batched
+    assert len(notes) == bool(static), err
+    for note in notes:
+        assert "--input NAME:DIMS" in note and "--static-batch" in note
+        assert all(f"'{n}'" in note for n in static), note
+    if name in CONVERT_STATIC_BATCH:
+        assert not batch_major(case) <= batched, (
+            f"{name}: every batch-major input is symbolic now; remove it from "
+            "CONVERT_STATIC_BATCH in tests/graphs/known.py")
+    else:
+        assert batch_major(case) <= batched, err
     for batch in case.batches:
-        assert_close(run_file(out, case, batch), case.expected(batch), rel=case.rtol,
+        path = out
+        if not accepts(out, case.input_shapes(batch)):
+            path = tmp_path / f"model{batch}.onnx"
+            convert_at(case, batch, path, capsys)
+            assert accepts(path, case.input_shapes(batch))
+        assert_close(run_file(path, case, batch), case.expected(batch), rel=case.rtol,
                      case=f"{name} (batch {batch}, converted file)")
+    if batched - batch_major(case):     # a symbolic axis 0 that is not the batch (time steps)
+        check_axis_0_one_larger(out, case, batched)
+
+
+def check_axis_0_one_larger(path, case, batched):
+    """The file run with axis 0 of its ``batched`` inputs one larger computes what the graph
+    lowered for those shapes computes (MXNet's outputs exist at the case's batches only)."""
+    shapes = {n: (a.shape, a.dtype) for n, a in zip(case.input_names, case.inputs(case.batches[0]))}
+    larger = {n: ((s[0] + 1,) + s[1:] if n in batched else s, d) for n, (s, d) in shapes.items()}
+    rng = np.random.default_rng(0)
+    feeds = [rng.standard_normal(s).astype(d) if d.kind == "f" else np.ones(s, d)
+             for s, d in larger.values()]
+    graph = without_labels(json_io.load(case.symbol_file), keep=set(case.input_names))
+    expected = make_session(to_onnx(graph, larger, case_params(case)), "onnxruntime")(feeds)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    got = session.run(None, dict(zip(larger, feeds)))
+    assert_close(got, expected, rel=1e-5, case=f"{case.name} (axis 0 one larger)")
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n not in UNSUPPORTED])
+def test_onnx_free_writer_writes_onnx_bytes(graph_corpus, name):
+    """The lowered graph as the file writer writes it (convert) is byte for byte onnx's own
+    serialisation of it (the bare graph path, to_onnx), with a symbolic batch and without."""
+    case = graph_corpus.case(name)
+    graph = without_labels(json_io.load(case.symbol_file), keep=set(case.input_names))
+    inputs = {n: (a.shape, a.dtype) for n, a in zip(case.input_names, case.inputs(case.batches[0]))}
+    weights = case_params(case)
+    for lowered in (lower_batched(graph, inputs, weights, name, OPSET, lambda _: None),
+                    lower_graph(graph, inputs, weights, name)):
+        out = io.BytesIO()
+        write_model(out, lowered)
+        theirs = model_proto(lowered).SerializeToString()
+        if out.getvalue() != theirs:
+            assert onnx.load_from_string(out.getvalue()) == onnx.load_from_string(theirs)
+        assert out.getvalue() == theirs
 
 
 @pytest.mark.parametrize("name", REFUSED_UP_FRONT)
@@ -108,7 +206,7 @@ def test_static_batch_and_opset_18_subprocess(graph_corpus, tmp_path):
     done = cli("gluonbridge.convert", case.symbol_file, static, "--to", "onnx",
                *params_args(case), *input_args(case, case.batches[0]), "--static-batch")
     assert done.returncode == 0, done.stderr
-    check_model_file(static, case, static=True)
+    check_model_file(static, case)
     assert_close(run_file(static, case, case.batches[0]), case.expected(case.batches[0]),
                  rel=case.rtol, case=case.name)
     newer = tmp_path / "opset18.onnx"
@@ -120,6 +218,27 @@ def test_static_batch_and_opset_18_subprocess(graph_corpus, tmp_path):
     for batch in case.batches:
         assert_close(run_file(newer, case, batch), case.expected(batch), rel=case.rtol,
                      case=f"{case.name} opset 18")
+
+
+def test_inputs_left_static_are_named_once_and_verified_subprocess(graph_corpus, tmp_path):
+    """broadcasts' 'c' (1, 3, 1) is broadcast along axis 0 to a fixed size: it keeps its shape,
+    one note names it (only it) and says how to change that; --verify runs the file at
+    the shapes given and with the batch of 'a' and 'b' one larger. --static-batch: no note."""
+    case = graph_corpus.case("broadcasts")
+    out = tmp_path / "b.onnx"
+    done = cli("gluonbridge.convert", case.symbol_file, out, "--to", "onnx", *params_args(case),
+               *input_args(case, case.batches[-1]), "--verify")
+    assert done.returncode == 0, done.stderr
+    notes = [line for line in done.stderr.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1, done.stderr
+    assert notes[0].startswith("note: input(s) 'c' (1, 3, 1) keep their exact shapes"), notes
+    assert "--input NAME:DIMS" in notes[0] and "--static-batch" in notes[0]
+    assert "verified" in done.stderr
+    assert file_inputs(out) == {"a": ["batch", 3, 4], "b": ["batch", 1, 4], "c": [1, 3, 1]}
+    done = cli("gluonbridge.convert", case.symbol_file, out, "--to", "onnx", *params_args(case),
+               *input_args(case, case.batches[-1]), "--static-batch", "--force")
+    assert done.returncode == 0 and "note:" not in done.stderr, done.stderr
+    check_model_file(out, case)
 
 
 def test_reductions_at_opset_18(graph_corpus, tmp_path, capsys):
