@@ -190,7 +190,7 @@ def _refuse_fused_for_mxnet1(checkpoint: Checkpoint, args) -> None:
 
 def _fuse_recurrent(checkpoint: Checkpoint) -> Checkpoint:
     """1.9.1's per-gate recurrent arrays (``_unfused`` keys) -> MXNet 2's ``rnn_param``."""
-    if not any("_unfused." in t.key for t in checkpoint.tensors):
+    if not any("_unfused." in (t.key or "") for t in checkpoint.tensors):
         return checkpoint      # nothing recurrent: the translation layer (numpy) stays unloaded
     from ..translate.report import LoadReport
     from ..translate.rnn_loading import fuse_checkpoint
