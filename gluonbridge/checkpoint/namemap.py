@@ -107,7 +107,7 @@ class NameMap:
             raise CorruptHeaderError(path, None, "a name-map JSON document",
                                      str(err)[:80]) from None
         if not isinstance(doc, dict) or doc.get("format") != SCHEMA_FORMAT \
-                or doc.get("version") not in READ_VERSIONS \
+                or type(doc.get("version")) is not int or doc["version"] not in READ_VERSIONS \
                 or not isinstance(doc.get("entries"), list):
             raise CorruptHeaderError(path, None, f'{{"format": "{SCHEMA_FORMAT}", "version": '
                                      f'{" or ".join(map(str, READ_VERSIONS))}, "entries": '

@@ -147,8 +147,9 @@ def fuse_tensors(entry: FusedEntry, tensors: dict, key: str, path=None):
 def split_for_target(checkpoint, target, path=None):
     """``checkpoint`` with each flat recurrent array split into the per-gate keys and shapes of
     ``target`` (``[(key, shape)]`` of an MXNet 1.x file: ``save_parameters``'s ``_unfused``
-    keys, or full names) that does not have it. A flat array goes to the target group whose ``rnn_param`` key it is;
-    with full names, whose keys do not say that, only one flat array and one group pair up.
+    keys, or full names) that does not have it. A flat array goes to the target group whose
+    ``rnn_param`` key it is; with full names, whose keys do not say that, only one flat array
+    and one group pair up.
     NameMapError when a flat array finds no group, or does not add up to it."""
     shapes = {split_role(key)[1]: shape for key, shape in target}
     flats = [t for t in checkpoint.tensors if split_role(t.key or "")[1].split(".")[-1]
