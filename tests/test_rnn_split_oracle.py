@@ -1,5 +1,7 @@
 """``python -m gluonbridge.convert --to mx1`` splits MXNet 2.0.0b1's fused ``rnn_param`` back
-into MXNet 1.9.1's per-gate arrays, end to end on the oracles.
+into MXNet 1.9.1's per-gate arrays, end to end on the oracles (and ``--to mx2`` fuses 1.9.1's
+full-name files, which need ``--model`` or a name map; its ``_unfused`` keys alone:
+tests/test_rnn_translation_oracle.py).
 
 The real 2.0.0b1 saves a recurrent model (a 2-layer bidirectional LSTM, a GRU whose input size
 is inferred, relu and tanh RNNs, an LSTM with projection) with random weights. Converted with
@@ -49,11 +51,27 @@ _SAVE_MX1 = MODEL + f"""
 import mxnet as mx
 import numpy as np
 net.initialize()
-net(mx.nd.array({X}))
+x = mx.nd.array({X})
+net(x)
 net.save_parameters(PATH)
 from gluonbridge import compat
 compat.namemap(net, NAMEMAP)
-result = {{k: list(v.shape) for k, v in mx.nd.load(PATH).items()}}
+shapes = {{k: list(v.shape) for k, v in mx.nd.load(PATH).items()}}
+rng = np.random.RandomState(6)
+for p in net.collect_params().values():
+    p.set_data(mx.nd.array(rng.uniform(-0.8, 0.8, p.shape)))
+net.collect_params().save(FULL)
+result = shapes, net(x).asnumpy().tolist()
+"""
+
+_LOAD_MX2 = MODEL + f"""
+import mxnet as mx
+import numpy as np
+net.initialize()
+x = mx.np.array({X})
+net(x)
+net.load_parameters(PATH)
+result = net(x).asnumpy().tolist()
 """
 
 _LOAD_MX1 = MODEL + f"""
@@ -78,16 +96,18 @@ def build():
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory, request):
-    """The 2.0.0b1 file with its output, and 1.9.1's file (keys and shapes) and name map."""
+    """The 2.0.0b1 file with its output; 1.9.1's save_parameters file (keys and shapes), name
+    map, and collect_params().save file (full names) with its output."""
     folder = tmp_path_factory.mktemp("rnn_split")
-    mx2_path, mx1_path, namemap = (str(folder / n) for n in
-                                   ("mx2.params", "mx1.params", "mx1.namemap.json"))
+    mx2_path, mx1_path, namemap, full = (str(folder / n) for n in (
+        "mx2.params", "mx1.params", "mx1.namemap.json", "mx1_full.params"))
     expected = request.getfixturevalue("mx2").run(f"PATH = {mx2_path!r}\n" + _SAVE_MX2)
     mx1 = request.getfixturevalue("mx1")
     from tests.compat.conftest import with_repo      # compat.namemap runs inside 1.9.1
-    shapes = with_repo(mx1).run(f"PATH = {mx1_path!r}\nNAMEMAP = {namemap!r}\n" + _SAVE_MX1)
+    shapes, expected1 = with_repo(mx1).run(
+        f"PATH = {mx1_path!r}\nNAMEMAP = {namemap!r}\nFULL = {full!r}\n" + _SAVE_MX1)
     return dict(mx2=mx2_path, mx1=mx1_path, namemap=namemap, shapes=shapes,
-                expected=np.array(expected))
+                expected=np.array(expected), mx1_full=full, expected1=np.array(expected1))
 
 
 def _check_in_mx1(mx1, path, expected, full_names=False):
@@ -146,3 +166,15 @@ def test_split_refuses_a_size_that_does_not_add_up(files, tmp_path, capsys):
     size = arrays["1.rnn_param"].size
     assert f"expected {size} elements" in err and f"found {size - 4}" in err
     assert "'1.rnn_param'" in err and not out.exists()
+
+
+@pytest.mark.parametrize("how", ["model", "namemap"])
+def test_full_names_fused_load_in_mxnet2(files, mx2, tmp_path, how):
+    """The opposite direction from 1.x full names (collect_params().save), which do not say
+    where a layer sits: --model or a 1.9.1 name map does."""
+    out = str(tmp_path / "fused.params")
+    option = {"model": FACTORY, "namemap": files["namemap"]}[how]
+    assert convert([files["mx1_full"], out, "--to", "mx2", f"--{how}", option]) == 0
+    assert sorted(load(out)) == sorted(load(files["mx2"]))
+    got = mx2.run(f"PATH = {out!r}\n" + _LOAD_MX2)
+    np.testing.assert_allclose(np.array(got), files["expected1"], rtol=1e-5, atol=1e-5)
