@@ -30,6 +30,11 @@ examples:
   # the 2.x export() graph of the same model (net2-symbol.json) node by node
   python -m gluonbridge.convert net-0000.params net.params --to mx2 \\
       --symbol net-symbol.json --target net2-symbol.json
+  # MXNet 2 recurrent layers (one fused rnn_param) -> MXNet 1.9.1's per-gate arrays, for
+  # load_parameters (_unfused keys) or, with --legacy-names, collect_params().load (full names)
+  python -m gluonbridge.convert lm2.params lm1.params --to mx1 --model mymodels:build_lm
+  # ... the layer sizes read off a 1.9.1 file of the same model instead
+  python -m gluonbridge.convert lm2.params lm1.params --to mx1 --target lm1_reference.params
   # model0_ vs model1_: strip the top-level prefix and match against a target's keys
   python -m gluonbridge.convert model0.params model1.params --to mx1 --target model1_keys.params
   # leave MXNet: safetensors, with a hash check of every array afterwards
@@ -46,6 +51,12 @@ attribute gluonbridge cannot lower is listed at once before anything is read or 
 shapes come from --input, else from the variables' __shape__ attributes. --verify checks the
 file with onnx.checker and runs it on onnxruntime at the shapes given and with the batch one
 larger against gluonbridge's own session.
+
+Recurrent layers (gluon.rnn RNN/LSTM/GRU): --to mx2 fuses MXNet 1.9.1's per-gate arrays into
+MXNet 2's one rnn_param (save_parameters' _unfused keys from the keys alone; full names with
+--model or --namemap); --to mx1 splits rnn_param back, which needs the layer's sizes: from
+--model, --namemap (a map with fused entries, or version 1 per-gate entries with shapes) or
+--target. The fused order is MXNet's; a size that does not add up is refused with both counts.
 
 The input is never modified; the output is written to a temporary file, fsynced and renamed, so
 it is either complete or absent. An existing output is only replaced with --force.
@@ -138,6 +149,7 @@ def _rename(checkpoint: Checkpoint, args) -> Checkpoint:
         if args.symbol:
             namemap, report = namemap_from_symbol(args.symbol, wanted)
         else:
+            checkpoint = _split_recurrent(checkpoint, wanted, args)
             namemap, report = match_by_prefix([(t.key, t.shape) for t in checkpoint.tensors],
                                               wanted)
         report.raise_if_errors(args.input)
@@ -148,15 +160,39 @@ def _translate(checkpoint, namemap, args) -> Checkpoint:
     from ..translate.matching import translate
     translated, report = translate(checkpoint, namemap,
                                    "legacy" if args.legacy_names else "structural",
-                                   keep_roles=args.keep_roles)
+                                   keep_roles=args.keep_roles, fused=not _for_mxnet1(args))
     report.raise_if_errors(args.input)
     print(f"renamed: {report.summary()}", file=sys.stderr)
     return translated
 
 
+def _for_mxnet1(args) -> bool:
+    """The output is for MXNet 1.x, whose recurrent layers keep per-gate arrays."""
+    return args.to == "mx1" and not args.numpy_semantics
+
+
+def _split_recurrent(checkpoint: Checkpoint, target, args) -> Checkpoint:
+    """MXNet 2's flat ``rnn_param`` arrays split into the per-gate keys and shapes of the
+    ``target`` 1.x file's recurrent layers (``--target`` alone)."""
+    from ..translate.rnn_namemap import split_for_target
+    return split_for_target(checkpoint, target, args.input)
+
+
+def _refuse_fused_for_mxnet1(checkpoint: Checkpoint, args) -> None:
+    fused = [t.key for t in checkpoint.tensors if t.key and (
+        t.key.split(":")[-1] == "rnn_param" or t.key.endswith(".rnn_param"))]
+    if fused and _for_mxnet1(args):
+        raise UnsupportedError(args.input, f"key {fused[0]!r}", "per-gate recurrent weights "
+                               "(MXNet 1.9.1 has no fused rnn_param)", "MXNet 2's fused "
+                               "rnn_param", "add --model PKG.MODULE:FACTORY, --namemap F or "
+                               "--target F (a 1.x file of the same model) to split it into "
+                               "the layer's per-gate arrays, or --numpy-semantics to write "
+                               "it for MXNet 2")
+
+
 def _fuse_recurrent(checkpoint: Checkpoint) -> Checkpoint:
     """1.9.1's per-gate recurrent arrays (``_unfused`` keys) -> MXNet 2's ``rnn_param``."""
-    if not any("_unfused." in t.key for t in checkpoint.tensors):
+    if not any("_unfused." in (t.key or "") for t in checkpoint.tensors):
         return checkpoint      # nothing recurrent: the translation layer (numpy) stays unloaded
     from ..translate.report import LoadReport
     from ..translate.rnn_loading import fuse_checkpoint
@@ -234,7 +270,9 @@ def run(args) -> None:
     checkpoint = read_index(args.input)
     if args.to == "mx2" and not args.legacy_names:
         checkpoint = _fuse_recurrent(checkpoint)
-    checkpoint = _densify(_rename(checkpoint, args), args, fmt)
+    checkpoint = _rename(checkpoint, args)
+    _refuse_fused_for_mxnet1(checkpoint, args)
+    checkpoint = _densify(checkpoint, args, fmt)
     records = RecordVersion.NUMPY if args.numpy_semantics else (
         RecordVersion.PRESERVE if checkpoint.format == "mxnet-binary" and fmt == "mxnet-binary"
         and not _renaming(args) else RecordVersion.LEGACY)

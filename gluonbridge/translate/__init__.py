@@ -9,7 +9,9 @@
 * :mod:`.loading` — pairing a file's keys with a model's Parameters and checking the fit before
   anything is assigned;
 * :mod:`.rnn_weights` — recurrent weights between 1.x's per-gate arrays and 2.x's fused
-  ``rnn_param``.
+  ``rnn_param``; :mod:`.rnn_loading` — fusing or splitting them while a model loads a file;
+  :mod:`.rnn_namemap` — recurrent layers as name maps' fused entries, and splitting against a
+  target file.
 
 Nothing here imports the Gluon layer: models are seen through their ParameterTable.
 """

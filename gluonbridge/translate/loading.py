@@ -90,7 +90,7 @@ def match(table, loaded: dict, namemap=None):
             if target != key:
                 report.renamed.append((key, target))
             renamed[target] = value
-        return by_key, renamed, report
+        return by_key, rnn_loading.adapt(by_key, renamed, report), report
     loaded = rnn_loading.adapt(by_key, loaded, report)
     if not loaded or all(k in by_key for k in loaded) or any("." in k for k in loaded) \
             or not table.api.has_prefixes:

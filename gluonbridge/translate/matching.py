@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from ..checkpoint.namemap import Entry, NameMap
+from ..checkpoint.namemap import Entry, FusedEntry, NameMap
 from ..checkpoint.symbol_json import load_symbol, parameter_nodes
 from ..checkpoint.tensor import Checkpoint
 from .report import LoadReport, split_role
@@ -124,31 +124,69 @@ def _shape_fits(shape, expected, unknown=(0, -1), either_side=True) -> bool:
 
 
 def translate(checkpoint: Checkpoint, namemap: NameMap, to: str = "structural",
-              keep_roles: bool = False) -> tuple:
+              keep_roles: bool = False, fused: bool = True) -> tuple:
     """Rename every tensor ``to`` ``'structural'`` keys or ``'legacy'`` names.
 
-    Keys already in the target naming pass unchanged. Returns ``(Checkpoint, LoadReport)``;
-    the checkpoint is None when the report has problems.
+    Keys already in the target naming pass unchanged. Recurrent layers (the name map's fused
+    entries, :mod:`.rnn_namemap`): to structural keys with ``fused`` (MXNet 2.x), per-gate
+    arrays are fused into the flat ``rnn_param``; to legacy names, or to structural keys without
+    ``fused`` (the ``_unfused`` keys of 1.9.1's ``save_parameters``), a flat array is split.
+    Returns ``(Checkpoint, LoadReport)``; the checkpoint is None when the report has problems.
     """
+    from . import rnn_namemap    # numpy: only when a checkpoint is renamed
+    namemap = rnn_namemap.grouped(namemap)
+    join = to == "structural" and fused
     forward = namemap.by_legacy if to == "structural" else namemap.by_structural
     backward = namemap.by_structural if to == "structural" else namemap.by_legacy
-    report, tensors, used = LoadReport(), [], set()
+    report, tensors, used, pending = LoadReport(), [], set(), {}
     for tensor in checkpoint.tensors:
         role, name = split_role(tensor.key or "")
         entry = forward.get(name) or backward.get(name)
         if entry is None:
             report.unexpected.append(tensor.key)
             continue
-        used.add(entry)
-        new = getattr(entry, to)
+        used.add(id(entry))
+        whole = namemap.fused_of.get(id(entry))
+        if isinstance(entry, FusedEntry) and not join:
+            parts = rnn_namemap.split_tensor(entry, tensor, to, role if keep_roles else "",
+                                             checkpoint.path)
+            used.update(id(part) for part in entry.parts)
+            report.renamed += [(tensor.key, part.key) for part in parts]
+            tensors += parts
+            continue
         if entry.shape is not None and tensor.shape is not None \
                 and not _shape_fits(tensor.shape, entry.shape, unknown=(-1,), either_side=False):
             report.shape_mismatch.append((tensor.key, tensor.shape, entry.shape))
+        if whole is not None and join:
+            if id(whole) not in pending:
+                pending[id(whole)] = (len(tensors), whole, role, {})
+                tensors.append(None)            # the fused array goes where its first part was
+            pending[id(whole)][3][entry] = tensor
+            continue
+        new = entry.structural if isinstance(entry, FusedEntry) else getattr(entry, to)
         key = role + new if keep_roles else new
         if key != tensor.key:
             report.renamed.append((tensor.key, key))
         tensors.append(tensor.renamed(key))
-    report.missing += [getattr(e, to) for e in namemap.entries if e not in used]
+    for index, whole, role, parts in pending.values():
+        lacking = [p for p in whole.parts if p not in parts]
+        if lacking:
+            report.missing += [f"{p.legacy} (part of {whole.structural})" for p in lacking]
+            continue
+        key = role + whole.structural if keep_roles else whole.structural
+        tensors[index] = rnn_namemap.fuse_tensors(whole, parts, key, checkpoint.path)
+        used.add(id(whole))
+        report.renamed.append((f"[{len(parts)} per-gate arrays]", key))
+    for entry in namemap.entries:
+        if isinstance(entry, FusedEntry):
+            seen = [id(p) in used for p in entry.parts]
+            if id(entry) in used or (join and any(seen)):
+                continue            # translated, or its missing parts are listed above
+            report.missing += [entry.structural] if join else \
+                [getattr(p, to) for p, found in zip(entry.parts, seen) if not found]
+        elif id(entry) not in used:
+            report.missing.append(getattr(entry, to))
     if not report.ok:
         return None, report
-    return replace(checkpoint, tensors=tensors, container="dict"), report
+    return replace(checkpoint, tensors=[t for t in tensors if t is not None],
+                   container="dict"), report

@@ -31,14 +31,16 @@ def _entry_shape(shape):
 
 def table_entries(table) -> list:
     """The name-map entries of a model's ParameterTable (1.x API: full names), in
-    ``collect_params()`` order."""
+    ``collect_params()`` order; a recurrent layer's per-gate Parameters are one fused entry
+    (:func:`~gluonbridge.translate.rnn_namemap.group_entries`)."""
+    from .rnn_namemap import group_entries
     keys = {id(param): key for key, param in table.deduplicated().items()}
     entries, seen = [], set()
     for name, param in table.by_name.items():
         if id(param) in keys and id(param) not in seen:
             seen.add(id(param))
             entries.append(Entry(name, keys[id(param)], _entry_shape(param.shape)))
-    return entries
+    return group_entries(entries)
 
 
 def load_factory(spec: str):

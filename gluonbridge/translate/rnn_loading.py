@@ -6,7 +6,8 @@ is left as it is, for the usual missing/unexpected report."""
 from __future__ import annotations
 
 
-from .rnn_weights import RNNLayout, find_rnn_groups, fuse, layout_from_arrays, split
+from .rnn_weights import (RNNLayout, find_rnn_groups, fuse, layout_from_arrays, layout_from_shapes,
+                          split)
 
 _FUSED = "rnn_param"
 
@@ -51,14 +52,7 @@ def adapt(by_key: dict, loaded: dict, report) -> dict:
 def _layout_of(params: dict) -> RNNLayout:
     """The layout of per-gate Parameters whose first input size may still be unknown (read
     later from the flat array's size)."""
-    h2h = params["l0_h2h_weight"].shape
-    projection = params["l0_h2r_weight"].shape[0] if "l0_h2r_weight" in params else None
-    hidden = params["l0_h2r_weight"].shape[1] if projection else h2h[1]
-    layers = 1 + max(int(k[1:].split("_", 1)[0]) for k in params)
-    input_size = params["l0_i2h_weight"].shape[1]
-    return RNNLayout(int(h2h[0]) // int(hidden), layers, int(hidden),
-                     int(input_size) if input_size and input_size > 0 else 0,
-                     any(k.startswith("r") for k in params), projection)
+    return layout_from_shapes({local: param.shape for local, param in params.items()})
 
 
 __all__ = ["adapt"]

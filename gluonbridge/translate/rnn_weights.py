@@ -31,6 +31,19 @@ GATES = {"rnn_relu": 1, "rnn_tanh": 1, "lstm": 4, "gru": 3}
 _DIRECTIONS = ("l", "r")
 
 
+def flat_keys(num_layers, bidirectional, projection):
+    """The local per-gate keys in the order of the flat ``rnn_param``: weights, then biases;
+    layers; directions; ``i2h``, ``h2h`` (``h2r``: weights only). The one statement of the order
+    (tests/test_rnn_weights_oracle.py proves it on both oracles)."""
+    connections = ("i2h", "h2h", "h2r") if projection else ("i2h", "h2h")
+    for kind in ("weight", "bias"):
+        for layer in range(num_layers):
+            for d in _DIRECTIONS[:2 if bidirectional else 1]:
+                for conn in connections:
+                    if not (kind == "bias" and conn == "h2r"):
+                        yield f"{d}{layer}_{conn}_{kind}"
+
+
 class RNNWeightsError(ValueError):
     """Recurrent weights that do not fit the layer they are translated for."""
 
@@ -70,20 +83,16 @@ class RNNLayout:
         """``[(local key, shape)]`` in the flat order, e.g. ``('l0_i2h_weight', (32, 5))``."""
         rows = self.gates * self.hidden_size
         recurrent = self.projection_size or self.hidden_size
-        connections = ("i2h", "h2h", "h2r") if self.projection_size else ("i2h", "h2h")
         out = []
-        for kind in ("weight", "bias"):
-            for layer in range(self.num_layers):
-                for d in self.directions:
-                    for conn in connections:
-                        if kind == "bias":
-                            if conn != "h2r":
-                                out.append((f"{d}{layer}_{conn}_bias", (rows,)))
-                            continue
-                        cols = {"i2h": self._layer_input(layer), "h2h": recurrent}.get(conn)
-                        shape = (self.projection_size, self.hidden_size) if conn == "h2r" \
-                            else (rows, cols)
-                        out.append((f"{d}{layer}_{conn}_weight", shape))
+        for key in flat_keys(self.num_layers, self.bidirectional, bool(self.projection_size)):
+            _, layer, conn, kind = _LOCAL.match(key).groups()
+            if kind == "bias":
+                shape = (rows,)
+            elif conn == "h2r":
+                shape = (self.projection_size, self.hidden_size)
+            else:
+                shape = (rows, self._layer_input(int(layer)) if conn == "i2h" else recurrent)
+            out.append((key, shape))
         return out
 
     @property
@@ -164,28 +173,37 @@ def split(flat, layout):
 
 def layout_from_arrays(arrays, mode=None):
     """The :class:`RNNLayout` the per-gate ``arrays`` (local key -> array) describe, read from
-    their shapes. The layout needs only the gate count, which the shapes give; ``mode``, when
-    known, is checked against it (rnn_relu and rnn_tanh cannot be told apart by shapes)."""
-    keys = set(arrays)
+    their shapes (see :func:`layout_from_shapes`)."""
+    return layout_from_shapes({key: np.shape(value) for key, value in arrays.items()}, mode)
+
+
+def layout_from_shapes(shapes, mode=None):
+    """The :class:`RNNLayout` per-gate ``shapes`` (local key -> shape) describe. The layout
+    needs only the gate count, which the shapes give; ``mode``, when known, is checked against
+    it (rnn_relu and rnn_tanh cannot be told apart by shapes). An unknown first input size (0
+    or -1: deferred initialization) gives ``input_size`` 0, read later from the flat size."""
+    keys = set(shapes)
     layers = sorted({int(m.group(2)) for m in map(_LOCAL.match, keys) if m})
     if not layers or layers != list(range(len(layers))):
         raise RNNWeightsError(f"per-gate keys do not number layers 0..n-1: {sorted(keys)}")
     bidirectional = any(k.startswith("r") for k in keys)
-    h2h = np.shape(arrays["l0_h2h_weight"]) if "l0_h2h_weight" in keys else None
-    i2h = np.shape(arrays["l0_i2h_weight"]) if "l0_i2h_weight" in keys else None
+    h2h = tuple(shapes["l0_h2h_weight"]) if shapes.get("l0_h2h_weight") is not None else None
+    i2h = tuple(shapes["l0_i2h_weight"]) if shapes.get("l0_i2h_weight") is not None else None
     if h2h is None or i2h is None or len(h2h) != 2 or len(i2h) != 2:
         raise RNNWeightsError("need 2-D l0_i2h_weight and l0_h2h_weight to read the layer sizes")
     if "l0_h2r_weight" in keys:
-        projection_size, hidden_size = np.shape(arrays["l0_h2r_weight"])
+        projection_size, hidden_size = tuple(shapes["l0_h2r_weight"])
     else:
         projection_size, hidden_size = None, h2h[1]
+    if hidden_size <= 0 or h2h[0] <= 0:
+        raise RNNWeightsError(f"l0_h2h_weight's shape {h2h} does not give the hidden size")
     gates, remainder = divmod(h2h[0], hidden_size)
     if remainder or gates not in (1, 3, 4):
         raise RNNWeightsError(f"l0_h2h_weight has {h2h[0]} rows, not 1, 3 or 4 gates of "
                               f"hidden size {hidden_size}")
     if mode is not None and GATES.get(mode) != gates:
         raise RNNWeightsError(f"mode {mode!r} has {GATES.get(mode)} gates, the arrays {gates}")
-    return RNNLayout(gates, len(layers), int(hidden_size), int(i2h[1]), bidirectional,
+    return RNNLayout(gates, len(layers), int(hidden_size), max(int(i2h[1]), 0), bidirectional,
                      None if projection_size is None else int(projection_size))
 
 
@@ -229,14 +247,13 @@ class RNNKeyGroup:
         return self.prefix + "rnn_param"
 
     def expected_keys(self):
-        conns = ("i2h", "h2h", "h2r") if self.projection else ("i2h", "h2h")
-        dirs = _DIRECTIONS[:2 if self.bidirectional else 1]
-        return {f"{d}{layer}_{c}_{t}" for layer in range(self.num_layers) for d in dirs
-                for c in conns for t in ("weight", "bias") if not (c == "h2r" and t == "bias")}
+        return set(flat_keys(self.num_layers, self.bidirectional, self.projection))
 
 
-def _local_of(key):
-    """(style, prefix, local key) of a per-gate key, or None."""
+def local_key(key):
+    """``(style, prefix, local key, unidirectional)`` of a per-gate key, or None: style
+    ``'unfused'`` (``unidirectional`` says whether the key lacks ``l_cell``/``r_cell``) or
+    ``'full_name'`` (``unidirectional`` None)."""
     m = _UNFUSED.match(key)
     if m:
         d = m.group("dir")
@@ -263,7 +280,7 @@ def find_rnn_groups(keys):
     duplicates = {}
     unidirectional = {}
     for key in keys:
-        parsed = _local_of(key)
+        parsed = local_key(key)
         if parsed is None:
             continue
         style, prefix, local, no_dir = parsed
