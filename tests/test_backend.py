@@ -46,6 +46,30 @@ def test_reshapes_keep_the_batch_symbolic():
     assert len(net._executors) == 1 and next(iter(net._executors.values())).any_batch
 
 
+@pytest.mark.parametrize("transpose_b", [False, True])
+def test_dot_of_a_batched_tensor_serves_every_batch_size(transpose_b):
+    """dot flattens its operands to 2-d: the flattened batch must not become a constant."""
+    def make():
+        with naming.override("legacy"):
+            class Net(gluon.HybridBlock):
+                def __init__(self):
+                    super().__init__()
+                    self.w = self.params.get("w", shape=(5, 4) if transpose_b else (4, 5))
+
+                def hybrid_forward(self, F, x, w):
+                    return F.dot(x, w, transpose_b=transpose_b)
+            net = Net()
+        net.initialize()
+        net.hybridize()
+        return net
+    net, fresh = make(), make()
+    fresh.w.set_data(net.w.data())
+    x = np.random.RandomState(2).rand(3, 3, 4).astype(np.float32)
+    net(x[:2])
+    assert np.array_equal(net(x), fresh(x))          # the batch-2 session at batch 3
+    assert len(net._executors) == 1 and next(iter(net._executors.values())).any_batch
+
+
 def test_code_reading_the_shape_is_traced_per_batch_size():
     with naming.override("legacy"):
         class Net(gluon.HybridBlock):

@@ -60,8 +60,14 @@ def dot(g, a, lhs, rhs):
     from .common import reshape
     outer_l, inner, outer_r, shape = _dot_plan(a, lhs.shape, rhs.shape)
     m, n = int(np.prod(outer_l)), int(np.prod(outer_r))
-    left = reshape(g, lhs, (inner, m) if a.transpose_a else (m, inner))
-    right = reshape(g, rhs, (n, inner) if a.transpose_b else (inner, n))
+
+    # the outer sizes as -1 in the targets: either may hold the batch
+    left = g.node("Reshape", [lhs, g.shape_constant((inner, -1) if a.transpose_a else
+                                                    (-1, inner))],
+                  (inner, m) if a.transpose_a else (m, inner), lhs.dtype)
+    right = g.node("Reshape", [rhs, g.shape_constant((-1, inner) if a.transpose_b else
+                                                     (inner, -1))],
+                   (n, inner) if a.transpose_b else (inner, n), rhs.dtype)
     out = g.node("Gemm", [left, right], (m, n), lhs.dtype, transA=int(a.transpose_a),
                  transB=int(a.transpose_b))
     return reshape(g, out, shape)
