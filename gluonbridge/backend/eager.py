@@ -236,16 +236,19 @@ def function(spelling):
 
 class Namespace:
     """Op functions resolved through ``prefixes``: ``getattr(ns, 'x')`` is the op registered as
-    ``prefix + 'x'`` for the first prefix that has one."""
+    ``prefix + 'x'`` for the first prefix that has one (``aliases``: names resolved first)."""
 
-    def __init__(self, label, prefixes):
+    def __init__(self, label, prefixes, aliases=None):
         self._label, self._prefixes = label, tuple(prefixes)
+        self._aliases = dict(aliases or {})
         self._functions = {}
 
     def resolve(self, name):
         """The registered spelling ``name`` stands for, or None."""
         if name.startswith("__"):
             return None
+        if name in self._aliases:
+            return self._aliases[name]
         for prefix in self._prefixes:
             if prefix + name in OPS:
                 return prefix + name
@@ -264,7 +267,7 @@ class Namespace:
 
     def names(self):
         """Every name this namespace answers (for ``dir``)."""
-        found = set()
+        found = set(self._aliases)
         for spelling in OPS:
             for prefix in self._prefixes:
                 if spelling.startswith(prefix) and self.resolve(spelling[len(prefix):]):
@@ -287,5 +290,6 @@ class NamespaceModule:
 
 ND = Namespace("mx.nd", ("", "_"))
 ND_CONTRIB = Namespace("mx.nd.contrib", ("_contrib_", ""))
-NP = Namespace("mx.np", ("_npi_", "_np_", "", "_"))
+# mx.np's Python-level names for ops registered under another name
+NP = Namespace("mx.np", ("_npi_", "_np_", "", "_"), aliases={"divide": "_npi_true_divide"})
 NPX = Namespace("mx.npx", ("_npx_", "", "_"))

@@ -14,18 +14,19 @@ from .common import binary, broadcast, same_shape
 from .registry import Unsupported, op
 
 # ONNX op -> the MXNet ops computing it on two arrays, each (name, aliases...): the elemwise
-# form (equal shapes), the broadcast form, the numpy-mode form
+# form (equal shapes), the broadcast form (and the 1.x Python functions calling it:
+# ``nd.add``, ``nd.true_divide``), the numpy-mode form (``np.add`` resolves to ``_npi_add``)
 BINARY = {
-    "Add": [("elemwise_add", "_plus", "_Plus", "_add"), ("broadcast_add", "broadcast_plus"),
-            ("_npi_add", "add")],
-    "Sub": [("elemwise_sub", "_minus", "_Minus", "_sub"), ("broadcast_sub", "broadcast_minus"),
-            ("_npi_subtract", "subtract")],
-    "Mul": [("elemwise_mul", "_mul", "_Mul"), ("broadcast_mul",), ("_npi_multiply", "multiply")],
-    "Div": [("elemwise_div", "_div", "_Div"), ("broadcast_div",),
-            ("_npi_true_divide", "true_divide", "divide")],
-    "Max": [("_maximum", "_Maximum"), ("broadcast_maximum",), ("_npi_maximum", "maximum")],
-    "Min": [("_minimum", "_Minimum"), ("broadcast_minimum",), ("_npi_minimum", "minimum")],
-    "Pow": [("_power", "_Power"), ("broadcast_power",), ("_npi_power", "power")],
+    "Add": [("elemwise_add", "_plus", "_Plus", "_add"), ("broadcast_add", "broadcast_plus", "add"),
+            ("_npi_add",)],
+    "Sub": [("elemwise_sub", "_minus", "_Minus", "_sub"),
+            ("broadcast_sub", "broadcast_minus", "subtract"), ("_npi_subtract",)],
+    "Mul": [("elemwise_mul", "_mul", "_Mul"), ("broadcast_mul", "multiply"), ("_npi_multiply",)],
+    "Div": [("elemwise_div", "_div", "_Div"), ("broadcast_div", "true_divide", "divide"),
+            ("_npi_true_divide",)],
+    "Max": [("_maximum", "_Maximum"), ("broadcast_maximum", "maximum"), ("_npi_maximum",)],
+    "Min": [("_minimum", "_Minimum"), ("broadcast_minimum", "minimum"), ("_npi_minimum",)],
+    "Pow": [("_power", "_Power"), ("broadcast_power", "power"), ("_npi_power",)],
 }
 
 # ONNX op -> (MXNet scalar op and aliases, reversed: scalar <op> array)
@@ -115,10 +116,11 @@ def numpy_binary(compute, rule, name):
 
 
 def _declare_numpy_binary(compute, rule, names):
+    name = names[0][len("_npi_"):]        # as np spells it, for errors
     op(names[0], *names[1:], inputs=("lhs", "rhs"), uniform=False,
        shape=lambda a, lhs, rhs: broadcast(lhs, rhs),
-       dtype=lambda a, lhs, rhs: numpy_result(rule, names[-1], lhs, rhs))(
-        numpy_binary(compute, rule, names[-1]))
+       dtype=lambda a, lhs, rhs: numpy_result(rule, name, lhs, rhs))(
+        numpy_binary(compute, rule, name))
 
 
 def _declare_scalar(onnx_op, names, reverse):
@@ -547,13 +549,13 @@ def _declare_function(function, names, scalar_names, rscalar_names):
             lambda g, a, data: function(g, g.constant(a.scalar, data.dtype), data))
 
 
-_declare_function(mod, ("_mod", "_Mod", "broadcast_mod"),
+_declare_function(mod, ("_mod", "_Mod", "broadcast_mod", "mod"),
                   ("_mod_scalar", "_ModScalar", "_npi_mod_scalar"),
                   ("_rmod_scalar", "_RModScalar", "_npi_rmod_scalar"))
-_declare_function(hypot, ("_hypot", "_Hypot", "broadcast_hypot"),
+_declare_function(hypot, ("_hypot", "_Hypot", "broadcast_hypot", "hypot"),
                   ("_hypot_scalar", "_HypotScalar"), ())
-_declare_numpy_binary(mod, NUMPY_RULE["mod"], ("_npi_mod", "mod"))
-_declare_numpy_binary(hypot, NUMPY_RULE["hypot"], ("_npi_hypot", "hypot"))
+_declare_numpy_binary(mod, NUMPY_RULE["mod"], ("_npi_mod",))
+_declare_numpy_binary(hypot, NUMPY_RULE["hypot"], ("_npi_hypot",))
 
 
 def _where_shape(numpy_mode):
