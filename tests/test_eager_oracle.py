@@ -300,13 +300,26 @@ for name in OPS:
                                    out.asnumpy().astype("float64").tolist()]
                 except Exception as err:
                     result[key] = "refused"
+OPERATORS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+             "/": lambda a, b: a / b, "**": lambda a, b: a ** b, "%": lambda a, b: a % b}
+for name, fn in OPERATORS.items():
+    for a in DTYPES:
+        for b in DTYPES:
+            key = f"{a} {name} {b}"
+            try:
+                out = fn(make(a, [[1, 2, 3], [0, 1, 5]]), make(b, [[2, 1, 3]]))
+                result[key] = [str(out.dtype), list(out.shape),
+                               out.asnumpy().astype("float64").tolist()]
+            except Exception as err:
+                result[key] = "refused"
 """
 
 
 @pytest.mark.oracle
 def test_np_binary_promotion_equals_mxnet_2(mx2, gb_structural):
-    """``mx.np`` binary ops on two arrays of every dtype pair: the result dtype and values of
-    MXNet 2.0.0b1, and a refusal where it refuses (maximum of int32 and float16, ...)."""
+    """``mx.np`` binary ops and the array operators on two arrays of every dtype pair: the
+    result dtype and values of MXNet 2.0.0b1, and a refusal where it refuses (maximum of int32
+    and float16, true_divide of int8 and int32, ...)."""
     want = mx2.run(PROMOTION)
     got = gb_structural.run(THROUGH_SHIM + PROMOTION)
     assert sum(v != "refused" for v in want.values()) > 800

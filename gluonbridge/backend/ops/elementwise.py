@@ -84,7 +84,7 @@ def numpy_result(rule, name, lhs, rhs):
     return np.promote_types(lhs, rhs)
 
 
-def _kernel_refusal(rule, name, lhs, rhs):
+def kernel_refusal(rule, name, lhs, rhs):
     """Why MXNet 2.0.0b1 has no kernel for these dtypes (it fails when run, after inferring a
     dtype), or None: two bools for subtract, mod, maximum and minimum; two different non-float
     dtypes for true_divide."""
@@ -107,7 +107,7 @@ def numpy_binary(compute, rule, name):
     rhs)``; bool results are computed in int8 and made bool (nonzero: true), as C++ does."""
     def lower(g, a, lhs, rhs):
         dtype = numpy_result(rule, name, lhs.dtype, rhs.dtype)
-        refused = _kernel_refusal(rule, name, lhs.dtype, rhs.dtype)
+        refused = kernel_refusal(rule, name, lhs.dtype, rhs.dtype)
         if refused:
             g.fail(f"{refused}: MXNet 2's {name} has no kernel for them (cast one with astype)")
         work = np.dtype(np.int8) if dtype == _BOOL else dtype
