@@ -17,6 +17,7 @@ prefixes (``np.add`` -> ``_npi_add``, ``nd.contrib.box_nms`` -> ``_contrib_box_n
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 from collections import OrderedDict
@@ -99,15 +100,17 @@ def run_cached(name, args, kwargs, arrays):
     from . import runtime
     from ..ndarray import NDArray
     backend = runtime.current()
+    shapes = tuple(a.shape for a in arrays)
     call_key = (name, backend, repr(args), repr(sorted(kwargs.items())),
-                tuple(a.dtype.str for a in arrays), _threads(arrays))
-    exact = call_key + (tuple(a.shape for a in arrays),)
-    generic = call_key + (_pattern([a.shape for a in arrays]),)
-    key = exact if exact in _sessions else generic
+                tuple(a.dtype.str for a in arrays))
+    key = call_key + (shapes,)
     cached = _sessions.pop(key, None)
     if cached is None:
-        cached, any_shape = _build(name, args, kwargs, arrays, backend)
-        key = generic if any_shape else exact
+        generic = call_key + (_pattern(shapes), sum(a.size for a in arrays) < SMALL)
+        cached, key = _sessions.pop(generic, None), generic
+        if cached is None:
+            cached, any_shape = _build(name, args, kwargs, arrays, backend)
+            key = generic if any_shape else call_key + (shapes,)
     _sessions[key] = cached
     while len(_sessions) > MAX_SESSIONS:
         del _sessions[next(iter(_sessions))]
@@ -116,6 +119,7 @@ def run_cached(name, args, kwargs, arrays):
     return outs if multiple else outs[0]
 
 
+@functools.lru_cache(maxsize=4096)
 def _pattern(shapes):
     """The shapes with every dimension above 1 replaced by the order of its value's first
     appearance: the calls one shape-free session serves (same ranks, same 0 and 1 dimensions,
