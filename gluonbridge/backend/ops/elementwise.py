@@ -206,7 +206,7 @@ def _saturating(g, x, n):
                   x.shape, x.dtype)
 
 
-@op("tanh", "_npi_tanh", shape=same_shape)
+@op("tanh", shape=same_shape)
 def tanh(g, a, x):
     """On integers, MXNet's float64 tanh truncated is sign(x) from |x| >= 20 on (tanh(19) is
     below 1.0 in float64, onnxruntime's Tanh rounds it up): exact."""
@@ -219,17 +219,53 @@ def _onnx_unary(onnx_op):
     return lambda g, x: g.node(onnx_op, [x], x.shape, x.dtype)
 
 
+def numpy_float_dtype(dtype):
+    """MXNet 2.0.0b1's result dtype of float math (``np.sin`` ...) on an array: bool and 8-bit
+    integers give float16, other integers float32, floats their own dtype."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        return dtype
+    return np.dtype(np.float16 if dtype.itemsize == 1 else np.float32)
+
+
+def numpy_float_math(build):
+    """``build(g, x)`` (float math on one array) as a numpy-mode op: non-float inputs computed
+    in float32, the result in :func:`numpy_float_dtype`."""
+    def lower(g, x):
+        out = numpy_float_dtype(x.dtype)
+        if out == x.dtype:
+            return build(g, x)
+        return as_dtype(g, build(g, as_dtype(g, x, np.float32)), out)
+    return lower
+
+
+def _declare_float_math(names, build):
+    """The 1.x spellings (integers as MXNet 1.9.1: :func:`float_math`) and the numpy-mode ones
+    (``_npi_*``: :func:`numpy_float_math`) of one float math op."""
+    legacy = [n for n in names if not n.startswith("_np")]
+    numpy_mode = [n for n in names if n.startswith("_np")]
+    if legacy:
+        op(legacy[0], *legacy[1:], shape=same_shape)(
+            lambda g, a, data, _build=float_math(build): _build(g, data))
+    if numpy_mode:
+        op(numpy_mode[0], *numpy_mode[1:], shape=same_shape,
+           dtype=lambda a, data: numpy_float_dtype(data))(
+            lambda g, a, data, _build=numpy_float_math(build): _build(g, data))
+
+
 for _onnx, _names in {
-        "Exp": ("exp", "_npi_exp"), "Log": ("log", "_npi_log"),
-        "Sqrt": ("sqrt", "_npi_sqrt"), "Reciprocal": ("reciprocal", "_npi_reciprocal"),
+        "Tanh": ("_npi_tanh",), "Exp": ("exp", "_npi_exp"), "Log": ("log", "_npi_log"),
+        "Sqrt": ("sqrt", "_npi_sqrt"),
         "Sin": ("sin", "_npi_sin"), "Cos": ("cos", "_npi_cos"), "Tan": ("tan", "_npi_tan"),
         "Asin": ("arcsin", "_npi_arcsin"), "Acos": ("arccos", "_npi_arccos"),
         "Atan": ("arctan", "_npi_arctan"), "Sinh": ("sinh", "_npi_sinh"),
         "Cosh": ("cosh", "_npi_cosh"), "Asinh": ("arcsinh", "_npi_arcsinh"),
         "Acosh": ("arccosh", "_npi_arccosh"), "Atanh": ("arctanh", "_npi_arctanh"),
 }.items():
-    op(_names[0], *_names[1:], shape=same_shape)(
-        lambda g, a, data, _build=float_math(_onnx_unary(_onnx)): _build(g, data))
+    _declare_float_math(_names, _onnx_unary(_onnx))
+# MXNet 2 keeps an integer reciprocal integer (1.x's conversion: 1/0 is INT_MIN)
+op("reciprocal", "_npi_reciprocal", shape=same_shape)(
+    lambda g, a, data, _build=float_math(_onnx_unary("Reciprocal")): _build(g, data))
 
 
 @op("hard_sigmoid", attrs={"alpha": Float(0.2), "beta": Float(0.5)}, shape=same_shape)
@@ -316,8 +352,8 @@ _COMPOSED = {
                                           x.shape, x.dtype, to=onnx_dtype(x.dtype)),
     ("_npi_logical_not",): lambda g, x: binary(g, "Equal", x, 0, np.dtype(bool)),
 }
-# float math (integer inputs computed as MXNet does: see float_math)
-_COMPOSED.update({names: float_math(build) for names, build in {
+# float math made of several ONNX nodes (integer inputs: see _declare_float_math)
+_FLOAT_MATH_COMPOSED = {
     ("rsqrt",): lambda g, x: g.node("Reciprocal", [g.node("Sqrt", [x], x.shape, x.dtype)],
                                     x.shape, x.dtype),
     ("rcbrt",): lambda g, x: g.node("Reciprocal", [_cbrt(g, x)], x.shape, x.dtype),
@@ -328,7 +364,7 @@ _COMPOSED.update({names: float_math(build) for names, build in {
                                                  1.0),
     ("log2", "_npi_log2"): _log_base(2.0),
     ("log10", "_npi_log10"): _log_base(10.0),
-}.items()})
+}
 
 
 def _cbrt(g, x):
@@ -352,6 +388,8 @@ def _declare_composed(names, build):
 
 for _names, _build in _COMPOSED.items():
     _declare_composed(_names, _build)
+for _names, _build in _FLOAT_MATH_COMPOSED.items():
+    _declare_float_math(_names, _build)
 
 
 @op("BlockGrad", "stop_gradient", shape=same_shape)
