@@ -2,14 +2,14 @@
 
 One op call on arrays becomes a one-op graph (the same :class:`~gluonbridge.backend.trace.Tracer`
 that records blocks parses its arguments, so eager and traced calls accept exactly the same
-spellings, attributes and scalar forms), lowered by :func:`~gluonbridge.backend.lower.to_onnx`
+spellings, attributes and scalar forms), lowered by :func:`~gluonbridge.backend.lower.lower_graph`
 and run. The session is cached per (op, attributes and non-array arguments, input dtypes,
 backend) and input shapes: an op whose lowering does not depend on the dimensions (the same graph
 at other sizes) gets a session with symbolic dimensions, which every call with the same ranks,
 0/1 dimensions and equalities between dimensions reuses; others are kept per exact shape. The
 ONNX model is written without the onnx package (:mod:`.onnx_file`), and small calls run on one
-onnxruntime thread, so a new signature costs a lowering and a light session. A call whose arguments are Symbols
-(inside a trace) records a node instead, as before.
+onnxruntime thread, so a new signature costs a lowering and a light session. A call whose
+arguments are Symbols (inside a trace) records a node instead.
 
 Namespaces (``mx.nd``, ``mx.nd.contrib``, ``mx.np``, ``mx.npx``) are generated from the op table
 by :class:`Namespace`: a name resolves to the first registered spelling among its namespace's
