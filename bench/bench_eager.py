@@ -7,7 +7,8 @@ array: the median time of one call after the first (gluonbridge: its cached sess
 call followed by ``wait_to_read``; both processes warmed by one other call first), their ratio (goal <= 2x), and gluonbridge's first call of a
 new signature (a one-op graph lowered and a session built; goal <= 20 ms) and its first call at
 a new shape (n + 1: a shape-free session is reused, others rebuilt), with MXNet's first call
-beside them. The MXNet side runs in the mx1 oracle venv, in its own process.
+beside them; then the median first call of twenty unary ops (a new op, then a new shape). The
+MXNet side runs in the mx1 oracle venv, in its own process.
 """
 from __future__ import annotations
 
@@ -81,6 +82,27 @@ def gluonbridge_times(repeat):
     return namespace["bench"](nd, CASES, SIZES, repeat, lambda r: r)
 
 
+FIRST_CALL_OPS = ("sin", "cos", "tan", "sinh", "cosh", "arcsin", "arctan", "exp", "log",
+                  "sqrt", "abs", "negative", "sigmoid", "floor", "ceil", "square", "expm1",
+                  "log1p", "rsqrt", "softsign")
+
+
+def first_calls():
+    """gluonbridge's first call of each of FIRST_CALL_OPS on a 10x10 array (a new op: lowered,
+    written, a session built) and then on a 12x11 one (a new shape): the medians."""
+    import numpy as np
+    from gluonbridge import ndarray as nd
+    new_op, new_shape = [], []
+    for op in FIRST_CALL_OPS:
+        fn = getattr(nd, op)
+        for shape, times in (((10, 10), new_op), ((12, 11), new_shape)):
+            x = nd.array(np.random.rand(*shape).astype("float32"))
+            t = time.perf_counter()
+            fn(x)
+            times.append(time.perf_counter() - t)
+    return statistics.median(new_op), statistics.median(new_shape)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200)
@@ -94,6 +116,9 @@ def main():
         print(f"{key:<20}{median * 1e6:>10.1f} us{mx_median * 1e6:>10.1f} us"
               f"{median / mx_median:>6.2f}x{first * 1e3:>9.1f} ms{new_shape * 1e3:>8.1f} ms"
               f"{mx_first * 1e3:>10.1f} ms")
+    new_op, new_shape = first_calls()
+    print(f"first calls, median of {len(FIRST_CALL_OPS)} unary ops: new op "
+          f"{new_op * 1e3:.1f} ms, then a new shape {new_shape * 1e3:.1f} ms")
 
 
 if __name__ == "__main__":
