@@ -8,9 +8,10 @@ indexing, reductions and ``repr`` follow the naming mode's MXNet:
   give 0/1 in that dtype, a result that would be 0-d (``x[0]`` of a vector, ``x.sum()``) has
   shape (1,), ``reshape`` takes MXNet's special codes (0, -1, -2, -3, -4, ``reverse``), and
   ``repr`` prints ``<NDArray 2x3 @cpu(0)>``;
-* structural (MXNet 2.0.0b1 ``mx.np``): NumPy's semantics (bool comparisons, 0-d results,
-  dtype promotion), except that dividing integers gives float32 (MXNet's default dtype) and an
-  integer array with a float array keeps the float array's dtype.
+* structural (MXNet 2.0.0b1 ``mx.np``): NumPy's semantics (bool comparisons, 0-d results),
+  with MXNet 2's promotion of two arrays (the numpy-mode ops' rule: dividing integers gives
+  float32, an integer or bool array with a float array keeps the float array's dtype, and the
+  pairs MXNet has no kernel for are refused).
 
 Every op of the table is a function here (``nd.relu``, ``nd.FullyConnected``,
 ``nd.contrib.box_nms``): eager on arrays, recorded on Symbols inside a trace (see
@@ -47,15 +48,16 @@ def _binary(fn, compare=False):
         else:
             return NotImplemented
         lhs, rhs = (b, a) if reverse else (a, b)
+        wanted = None
+        if not _legacy() and isinstance(other, np.ndarray):
+            wanted = _numpy_mode_dtype(fn, lhs.dtype, rhs.dtype)
         if fn is np.true_divide and not _legacy() and lhs.dtype.kind in "iub" and \
                 np.asarray(rhs).dtype.kind in "iub":
             return _wrap(np.true_divide(lhs, rhs, dtype=np.float32))
         with np.errstate(divide="ignore", invalid="ignore"):
             result = np.asarray(fn(lhs, rhs))
-        if not _legacy() and isinstance(other, np.ndarray):
-            kinds = {lhs.dtype.kind: lhs.dtype, rhs.dtype.kind: rhs.dtype}
-            if "f" in kinds and len(kinds) == 2 and result.dtype.kind == "f":
-                result = result.astype(kinds["f"])     # MXNet 2: int op float keeps the float
+        if wanted is not None:
+            result = result.astype(wanted, copy=False)
         if _legacy() and (compare or result.dtype != a.dtype) and \
                 (compare or not isinstance(other, np.ndarray) or b.dtype == a.dtype):
             result = result.astype(a.dtype)
@@ -71,6 +73,26 @@ def _binary(fn, compare=False):
         self[...] = result
         return self
     return forward, reflected, inplace
+
+
+# NDArray operators -> the rule of the numpy-mode op they call (backend.ops.elementwise)
+_NUMPY_RULES = {np.add: ("add", "arith"), np.subtract: ("subtract", "arith"),
+                np.multiply: ("multiply", "arith"), np.true_divide: ("true_divide", "divide"),
+                np.floor_divide: ("floor_divide", "arith"), np.mod: ("mod", "arith"),
+                np.power: ("power", "arith")}
+
+
+def _numpy_mode_dtype(fn, lhs, rhs):
+    """MXNet 2.0.0b1's result dtype of ``lhs <fn> rhs`` on two arrays (a float with a
+    non-float keeps the float's dtype, ...); its refusals raised as MXNetError."""
+    from .backend.ops.elementwise import kernel_refusal, numpy_result
+    from .base import MXNetError
+    name, rule = _NUMPY_RULES[fn]
+    refused = kernel_refusal(rule, name, lhs, rhs)
+    if refused:
+        raise MXNetError(f"{name} of {refused}: MXNet 2 has no kernel for them (cast one with "
+                         "astype)")
+    return numpy_result(rule, name, lhs, rhs)
 
 
 def _plain(value):

@@ -82,25 +82,23 @@ def _generated_cases():
     return cases
 
 
-CASES = _generated_cases() + WITH_ATTRS
-# cases gluonbridge computes differently -> why; strict, so a fix flips them to a failure
-KNOWN_GAPS = {
-    "erf i32": "int32 transcendental ops: the reference evaluator's float64 result truncated "
-               "differs from MXNet's float32 one",
-    "tanh i32": "the reference evaluator refuses Tanh with an int32 input",
-    "mean empty": "the mean of an empty array is NaN in MXNet, 0 in ONNX ReduceMean",
-    "L2Normalization f64": "float64 input: onnxruntime has no float64 kernel for one of the "
-                           "lowered ops",
-    "erfinv f32": "erfinv outside (-1, 1): MXNet gives NaN/inf, the rational approximation not",
-    "erfinv pos": "erfinv outside (-1, 1): MXNet gives NaN/inf, the rational approximation not",
-    "norm i32": "int32 norm: MXNet accumulates in int32 differently",
+# float math on integer arrays (MXNet 1.9.1: computed in float64, converted back as C does:
+# truncation, NaN/inf/out of range -> the type's minimum, 8-bit types the low byte of that)
+INTEGER_ARRAYS = {
+    "iwide": (list(range(-40, 41)) + [100, 1000, 2 ** 20, 2 ** 30, -2 ** 31, 2 ** 31 - 1],
+              "int32"),
+    "i8": ([-128, -5, -2, -1, 0, 1, 2, 7, 10, 100, 127], "int8"),
+    "u8": ([0, 1, 2, 3, 7, 10, 100, 200, 251, 255], "uint8"),
+    "i64": ([-2 ** 40, -5, -2, -1, 0, 1, 2, 7, 10, 100, 2 ** 40], "int64"),
 }
-# int32 inputs of float-only math: MXNet computes in the integer type (values such as
-# INT_MIN for NaN), the lowering has no int kernel or rounds differently
-KNOWN_GAPS.update({f"{name} i32": "int32 input of float-only math (MXNet computes in int32)"
-                   for name in ("arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh",
-                                "cos", "cosh", "erfinv", "expm1", "log10", "log2", "rcbrt",
-                                "rsqrt", "sin", "sinh", "tan")})
+FLOAT_MATH = ("arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "cos", "cosh", "sin",
+              "sinh", "tan", "tanh", "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt",
+              "rsqrt", "cbrt", "rcbrt", "reciprocal", "erf", "erfinv")
+INTEGER_CASES = [(name, [x], {}) for name in FLOAT_MATH for x in INTEGER_ARRAYS]
+
+CASES = _generated_cases() + WITH_ATTRS + INTEGER_CASES
+# cases gluonbridge computes differently -> why; strict, so a fix flips them to a failure
+KNOWN_GAPS = {}
 
 
 def _label(case):
@@ -137,7 +135,7 @@ for spelling, inputs, attrs in CASES:
 
 
 def _snippet():
-    arrays = dict(ARRAYS, **EXTRA_ARRAYS)
+    arrays = dict(ARRAYS, **EXTRA_ARRAYS, **INTEGER_ARRAYS)
     return OP_SNIPPET.format(arrays=repr(arrays), cases=repr(CASES))
 
 
@@ -279,3 +277,97 @@ def test_np_semantics_and_eager_np_ops_equal_mxnet_2(mx2, gb_structural):
              not np.allclose(want[k][2], got[k][2], rtol=1e-6, atol=1e-7)}
     assert not wrong, "\n".join(f"{k}: mxnet {w!r}\n   gluonbridge {g!r}" for k, (w, g) in
                                 wrong.items())
+
+
+PROMOTION = r"""
+import numpy as onp
+from mxnet import np
+DTYPES = ["float16", "float32", "float64", "int8", "int32", "int64", "uint8", "bool"]
+OPS = ["add", "subtract", "multiply", "true_divide", "power", "mod", "maximum", "minimum",
+       "hypot", "equal", "not_equal", "greater", "less_equal", "logical_and"]
+def make(dtype, values):
+    return np.array(onp.array(values).astype(dtype), dtype=dtype)
+RHS = {"broadcast": [[2, 1, 3]], "same shape": [[2, 1, 3], [1, 0, 2]]}
+result = {}
+for name in OPS:
+    for a in DTYPES:
+        for b in DTYPES:
+            for label, rhs in RHS.items():
+                key = f"{name} {a} {b} {label}"
+                try:
+                    out = getattr(np, name)(make(a, [[1, 2, 3], [0, 1, 5]]), make(b, rhs))
+                    result[key] = [str(out.dtype), list(out.shape),
+                                   out.asnumpy().astype("float64").tolist()]
+                except Exception as err:
+                    result[key] = "refused"
+OPERATORS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+             "/": lambda a, b: a / b, "**": lambda a, b: a ** b, "%": lambda a, b: a % b}
+for name, fn in OPERATORS.items():
+    for a in DTYPES:
+        for b in DTYPES:
+            key = f"{a} {name} {b}"
+            try:
+                out = fn(make(a, [[1, 2, 3], [0, 1, 5]]), make(b, [[2, 1, 3]]))
+                result[key] = [str(out.dtype), list(out.shape),
+                               out.asnumpy().astype("float64").tolist()]
+            except Exception as err:
+                result[key] = "refused"
+"""
+
+
+@pytest.mark.oracle
+def test_np_binary_promotion_equals_mxnet_2(mx2, gb_structural):
+    """``mx.np`` binary ops and the array operators on two arrays of every dtype pair: the
+    result dtype and values of MXNet 2.0.0b1, and a refusal where it refuses (maximum of int32
+    and float16, true_divide of int8 and int32, ...)."""
+    want = mx2.run(PROMOTION)
+    got = gb_structural.run(THROUGH_SHIM + PROMOTION)
+    assert sum(v != "refused" for v in want.values()) > 800
+    wrong = {k: (want[k], got[k]) for k in want
+             if (want[k] == "refused") != (got[k] == "refused") or want[k] != "refused" and (
+                 want[k][:2] != got[k][:2] or
+                 not np.allclose(want[k][2], got[k][2], rtol=1e-3, equal_nan=True))}
+    assert not wrong, f"{len(wrong)} differ:\n" + "\n".join(
+        f"{k}: mxnet {w!r}\n   gluonbridge {g!r}" for k, (w, g) in list(wrong.items())[:30])
+
+
+def test_np_maximum_of_two_dtypes_is_refused_naming_the_op():
+    from gluonbridge import numpy as gnp
+    from gluonbridge.backend.errors import LoweringError
+    with pytest.raises(LoweringError, match=r"maximum.*int32 and float16.*astype"):
+        gnp.maximum(gnp.array([1, 2], dtype="int32"), gnp.array([1, 2], dtype="float16"))
+    with pytest.raises(LoweringError, match=r"true_divide.*int8 and int32.*no kernel"):
+        gnp.true_divide(gnp.array([1, 2], dtype="int8"), gnp.array([1, 2], dtype="int32"))
+
+
+NP_FLOAT_MATH = r"""
+import numpy as onp
+from mxnet import np
+DTYPES = ["float16", "float32", "float64", "int8", "int32", "int64", "uint8", "bool"]
+OPS = ["sin", "cos", "tan", "arcsin", "arctan", "sinh", "cosh", "arcsinh", "tanh", "exp",
+       "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt"]
+result = {}
+for name in OPS:
+    for dtype in DTYPES:
+        x = np.array(onp.array([[0, 1, 2, 3]]).astype(dtype), dtype=dtype)
+        try:
+            out = getattr(np, name)(x)
+            result[f"{name} {dtype}"] = [str(out.dtype), out.asnumpy().astype("float64").tolist()]
+        except Exception as err:
+            result[f"{name} {dtype}"] = "refused"
+"""
+
+
+@pytest.mark.oracle
+def test_np_float_math_dtypes_equal_mxnet_2(mx2, gb_structural):
+    """``np.sin`` ... on every dtype: MXNet 2.0.0b1 gives float16 for bool and 8-bit integers,
+    float32 for other integers (1.x's ``nd.sin`` keeps the integer dtype)."""
+    want = mx2.run(NP_FLOAT_MATH)
+    got = gb_structural.run(THROUGH_SHIM + NP_FLOAT_MATH)
+    wrong = {k: (want[k], got[k]) for k in want
+             if (want[k] == "refused") != (got[k] == "refused") or want[k] != "refused" and (
+                 want[k][0] != got[k][0] or not np.allclose(
+                     want[k][1], got[k][1], rtol=5e-3 if want[k][0] == "float16" else 1e-5,
+                     equal_nan=True))}
+    assert not wrong, "\n".join(f"{k}: mxnet {w!r}\n   gluonbridge {g!r}"
+                                for k, (w, g) in wrong.items())

@@ -8,23 +8,25 @@ import math
 
 import numpy as np
 
+from ...checkpoint.dtypes import DTYPES
 from ...graph.attrs import Bool, Dtype, Float, Int, Str
 from .common import binary, broadcast, same_shape
 from .registry import Unsupported, op
 
 # ONNX op -> the MXNet ops computing it on two arrays, each (name, aliases...): the elemwise
-# form (equal shapes), the broadcast form, the numpy-mode form
+# form (equal shapes), the broadcast form (and the 1.x Python functions calling it:
+# ``nd.add``, ``nd.true_divide``), the numpy-mode form (``np.add`` resolves to ``_npi_add``)
 BINARY = {
-    "Add": [("elemwise_add", "_plus", "_Plus", "_add"), ("broadcast_add", "broadcast_plus"),
-            ("_npi_add", "add")],
-    "Sub": [("elemwise_sub", "_minus", "_Minus", "_sub"), ("broadcast_sub", "broadcast_minus"),
-            ("_npi_subtract", "subtract")],
-    "Mul": [("elemwise_mul", "_mul", "_Mul"), ("broadcast_mul",), ("_npi_multiply", "multiply")],
-    "Div": [("elemwise_div", "_div", "_Div"), ("broadcast_div",),
-            ("_npi_true_divide", "true_divide", "divide")],
-    "Max": [("_maximum", "_Maximum"), ("broadcast_maximum",), ("_npi_maximum", "maximum")],
-    "Min": [("_minimum", "_Minimum"), ("broadcast_minimum",), ("_npi_minimum", "minimum")],
-    "Pow": [("_power", "_Power"), ("broadcast_power",), ("_npi_power", "power")],
+    "Add": [("elemwise_add", "_plus", "_Plus", "_add"), ("broadcast_add", "broadcast_plus", "add"),
+            ("_npi_add",)],
+    "Sub": [("elemwise_sub", "_minus", "_Minus", "_sub"),
+            ("broadcast_sub", "broadcast_minus", "subtract"), ("_npi_subtract",)],
+    "Mul": [("elemwise_mul", "_mul", "_Mul"), ("broadcast_mul", "multiply"), ("_npi_multiply",)],
+    "Div": [("elemwise_div", "_div", "_Div"), ("broadcast_div", "true_divide", "divide"),
+            ("_npi_true_divide",)],
+    "Max": [("_maximum", "_Maximum"), ("broadcast_maximum", "maximum"), ("_npi_maximum",)],
+    "Min": [("_minimum", "_Minimum"), ("broadcast_minimum", "minimum"), ("_npi_minimum",)],
+    "Pow": [("_power", "_Power"), ("broadcast_power", "power"), ("_npi_power",)],
 }
 
 # ONNX op -> (MXNet scalar op and aliases, reversed: scalar <op> array)
@@ -57,6 +59,70 @@ def _declare_binary(onnx_op, names, elemwise):
         return binary(g, onnx_op, lhs, rhs)
 
 
+# MXNet 2.0.0b1's numpy-mode binary ops on arrays of two dtypes: the kind of each op's rule
+# ("arith": a float with a non-float keeps the float's dtype, else NumPy's promotion;
+# "divide": the same, but integers and bools give float32; "same": equal dtypes only,
+# "same float": and floating)
+NUMPY_RULE = {"Add": "arith", "Sub": "arith", "Mul": "arith", "Pow": "arith", "Div": "divide",
+              "Max": "same", "Min": "same", "mod": "arith", "hypot": "same float"}
+
+
+def numpy_result(rule, name, lhs, rhs):
+    """The output dtype of numpy-mode op ``name`` (of ``rule``) on dtypes ``lhs``, ``rhs``."""
+    lhs, rhs = np.dtype(lhs), np.dtype(rhs)
+    if rule.startswith("same"):
+        if lhs != rhs or (rule == "same float" and lhs.kind != "f"):
+            raise Unsupported(f"inputs of dtypes {lhs} and {rhs}: MXNet 2's {name} takes two "
+                              f"arrays of one {'floating ' if rule == 'same float' else ''}"
+                              "dtype (cast one with astype)")
+        return lhs
+    floats = [d for d in (lhs, rhs) if d.kind == "f"]
+    if len(floats) == 1:
+        return floats[0]
+    if not floats and rule == "divide":
+        return np.dtype(np.float32)
+    return np.promote_types(lhs, rhs)
+
+
+def kernel_refusal(rule, name, lhs, rhs):
+    """Why MXNet 2.0.0b1 has no kernel for these dtypes (it fails when run, after inferring a
+    dtype), or None: two bools for subtract, mod, maximum and minimum; two different non-float
+    dtypes for true_divide."""
+    if lhs == rhs == _BOOL and name in ("subtract", "mod", "maximum", "minimum"):
+        return "two bool arrays"
+    if rule == "divide" and lhs != rhs and lhs.kind != "f" and rhs.kind != "f":
+        return f"arrays of dtypes {lhs} and {rhs}"
+    return None
+
+
+def as_dtype(g, x, dtype):
+    """``x`` cast to ``dtype`` (itself when it has it)."""
+    if x.dtype == np.dtype(dtype):
+        return x
+    return g.node("Cast", [x], x.shape, dtype, to=onnx_dtype(dtype))
+
+
+def numpy_binary(compute, rule, name):
+    """A numpy-mode binary lowering: both inputs cast to the result dtype, ``compute(g, lhs,
+    rhs)``; bool results are computed in int8 and made bool (nonzero: true), as C++ does."""
+    def lower(g, a, lhs, rhs):
+        dtype = numpy_result(rule, name, lhs.dtype, rhs.dtype)
+        refused = kernel_refusal(rule, name, lhs.dtype, rhs.dtype)
+        if refused:
+            g.fail(f"{refused}: MXNet 2's {name} has no kernel for them (cast one with astype)")
+        work = np.dtype(np.int8) if dtype == _BOOL else dtype
+        return as_dtype(g, compute(g, as_dtype(g, lhs, work), as_dtype(g, rhs, work)), dtype)
+    return lower
+
+
+def _declare_numpy_binary(compute, rule, names):
+    name = names[0][len("_npi_"):]        # as np spells it, for errors
+    op(names[0], *names[1:], inputs=("lhs", "rhs"), uniform=False,
+       shape=lambda a, lhs, rhs: broadcast(lhs, rhs),
+       dtype=lambda a, lhs, rhs: numpy_result(rule, name, lhs, rhs))(
+        numpy_binary(compute, rule, name))
+
+
 def _declare_scalar(onnx_op, names, reverse):
     @op(names[0], *names[1:], attrs={"scalar": Float(1.0), "is_int": Bool(False)},
         shape=same_shape)
@@ -66,9 +132,11 @@ def _declare_scalar(onnx_op, names, reverse):
         return g.node(onnx_op, [lhs, rhs], data.shape, data.dtype)
 
 
-for _onnx, _groups in BINARY.items():
-    for _index, _names in enumerate(_groups):
-        _declare_binary(_onnx, _names, elemwise=_index == 0)   # the first group: elemwise_*
+for _onnx, (_elemwise, _broadcast, _numpy) in BINARY.items():
+    _declare_binary(_onnx, _elemwise, elemwise=True)
+    _declare_binary(_onnx, _broadcast, elemwise=False)
+    _declare_numpy_binary(lambda g, lhs, rhs, _onnx=_onnx: binary(g, _onnx, lhs, rhs),
+                          NUMPY_RULE[_onnx], _numpy)
 for _onnx, _groups in SCALAR.items():
     for _names, _reverse in _groups:
         _declare_scalar(_onnx, _names, _reverse)
@@ -82,20 +150,122 @@ def _declare_unary(onnx_op, names):
 
 for _onnx, _names in {
         "Relu": ("relu", "_npx_relu"), "Sigmoid": ("sigmoid", "_npx_sigmoid"),
-        "Tanh": ("tanh", "_npi_tanh"), "Exp": ("exp", "_npi_exp"), "Log": ("log", "_npi_log"),
-        "Sqrt": ("sqrt", "_npi_sqrt"), "Abs": ("abs", "_npi_absolute", "absolute"),
-        "Erf": ("erf", "_npx_erf"),
+        "Abs": ("abs", "_npi_absolute", "absolute"),
         "Identity": ("_copy", "identity", "copy", "_npi_copy"),
         "Neg": ("negative", "_npi_negative"), "Floor": ("floor", "_npi_floor"),
-        "Ceil": ("ceil", "_npi_ceil"),
-        "Sign": ("sign", "_npi_sign"), "Reciprocal": ("reciprocal", "_npi_reciprocal"),
+        "Ceil": ("ceil", "_npi_ceil"), "Sign": ("sign", "_npi_sign"),
+}.items():
+    _declare_unary(_onnx, _names)
+
+# MXNet 1.9.1 computes float math on an integer array in float64 and converts back as C does
+# (NaN, +-inf and values beyond the type's range become its minimum: INT_MIN for int32; the
+# 8-bit types keep the low byte of the int32 conversion)
+_INT_MIN = {np.dtype(np.int64): -2 ** 63}
+
+
+def float_math(build):
+    """``build(g, x)`` (float math on one array), integer inputs computed as MXNet 1.9.1 does."""
+    def lower(g, x):
+        if x.dtype.kind not in "iu":
+            return build(g, x)
+        wide = g.node("Cast", [x], x.shape, np.float64, to=onnx_dtype(np.float64))
+        return to_integer(g, build(g, wide), x.dtype)
+    return lower
+
+
+def to_integer(g, y, dtype):
+    """Float ``y`` converted to the integer ``dtype`` as C's conversion does on x86-64:
+    truncation, NaN/inf/out of range -> the minimum of int32 (int64 for int64)."""
+    via = np.dtype(np.int64) if np.dtype(dtype) == np.int64 else np.dtype(np.int32)
+    low = _INT_MIN.get(via, -2 ** 31)
+    fits = binary(g, "Less", g.node("Abs", [y], y.shape, y.dtype), float(-low), _BOOL)
+    safe = g.node("Where", [fits, y, g.constant(0.0, y.dtype)], y.shape, y.dtype)
+    out = g.node("Where", [fits, g.node("Cast", [safe], y.shape, via, to=onnx_dtype(via)),
+                           g.constant(low, via)], y.shape, via)
+    if via != np.dtype(dtype):
+        out = g.node("Cast", [out], y.shape, dtype, to=onnx_dtype(dtype))
+    return out
+
+
+@op("erf", "_npx_erf", shape=same_shape)
+def erf(g, a, x):
+    """On integers, MXNet's float64 erf truncated is sign(x) from |x| >= 6 on (erf(6) rounds to
+    1.0 in float64, erf(5) does not), else 0: exact, where neither backend is (no float64 Erf in
+    onnxruntime, a float32 one in the reference evaluator)."""
+    if x.dtype.kind not in "iu":
+        return g.node("Erf", [x], x.shape, x.dtype)
+    return _saturating(g, x, 6)
+
+
+def _saturating(g, x, n):
+    """sign(x) where |x| >= n, else 0 (integer ``x``; no Abs, which overflows at the minimum)."""
+    far = binary(g, "GreaterOrEqual", x, n, _BOOL)
+    if x.dtype.kind == "i":
+        far = g.node("Or", [far, binary(g, "LessOrEqual", x, -n, _BOOL)], x.shape, _BOOL)
+    return g.node("Where", [far, g.node("Sign", [x], x.shape, x.dtype), g.constant(0, x.dtype)],
+                  x.shape, x.dtype)
+
+
+@op("tanh", shape=same_shape)
+def tanh(g, a, x):
+    """On integers, MXNet's float64 tanh truncated is sign(x) from |x| >= 20 on (tanh(19) is
+    below 1.0 in float64, onnxruntime's Tanh rounds it up): exact."""
+    if x.dtype.kind not in "iu":
+        return g.node("Tanh", [x], x.shape, x.dtype)
+    return _saturating(g, x, 20)
+
+
+def _onnx_unary(onnx_op):
+    return lambda g, x: g.node(onnx_op, [x], x.shape, x.dtype)
+
+
+def numpy_float_dtype(dtype):
+    """MXNet 2.0.0b1's result dtype of float math (``np.sin`` ...) on an array: bool and 8-bit
+    integers give float16, other integers float32, floats their own dtype."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        return dtype
+    return np.dtype(np.float16 if dtype.itemsize == 1 else np.float32)
+
+
+def numpy_float_math(build):
+    """``build(g, x)`` (float math on one array) as a numpy-mode op: non-float inputs computed
+    in float32, the result in :func:`numpy_float_dtype`."""
+    def lower(g, x):
+        out = numpy_float_dtype(x.dtype)
+        if out == x.dtype:
+            return build(g, x)
+        return as_dtype(g, build(g, as_dtype(g, x, np.float32)), out)
+    return lower
+
+
+def _declare_float_math(names, build):
+    """The 1.x spellings (integers as MXNet 1.9.1: :func:`float_math`) and the numpy-mode ones
+    (``_npi_*``: :func:`numpy_float_math`) of one float math op."""
+    legacy = [n for n in names if not n.startswith("_np")]
+    numpy_mode = [n for n in names if n.startswith("_np")]
+    if legacy:
+        op(legacy[0], *legacy[1:], shape=same_shape)(
+            lambda g, a, data, _build=float_math(build): _build(g, data))
+    if numpy_mode:
+        op(numpy_mode[0], *numpy_mode[1:], shape=same_shape,
+           dtype=lambda a, data: numpy_float_dtype(data))(
+            lambda g, a, data, _build=numpy_float_math(build): _build(g, data))
+
+
+for _onnx, _names in {
+        "Tanh": ("_npi_tanh",), "Exp": ("exp", "_npi_exp"), "Log": ("log", "_npi_log"),
+        "Sqrt": ("sqrt", "_npi_sqrt"),
         "Sin": ("sin", "_npi_sin"), "Cos": ("cos", "_npi_cos"), "Tan": ("tan", "_npi_tan"),
         "Asin": ("arcsin", "_npi_arcsin"), "Acos": ("arccos", "_npi_arccos"),
         "Atan": ("arctan", "_npi_arctan"), "Sinh": ("sinh", "_npi_sinh"),
         "Cosh": ("cosh", "_npi_cosh"), "Asinh": ("arcsinh", "_npi_arcsinh"),
         "Acosh": ("arccosh", "_npi_arccosh"), "Atanh": ("arctanh", "_npi_arctanh"),
 }.items():
-    _declare_unary(_onnx, _names)
+    _declare_float_math(_names, _onnx_unary(_onnx))
+# MXNet 2 keeps an integer reciprocal integer (1.x's conversion: 1/0 is INT_MIN)
+op("reciprocal", "_npi_reciprocal", shape=same_shape)(
+    lambda g, a, data, _build=float_math(_onnx_unary("Reciprocal")): _build(g, data))
 
 
 @op("hard_sigmoid", attrs={"alpha": Float(0.2), "beta": Float(0.5)}, shape=same_shape)
@@ -133,17 +303,57 @@ def _erfinv(g, x):
         -0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
         -0.0076224613, 0.00943887047, 1.00167406, 2.83297682])
     is_small = binary(g, "Less", w, 5.0, dtype=np.dtype(bool))
-    p = g.node("Where", [is_small, small, large], x.shape, x.dtype)
-    return binary(g, "Mul", p, x)
+    p = binary(g, "Mul", g.node("Where", [is_small, small, large], x.shape, x.dtype), x)
+    # MXNet: +-inf at +-1, NaN beyond (the log's NaN)
+    magnitude = g.node("Abs", [x], x.shape, x.dtype)
+    p = g.node("Where", [binary(g, "Equal", magnitude, 1.0, _BOOL), binary(g, "Mul", x, np.inf),
+                         p], x.shape, x.dtype)
+    return p
+
+
+def _erfinv_op(g, x):
+    """erfinv; on integers MXNet's NaN (|x| > 1) is 0, its constant being converted at compile
+    time, while +-inf at +-1 converts at run time (to the type's minimum)."""
+    if x.dtype.kind not in "iu":
+        return _erfinv(g, x)
+    wide = g.node("Cast", [x], x.shape, np.float64, to=onnx_dtype(np.float64))
+    outside = binary(g, "Greater", g.node("Abs", [wide], x.shape, wide.dtype), 1.0, _BOOL)
+    y = g.node("Where", [outside, g.constant(0.0, wide.dtype), _erfinv(g, wide)], x.shape,
+               wide.dtype)
+    return to_integer(g, y, x.dtype)
 
 
 def _log_base(base):
-    return lambda g, x: binary(g, "Div", g.node("Log", [x], x.shape, x.dtype), math.log(base))
+    """``log(x) / log(base)``, exact at the powers of ``base`` (as C's log10 and log2 are)."""
+    def lower(g, x):
+        y = binary(g, "Div", g.node("Log", [x], x.shape, x.dtype), math.log(base))
+        return _snap(g, y, lambda r: binary(g, "Pow", g.constant(base, x.dtype), r), x)
+    return lower
+
+
+def _snap(g, y, inverse, x):
+    """``y`` rounded where ``inverse(round(y)) == x`` exactly (an exact root or logarithm that
+    the composed computation missed by an ulp)."""
+    r = g.node("Round", [y], y.shape, y.dtype)
+    exact = binary(g, "Equal", inverse(r), x, _BOOL)
+    return g.node("Where", [exact, r, y], y.shape, y.dtype)
 
 
 # unary ops made of several ONNX nodes: names -> lowering(g, data)
 _COMPOSED = {
     ("square", "_npi_square"): lambda g, x: binary(g, "Mul", x, x),
+    ("round",): lambda g, x: _toward_zero(g, x, 0.5),
+    # mshadow's rint takes the floor at .5 (2.5 -> 2, -2.5 -> -3): ceil(x - 0.5)
+    ("rint", "_npi_rint"): lambda g, x: g.node("Ceil", [binary(g, "Sub", x, 0.5)], x.shape,
+                                               x.dtype),
+    ("fix", "trunc", "_npi_fix", "_npi_trunc"): lambda g, x: _toward_zero(g, x, 0.0),
+    ("erfinv", "_npx_erfinv"): _erfinv_op,
+    ("logical_not",): lambda g, x: g.node("Cast", [binary(g, "Equal", x, 0.0, np.dtype(bool))],
+                                          x.shape, x.dtype, to=onnx_dtype(x.dtype)),
+    ("_npi_logical_not",): lambda g, x: binary(g, "Equal", x, 0, np.dtype(bool)),
+}
+# float math made of several ONNX nodes (integer inputs: see _declare_float_math)
+_FLOAT_MATH_COMPOSED = {
     ("rsqrt",): lambda g, x: g.node("Reciprocal", [g.node("Sqrt", [x], x.shape, x.dtype)],
                                     x.shape, x.dtype),
     ("rcbrt",): lambda g, x: g.node("Reciprocal", [_cbrt(g, x)], x.shape, x.dtype),
@@ -154,27 +364,19 @@ _COMPOSED = {
                                                  1.0),
     ("log2", "_npi_log2"): _log_base(2.0),
     ("log10", "_npi_log10"): _log_base(10.0),
-    ("round",): lambda g, x: _toward_zero(g, x, 0.5),
-    # mshadow's rint takes the floor at .5 (2.5 -> 2, -2.5 -> -3): ceil(x - 0.5)
-    ("rint", "_npi_rint"): lambda g, x: g.node("Ceil", [binary(g, "Sub", x, 0.5)], x.shape,
-                                               x.dtype),
-    ("fix", "trunc", "_npi_fix", "_npi_trunc"): lambda g, x: _toward_zero(g, x, 0.0),
-    ("erfinv", "_npx_erfinv"): _erfinv,
-    ("logical_not",): lambda g, x: g.node("Cast", [binary(g, "Equal", x, 0.0, np.dtype(bool))],
-                                          x.shape, x.dtype, to=onnx_dtype(x.dtype)),
-    ("_npi_logical_not",): lambda g, x: binary(g, "Equal", x, 0, np.dtype(bool)),
 }
 
 
 def _cbrt(g, x):
     magnitude = g.node("Abs", [x], x.shape, x.dtype)
-    root = binary(g, "Pow", magnitude, 1.0 / 3.0)
+    root = _snap(g, binary(g, "Pow", magnitude, 1.0 / 3.0),
+                 lambda r: binary(g, "Mul", binary(g, "Mul", r, r), r), magnitude)
     return binary(g, "Mul", g.node("Sign", [x], x.shape, x.dtype), root)
 
 
 def onnx_dtype(dtype):
-    from onnx import helper
-    return helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+    """The ONNX TensorProto data type of a numpy dtype."""
+    return DTYPES[np.dtype(dtype).name].onnx
 
 
 def _declare_composed(names, build):
@@ -186,6 +388,8 @@ def _declare_composed(names, build):
 
 for _names, _build in _COMPOSED.items():
     _declare_composed(_names, _build)
+for _names, _build in _FLOAT_MATH_COMPOSED.items():
+    _declare_float_math(_names, _build)
 
 
 @op("BlockGrad", "stop_gradient", shape=same_shape)
@@ -220,9 +424,7 @@ def clip(g, a, data):
 @op("Cast", "cast", "astype", "_npi_astype", attrs={"dtype": Dtype(required=True)},
     shape=same_shape, dtype=lambda a, data: a.dtype)
 def cast(g, a, data):
-    from onnx import helper
-    return g.node("Cast", [data], data.shape, a.dtype,
-                  to=helper.np_dtype_to_tensor_dtype(np.dtype(a.dtype)))
+    return g.node("Cast", [data], data.shape, a.dtype, to=onnx_dtype(a.dtype))
 
 
 # Symbol arithmetic (``a + b``, ``a * 2``, ``2 - a``): operator -> the MXNet functions it calls
@@ -329,6 +531,8 @@ def _declare_compare(onnx_op, names, numpy_mode):
         shape=lambda a, lhs, rhs: broadcast(lhs, rhs),
         dtype=lambda a, lhs, rhs: _BOOL if numpy_mode else lhs)
     def lower(g, a, lhs, rhs):
+        if numpy_mode and lhs.dtype != rhs.dtype:     # MXNet 2 compares two dtypes in double
+            lhs, rhs = as_dtype(g, lhs, np.float64), as_dtype(g, rhs, np.float64)
         return compare(g, onnx_op, lhs, rhs, _BOOL if numpy_mode else lhs.dtype)
 
 
@@ -383,11 +587,13 @@ def _declare_function(function, names, scalar_names, rscalar_names):
             lambda g, a, data: function(g, g.constant(a.scalar, data.dtype), data))
 
 
-_declare_function(mod, ("_mod", "_Mod", "broadcast_mod", "_npi_mod", "mod"),
+_declare_function(mod, ("_mod", "_Mod", "broadcast_mod", "mod"),
                   ("_mod_scalar", "_ModScalar", "_npi_mod_scalar"),
                   ("_rmod_scalar", "_RModScalar", "_npi_rmod_scalar"))
-_declare_function(hypot, ("_hypot", "_Hypot", "broadcast_hypot", "_npi_hypot", "hypot"),
+_declare_function(hypot, ("_hypot", "_Hypot", "broadcast_hypot", "hypot"),
                   ("_hypot_scalar", "_HypotScalar"), ())
+_declare_numpy_binary(mod, NUMPY_RULE["mod"], ("_npi_mod",))
+_declare_numpy_binary(hypot, NUMPY_RULE["hypot"], ("_npi_hypot",))
 
 
 def _where_shape(numpy_mode):

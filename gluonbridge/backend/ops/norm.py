@@ -130,8 +130,12 @@ def l2_normalization(g, a, data):
     """``x / sqrt(sum(x^2) + eps)`` over every axis but the batch (instance), over axis 1
     (channel) or over the axes after 1 (spatial)."""
     axes = _L2_AXES[a.mode](data.ndim)
-    if not axes or (a.mode != "instance" and data.ndim < (2 if a.mode == "channel" else 3)):
+    if a.mode != "instance" and data.ndim < (2 if a.mode == "channel" else 3):
         g.fail(f"mode={a.mode!r} on a {data.ndim}-d input")
+    if not axes:       # a 1-d input: MXNet normalizes each element alone
+        total = binary(g, "Mul", data, data)
+        return binary(g, "Div", data, g.node("Sqrt", [binary(g, "Add", total, float(a.eps))],
+                                             data.shape, data.dtype))
     kept = tuple(1 if i in axes else d for i, d in enumerate(data.shape))
     total = g.node("ReduceSumSquare", [data], kept, data.dtype, axes=axes, keepdims=1)
     norm = g.node("Sqrt", [binary(g, "Add", total, float(a.eps))], kept, data.dtype)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...graph.attrs import Bool, Dtype, Float, Int, IntOrInts
-from .elementwise import onnx_dtype
+from .common import binary
+from .elementwise import onnx_dtype, to_integer
 from .registry import Unsupported, op
 
 
@@ -72,7 +73,12 @@ def _declare(onnx_op, names, numpy_mode, prepare=None):
             data = prepare(g, data)
         if getattr(a, "dtype", None) is not None and a.dtype != data.dtype:
             data = g.node("Cast", [data], data.shape, a.dtype, to=onnx_dtype(a.dtype))
-        return _reduce(g, onnx_op, data, _axes(a, data.shape), a.keepdims, out_shape)
+        axes = _axes(a, data.shape)
+        if onnx_op == "ReduceMean" and axes and data.dtype.kind == "f" and \
+                not all(data.shape[i] for i in axes):       # MXNet: 0 / 0, NaN (ONNX: 0)
+            total = _reduce(g, "ReduceSum", data, axes, a.keepdims, out_shape)
+            return binary(g, "Div", total, 0.0)
+        return _reduce(g, onnx_op, data, axes, a.keepdims, out_shape)
 
 
 for _onnx, _legacy, _numpy in [
@@ -92,11 +98,31 @@ _declare("ReduceProd", ("nanprod",), False, _PREPARE["nanprod"])
     shape=lambda a, data: _reduced(a, data, False),
     dtype=lambda a, data: a.out_dtype or data)
 def norm(g, a, data):
-    out = _reduce(g, "ReduceL2" if a.ord == 2 else "ReduceL1", data, _axes(a, data.shape),
-                  a.keepdims, _reduced(a, data.shape, False))
+    if a.ord == 2 and data.dtype.kind in "iu":
+        out = _integer_l2(g, data, _axes(a, data.shape), a.keepdims,
+                          _reduced(a, data.shape, False))
+    else:
+        out = _reduce(g, "ReduceL2" if a.ord == 2 else "ReduceL1", data, _axes(a, data.shape),
+                      a.keepdims, _reduced(a, data.shape, False))
     if a.out_dtype is not None and a.out_dtype != out.dtype:
         out = g.node("Cast", [out], out.shape, a.out_dtype, to=onnx_dtype(a.out_dtype))
     return out
+
+
+def _integer_l2(g, data, axes, keepdims, out_shape):
+    """MXNet's L2 norm of integers: its scaled sum of squares (scale = the largest |x| so far,
+    ratios divided in the integer type) leaves ``max|x| * sqrt(how many |x| equal it)``,
+    truncated."""
+    magnitude = g.node("Abs", [data], data.shape, data.dtype)
+    kept = tuple(1 if i in axes else d for i, d in enumerate(data.shape))
+    largest = _reduce(g, "ReduceMax", magnitude, axes, True, kept)
+    ties = g.node("Cast", [binary(g, "Equal", magnitude, largest, np.dtype(bool))], data.shape,
+                  np.float64, to=onnx_dtype(np.float64))
+    count = _reduce(g, "ReduceSum", ties, axes, keepdims, out_shape)
+    scale = g.node("Cast", [_reduce(g, "ReduceMax", magnitude, axes, keepdims, out_shape)],
+                   out_shape, np.float64, to=onnx_dtype(np.float64))
+    value = binary(g, "Mul", scale, g.node("Sqrt", [count], out_shape, np.float64))
+    return to_integer(g, value, data.dtype)
 
 
 def _arg_shape(numpy_mode):
