@@ -14,6 +14,7 @@ from collections import OrderedDict
 import numpy as np
 
 from .. import naming
+from ..ndarray import NDArray
 from .utils import indent
 
 mx_real_t = np.float32
@@ -23,6 +24,24 @@ _REQUIRED = object()
 
 class DeferredInitializationError(RuntimeError):
     """A Parameter's shape is not known yet (it is inferred at the first forward pass)."""
+
+
+class ParameterData(NDArray):
+    """What ``Parameter.data()`` returns: an NDArray over the Parameter's memory. A write into
+    it (``p.data()[:] = x``, ``p.data()[0] += 1``, also through a view of it) marks the
+    Parameter changed, so graphs traced with the old values are traced again."""
+
+    _owner = None
+
+    def __array_finalize__(self, obj):
+        owner = getattr(obj, "_owner", None)
+        if owner is not None and np.may_share_memory(self, obj):
+            self._owner = owner
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        if self._owner is not None:
+            self._owner._version += 1
 
 
 class Parameter:
@@ -233,15 +252,16 @@ class Parameter:
         self._set(data)
 
     def data(self, ctx=None):
-        """The value; inside a trace, the symbolic value the op graph refers to."""
+        """The value as an NDArray sharing the Parameter's memory (as in MXNet, writing into
+        it, ``p.data()[:] = x``, changes the Parameter); inside a trace, the symbolic value
+        the op graph refers to."""
         from ..backend.trace import current_trace
         if current_trace() is not None:
             from ..backend.symbol import ParamRef
             return ParamRef(self)
-        if self._data is None:
-            raise DeferredInitializationError(
-                f"Parameter '{self.name}' has not been initialized or loaded yet")
-        return self._data
+        data = self.array().view(ParameterData)
+        data._owner = self
+        return data
 
     def list_data(self):
         return [self.data()]
