@@ -247,6 +247,33 @@ net = Two()
 net = nn.HybridSequential()
 net.add(nn.Embedding(10, 4), nn.Flatten(), nn.Dropout(0.5), nn.Dense(3))
 """, [(2, 6)], True),
+    "numpy_ops": ("""
+class Ops(HybridBlock):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Dense(6, flatten=False)
+    def forward(self, x):
+        y = npx.reshape(self.fc(x), (2, -1)).transpose()
+        y = np.clip(y, -0.5, 1e7) - y / (y * y + 1.5)
+        y = np.tanh((2 - 3 / (y + 4)) ** 2 + 2 ** y + (np.abs(y) + 1) ** y)
+        y = np.maximum(y, 2) + np.minimum(y, 0.5) + np.maximum(y, y) - np.minimum(y, y)
+        y = np.tanh(y) + np.exp(y * 0.5) + np.sqrt(np.abs(y)) + np.log(y * y + 1) + np.negative(y)
+        y = npx.softmax(y, axis=1) + npx.log_softmax(y) + npx.activation(y, act_type="softrelu")
+        y = np.where(y > 0.25, y, y * 0.1) + npx.erf(y).astype("float32")
+        return np.stack([y, np.matmul(np.matmul(y, y.transpose()), y)], axis=0)
+net = Ops()
+""", [(2, 3, 4)], False),
+    "shared": ("""
+class Shared(HybridBlock):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Dense(4, in_units=4)
+        self.b = nn.Dense(4, in_units=4)
+        self.b.share_parameters(self.a.collect_params())
+    def forward(self, x):
+        return self.b(npx.sigmoid(self.a(x)))
+net = Shared()
+""", [(3, 4)], False),
 }
 
 # MXNet 2.0.0b1 (numpy semantics on, as the harness sets): build, hybridize, first forward

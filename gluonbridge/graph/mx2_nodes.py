@@ -63,26 +63,40 @@ FULL = {
     "Concat": Written("Concat", {"dim": None, "num_args": None}),
     "_npi_concatenate": Written("Concat", {"dim": None, "num_args": None}, {"axis": "dim"}),
     "clip": Written("clip", {"a_max": None, "a_min": None}),
-    "_npx_reshape": Written("_npx_reshape", {"newshape": None, "order": None, "reverse": None}),
     "transpose": Written("_npi_transpose", {"axes": "None"}),
-    # binary array operators: no parameters
-    "_npi_add": Written("_npi_add", {}),
-    "elemwise_add": Written("_npi_add", {}),
-    "_npi_subtract": Written("_npi_subtract", {}),
-    "_npi_multiply": Written("_npi_multiply", {}),
-    "_npi_true_divide": Written("_npi_true_divide", {}),
+    "softmax": Written("softmax", {"axis": None, "dtype": None, "temperature": None,
+                                   "use_length": None}),
+    "log_softmax": Written("log_softmax", {"axis": None, "dtype": None, "temperature": None,
+                                           "use_length": None}),
+    "stack": Written("stack", {"axis": None, "num_args": None}),
 }
+# operators without parameters: op table name -> the name 2.0.0b1 writes
+FULL.update((op, Written(name, {})) for op, name in {
+    "_npi_add": "_npi_add", "elemwise_add": "_npi_add", "_npi_subtract": "_npi_subtract",
+    "_npi_multiply": "_npi_multiply", "_npi_true_divide": "_npi_true_divide",
+    "_npi_power": "_npi_power", "_npi_maximum": "broadcast_maximum",
+    "_npi_minimum": "broadcast_minimum", "_npi_greater": "_npi_greater",
+    "_npi_greater_equal": "_npi_greater_equal", "_npi_less": "_npi_less",
+    "_npi_less_equal": "_npi_less_equal", "_npi_matmul": "_npi_matmul",
+    "_npi_where": "_npi_where", "tanh": "_npi_tanh", "exp": "_npi_exp", "sqrt": "_npi_sqrt",
+    "abs": "_npi_absolute", "log": "_npi_log", "negative": "_npi_negative"}.items())
 
-KWARGS = {
-    "Flatten": Written("Flatten"),
-    "relu": Written("_npx_relu"),
-    "sigmoid": Written("_npx_sigmoid"),
-}
+KWARGS = {op: Written(name) for op, name in {
+    "Flatten": "Flatten", "relu": "_npx_relu", "sigmoid": "_npx_sigmoid", "Cast": "Cast",
+    "erf": "erf", "_npx_reshape": "_npx_reshape"}.items()}
 
-SCALAR = {name: Written(name) for name in (
-    "_npi_add_scalar", "_npi_subtract_scalar", "_npi_rsubtract_scalar", "_npi_multiply_scalar",
-    "_npi_true_divide_scalar", "_npi_rtrue_divide_scalar", "_npi_power_scalar",
-    "_npi_rpower_scalar")}
+SCALAR = {op: Written(name) for op, name in {
+    "_npi_add_scalar": "_npi_add_scalar", "_npi_subtract_scalar": "_npi_subtract_scalar",
+    "_npi_rsubtract_scalar": "_npi_rsubtract_scalar",
+    "_npi_multiply_scalar": "_npi_multiply_scalar",
+    "_npi_true_divide_scalar": "_npi_true_divide_scalar",
+    "_npi_rtrue_divide_scalar": "_npi_rtrue_divide_scalar",
+    "_power_scalar": "_npi_power_scalar", "_rpower_scalar": "_npi_rpower_scalar",
+    "_maximum_scalar": "_maximum_scalar", "_minimum_scalar": "_minimum_scalar",
+    "_npi_greater_scalar": "_npi_greater_scalar",
+    "_npi_greater_equal_scalar": "_npi_greater_equal_scalar",
+    "_npi_less_scalar": "_npi_less_scalar", "_npi_less_equal_scalar": "_npi_less_equal_scalar",
+}.items()}
 
 
 class UnwritableOp(NotImplementedError):
@@ -122,7 +136,7 @@ def written(op: str, attrs: Dict[str, str], declared: Dict[str, object], where: 
         return KWARGS[op].name, dict(attrs, __profiler_scope__=PROFILER_SCOPE)
     if op in SCALAR:
         operand = _literal(attrs["scalar"])
-        return op, {"scalar": "%.17g" % float(operand),
+        return SCALAR[op].name, {"scalar": "%.17g" % float(operand),
                     "is_int": "1" if isinstance(operand, int) else "0"}
     if op not in FULL:
         raise UnwritableOp(
