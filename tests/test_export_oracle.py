@@ -474,3 +474,21 @@ def test_every_table_field_prints_from_a_default():
         for field, default in spec.fields.items():
             assert default is not None or traced.get(field, field) in OPS[op].attrs \
                 or field == "num_args", (op, field)
+
+
+@pytest.mark.oracle
+def test_structural_export_needs_a_run_after_hybridize(mx2, tmp_path):
+    """MXNet 2's ``hybridize()`` drops the recorded graph: export() before the next call is
+    refused, as 1.9.1 refuses an export of a block never hybridized and run."""
+    from gluonbridge.gluon import nn
+    from gluonbridge.gluon.export import NOT_RUN
+    program = "net.initialize()\nnet.hybridize()\nnet(x)\nnet.hybridize()\n"
+    message = mx2.run(f"from mxnet.gluon import nn\nnet = nn.Dense(3)\nx = mx.np.ones((2, 4))\n"
+                      f"{program}try:\n    net.export({str(tmp_path / 'mx')!r})\n"
+                      f"    result = None\nexcept RuntimeError as err:\n    result = str(err)")
+    assert message == NOT_RUN
+    with naming.override("structural"):
+        net = nn.Dense(3)
+    exec(program, {"net": net, "x": np.ones((2, 4), np.float32)})
+    with pytest.raises(RuntimeError, match="hybridize"):
+        net.export(str(tmp_path / "gb"))

@@ -6,7 +6,7 @@ variables by full name with the attributes ``Parameter.var()`` gives them) and
 Structural naming writes what MXNet 2.0.0b1 writes after a hybridized call on ``mx.np`` arrays:
 parameter variables by structural key (the name ``export`` gives them in the graph it recorded),
 every variable with ``__profiler_scope__``, op nodes ``node_<n>`` with the ops spelled and their
-attributes printed as 2.0 records them (:mod:`gluonbridge.graph.mx2_nodes`), auxiliary inputs as
+attributes printed as 2.0 records them (:mod:`gluonbridge.graph.mx2_nodes`), every input as
 version 0, graph attributes ``is_np_shape`` and ``mxnet_version`` 20000, and an ``.npz`` params
 file (``npx.savez``: ``arg:``/``aux:`` keys in graph order, stored members, zero timestamps).
 
@@ -60,9 +60,11 @@ def forget_recording(block) -> None:
 
 def last_graph(block):
     """The graph and the Parameters (variable name -> Parameter) of the block's last traced
-    signature; MXNet's error when the block was not hybridized and run."""
+    signature; MXNet's error when the block was not hybridized and run (structural naming: run
+    since its last ``hybridize()``, as MXNet 2 clears the recorded graph there)."""
     executors = block.__dict__.get("_executors")
-    if not block._active or not executors:
+    recorded = block._naming.api.has_prefixes or "_first_node" in block.__dict__
+    if not block._active or not executors or not recorded:
         raise RuntimeError(NOT_RUN)
     executor = list(executors.values())[-1]
     return copy.deepcopy(executor.graph), dict(zip(
@@ -105,7 +107,7 @@ def export(block, path, epoch=0, remove_amp_cast=True):
     structural = not block._naming.api.has_prefixes
     graph, params = last_graph(block)
     if structural:
-        graph = as_mxnet2(graph, params, block.__dict__.get("_first_node", 0))
+        graph = as_mxnet2(graph, params, block.__dict__["_first_node"])
     graph = dfs_ordered(graph)
     document = json_io.to_document(graph, num_outputs)
     arrays = {}
