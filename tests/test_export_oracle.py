@@ -7,9 +7,11 @@ What of 2.0.0b1's files depends on more than the program: the ``<n>`` of the op 
 ``node_<n>`` counts every op MXNet recorded earlier in the process (deferred compute and
 ``autograd.record`` share the count), so both sides here start from a fresh count (the oracle's
 fresh process, gluonbridge's counter replaced). The ``.npz`` params file is deterministic
-(2.0.0b1's writer sets every zip timestamp to zero) and compared byte for byte. 2.0.0b1 writes
-the 1.x binary params format only when numpy semantics are off (``npx.reset_np()``), which its
-Gluon blocks do not run under by default; that variant is not reproduced."""
+(2.0.0b1's writer sets every zip timestamp to zero) and compared byte for byte. 2.0.0b1's
+``export`` has a branch for the 1.x binary params format (numpy semantics off at the call), but
+it cannot be reached with a working block: blocks accept only ``mx.np`` arrays, its own layers
+switch numpy semantics on for the call, and a user block exported after ``npx.reset_np()``
+fails in ``mx.nd.save`` ("cannot save mxnet.numpy.ndarray"). So the params file is always npz."""
 import json
 import shutil
 
