@@ -257,6 +257,18 @@ net = Two()
 net = nn.HybridSequential()
 net.add(nn.Embedding(10, 4), nn.Flatten(), nn.Dropout(0.5), nn.Dense(3))
 """, [(2, 6)], True),
+    "more_layers": ("""
+net = nn.HybridSequential()
+net.add(nn.Conv2DTranspose(4, 3, strides=2, output_padding=1), nn.InstanceNorm(), nn.ELU(),
+        nn.Conv2D(4, 3, dilation=2, groups=2, padding=2), nn.SELU(), nn.GELU(), nn.Swish(),
+        nn.LeakyReLU(0.1), nn.AvgPool2D(3, 1, 1, count_include_pad=False), nn.GlobalMaxPool2D(),
+        nn.Identity(), nn.Flatten(), nn.Dense(5, use_bias=False), nn.Activation("softsign"))
+""", [(2, 3, 6, 6)], False),
+    "one_d": ("""
+net = nn.HybridSequential()
+net.add(nn.Conv1D(4, 3), nn.BatchNorm(center=False, use_global_stats=True), nn.MaxPool1D(2),
+        nn.GlobalAvgPool1D())
+""", [(2, 3, 10)], False),
     "numpy_ops": ("""
 class Ops(HybridBlock):
     def __init__(self):

@@ -44,6 +44,7 @@ _CONV = dict(_CUDNN, cudnn_tune="None", workspace="1024", dilate=None, kernel=No
 
 FULL = {
     "Convolution": Written("Convolution", _CONV),
+    "Deconvolution": Written("Deconvolution", dict(_CONV, adj=None, target_shape="None")),
     "BatchNorm": Written("BatchNorm", dict(
         _CUDNN, axis=None, eps=None, fix_gamma=None, max_calib_range=None,
         min_calib_range=None, momentum=None, output_mean_var=None, use_global_stats=None)),
@@ -83,7 +84,7 @@ FULL.update((op, Written(name, {})) for op, name in {
 
 KWARGS = {op: Written(name) for op, name in {
     "Flatten": "Flatten", "relu": "_npx_relu", "sigmoid": "_npx_sigmoid", "Cast": "Cast",
-    "erf": "erf", "_npx_reshape": "_npx_reshape"}.items()}
+    "erf": "erf", "_npx_reshape": "_npx_reshape", "InstanceNorm": "InstanceNorm"}.items()}
 
 SCALAR = {op: Written(name) for op, name in {
     "_npi_add_scalar": "_npi_add_scalar", "_npi_subtract_scalar": "_npi_subtract_scalar",
