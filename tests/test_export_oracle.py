@@ -518,3 +518,25 @@ def test_structural_export_needs_a_run_after_hybridize(mx2, tmp_path):
     exec(program, {"net": net, "x": np.ones((2, 4), np.float32)})
     with pytest.raises(RuntimeError, match="hybridize"):
         net.export(str(tmp_path / "gb"))
+
+
+def test_structural_export_imports_back(tmp_path):
+    """gluonbridge's own ``SymbolBlock.imports`` reads the 2.0.0b1-style files back and gives
+    the block's outputs (the oracle tests check them against 2.0.0b1 itself)."""
+    from gluonbridge import npx
+    from gluonbridge.gluon import HybridBlock, SymbolBlock, nn
+
+    class Double(HybridBlock):
+        def forward(self, x):
+            return npx.relu(x) * 2
+    with naming.override("structural"):
+        net = nn.HybridSequential()
+        net.add(nn.Conv2D(4, 3), nn.BatchNorm(), Double(), nn.GlobalAvgPool2D(), nn.Flatten(),
+                nn.Dense(3))
+    net.initialize()
+    net.hybridize()
+    x = inputs([(2, 3, 8, 8)], False)[0]
+    expected = np.asarray(net(x))
+    symbol_file, params_file = net.export(str(tmp_path / "m"))
+    block = SymbolBlock.imports(symbol_file, ["data"], params_file)
+    np.testing.assert_array_equal(np.asarray(block(x)), expected)
