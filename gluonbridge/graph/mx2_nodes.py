@@ -31,11 +31,13 @@ ENTRY_VERSION = 0     # deferred compute writes every input [node, output, 0] (1
 
 class Written(NamedTuple):
     """One op as 2.0.0b1 writes it: its name, and for :data:`FULL` ops the printed fields
-    (field -> default string, or None for the op table's default) and the traced attributes
-    that 2.0 calls differently (``axis`` of ``np.concatenate`` is Concat's ``dim``)."""
+    (field -> default string, or None for the op table's default), the traced attributes
+    that 2.0 calls differently (``axis`` of ``np.concatenate`` is Concat's ``dim``) and the
+    fields printed as a tuple even when one int is given (``axis`` of a reduction: ``[1]``)."""
     name: str
     fields: Optional[Dict[str, Optional[str]]] = None
     renamed: Dict[str, str] = {}
+    tuples: frozenset = frozenset()
 
 
 _CUDNN = {"cudnn_off": "0"}
@@ -71,6 +73,11 @@ FULL = {
                                            "use_length": None}),
     "stack": Written("stack", {"axis": None, "num_args": None}),
 }
+# reductions (``np.mean`` is left out: 2.0.0b1 prints the input's dtype as its ``dtype``)
+_REDUCE = {"axis": None, "initial": None, "keepdims": None}
+FULL.update((op, Written(op, dict(_REDUCE, **extra), tuples=frozenset({"axis"})))
+            for op, extra in {"_npi_sum": {"dtype": None}, "_npi_prod": {"dtype": None},
+                              "_npi_max": {}, "_npi_min": {}}.items())
 # operators without parameters: op table name -> the name 2.0.0b1 writes
 FULL.update((op, Written(name, {})) for op, name in {
     "_npi_add": "_npi_add", "elemwise_add": "_npi_add", "_npi_subtract": "_npi_subtract",
@@ -151,8 +158,10 @@ def written(op: str, attrs: Dict[str, str], declared: Dict[str, object], where: 
         key = traced_name.get(field, field)
         parser = declared.get(key)
         if key in attrs:
-            out[field] = cpp_value(parser.parse(attrs[key]) if parser is not None
-                                   else _literal(attrs[key]))
+            value = parser.parse(attrs[key]) if parser is not None else _literal(attrs[key])
+            if field in spec.tuples and isinstance(value, int):
+                value = (value,)
+            out[field] = cpp_value(value)
         else:
             out[field] = default if default is not None else cpp_value(parser.default)
     return spec.name, out
