@@ -30,12 +30,12 @@ ENTRY_VERSION = 0     # deferred compute writes every input [node, output, 0] (1
 
 
 class Written(NamedTuple):
-    """One op as 2.0.0b1 writes it: its name, and for :data:`FULL` ops the printed fields
+    """A :data:`FULL` op as 2.0.0b1 writes it: its name, the printed fields
     (field -> default string, or None for the op table's default), the traced attributes
     that 2.0 calls differently (``axis`` of ``np.concatenate`` is Concat's ``dim``) and the
     fields printed as a tuple even when one int is given (``axis`` of a reduction: ``[1]``)."""
     name: str
-    fields: Optional[Dict[str, Optional[str]]] = None
+    fields: Dict[str, Optional[str]]
     renamed: Dict[str, str] = {}
     tuples: frozenset = frozenset()
 
@@ -89,11 +89,13 @@ FULL.update((op, Written(name, {})) for op, name in {
     "_npi_where": "_npi_where", "tanh": "_npi_tanh", "exp": "_npi_exp", "sqrt": "_npi_sqrt",
     "abs": "_npi_absolute", "log": "_npi_log", "negative": "_npi_negative"}.items())
 
-KWARGS = {op: Written(name) for op, name in {
+# op table name -> the name 2.0.0b1 writes
+KWARGS = {
     "Flatten": "Flatten", "relu": "_npx_relu", "sigmoid": "_npx_sigmoid", "Cast": "Cast",
-    "erf": "erf", "_npx_reshape": "_npx_reshape", "InstanceNorm": "InstanceNorm"}.items()}
+    "erf": "erf", "_npx_reshape": "_npx_reshape", "InstanceNorm": "InstanceNorm"}
 
-SCALAR = {op: Written(name) for op, name in {
+# op table name -> the name 2.0.0b1 writes
+SCALAR = {
     "_npi_add_scalar": "_npi_add_scalar", "_npi_subtract_scalar": "_npi_subtract_scalar",
     "_npi_rsubtract_scalar": "_npi_rsubtract_scalar",
     "_npi_multiply_scalar": "_npi_multiply_scalar",
@@ -103,8 +105,7 @@ SCALAR = {op: Written(name) for op, name in {
     "_maximum_scalar": "_maximum_scalar", "_minimum_scalar": "_minimum_scalar",
     "_npi_greater_scalar": "_npi_greater_scalar",
     "_npi_greater_equal_scalar": "_npi_greater_equal_scalar",
-    "_npi_less_scalar": "_npi_less_scalar", "_npi_less_equal_scalar": "_npi_less_equal_scalar",
-}.items()}
+    "_npi_less_scalar": "_npi_less_scalar", "_npi_less_equal_scalar": "_npi_less_equal_scalar"}
 
 
 class UnwritableOp(NotImplementedError):
@@ -141,11 +142,11 @@ def written(op: str, attrs: Dict[str, str], declared: Dict[str, object], where: 
     :class:`~gluonbridge.graph.attrs.Attr`). :class:`UnwritableOp` names ``where`` for an op not
     in the tables."""
     if op in KWARGS:
-        return KWARGS[op].name, dict(attrs, __profiler_scope__=PROFILER_SCOPE)
+        return KWARGS[op], dict(attrs, __profiler_scope__=PROFILER_SCOPE)
     if op in SCALAR:
         operand = _literal(attrs["scalar"])
-        return SCALAR[op].name, {"scalar": "%.17g" % float(operand),
-                    "is_int": "1" if isinstance(operand, int) else "0"}
+        return SCALAR[op], {"scalar": "%.17g" % float(operand),
+                            "is_int": "1" if isinstance(operand, int) else "0"}
     if op not in FULL:
         raise UnwritableOp(
             f"{where}: export() under structural naming does not know how MXNet 2.0.0b1 writes "
