@@ -400,10 +400,14 @@ class HybridBlock(Block):
 
     def _clear_cached_op(self):
         """Forget traced graphs and sessions (the structure changed)."""
+        from .export import forget_recording
         self.__dict__.get("_executors", {}).clear()
+        forget_recording(self)
 
     def hybridize(self, active=True, **kwargs):
+        from .export import forget_recording
         self._active = active
+        forget_recording(self)
         super().hybridize(active, **kwargs)
 
     def _call_impl(self, *args):
@@ -431,6 +435,9 @@ class HybridBlock(Block):
                                             spec)
         finally:
             self.__dict__["_tracing_own_call"] = False
+        if self._active:
+            from .export import record
+            record(self, executor.graph)
         return executor.run(arrays)
 
     def export(self, path, epoch=0, remove_amp_cast=True):

@@ -3,9 +3,10 @@
 Reading is three steps: :func:`load_document` (bounded read, JSON parse, structural validation),
 :func:`upgrade` (older generations brought to the 1.x/2.x form; each step is one function in
 :data:`UPGRADES`), :func:`from_document` (the :class:`~gluonbridge.graph.ir.Graph`). Writing
-(:func:`to_document`, :func:`dumps`) produces what MXNet 1.9.1's ``tojson()`` writes: ``nodes``
+(:func:`to_document`, :func:`dumps`) produces what MXNet's ``tojson()`` writes: ``nodes``
 (``op``, ``name``, ``attrs`` when not empty, ``inputs`` as ``[node, output, version]``),
-``arg_nodes``, ``node_row_ptr``, ``heads`` and ``attrs.mxnet_version``.
+``arg_nodes``, ``node_row_ptr``, ``heads`` and the graph's ``attrs`` (1.9.1's
+``mxnet_version`` when it has none; 2.0.0b1's are in :mod:`gluonbridge.graph.mx2_nodes`).
 """
 from __future__ import annotations
 
@@ -312,7 +313,7 @@ def loads(text: str, aux_positions=None, input_names=("data",)) -> Graph:
 
 
 def to_document(graph: Graph, num_outputs=None) -> dict:
-    """The JSON object MXNet 1.9.1 writes for ``graph``. ``num_outputs(node)`` gives each
+    """The JSON object MXNet writes for ``graph``. ``num_outputs(node)`` gives each
     op's output count for ``node_row_ptr`` (default: the outputs the graph uses)."""
     nodes, row_ptr = [], [0]
     for i, node in enumerate(graph.nodes):
