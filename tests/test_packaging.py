@@ -72,8 +72,8 @@ def test_wheel_holds_gluonbridge_only_with_every_source_file(wheel):
 def test_wheel_metadata_scripts_dependencies_version(wheel):
     entry_points = _wheel_text(wheel, "entry_points.txt")
     for script, target in zip(SCRIPTS, ("gluonbridge.codemod.cli:main",
-                                        "gluonbridge.checkpoint.convert_cli:main",
-                                        "gluonbridge.checkpoint.inspect_cli:main")):
+                                        "gluonbridge.convert:main",
+                                        "gluonbridge.inspect:main")):
         assert f"{script} = {target}" in entry_points
     metadata = _wheel_text(wheel, "METADATA").splitlines()
     assert f"Version: {gluonbridge.__version__}" in metadata

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gluonbridge import naming
-from gluonbridge.checkpoint.convert_cli import main as convert
+from gluonbridge.convert import main as convert
 from gluonbridge.checkpoint.errors import CorruptHeaderError, NameMapError
 from gluonbridge.checkpoint.formats import load
 from gluonbridge.checkpoint.namemap import Entry, FusedEntry, NameMap

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from gluonbridge import naming
-from gluonbridge.checkpoint.convert_cli import main as convert
+from gluonbridge.convert import main as convert
 from gluonbridge.checkpoint.formats import load
 
 pytestmark = pytest.mark.oracle

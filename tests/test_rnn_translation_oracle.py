@@ -10,7 +10,7 @@
 import numpy as np
 import pytest
 
-from gluonbridge.checkpoint.convert_cli import main as convert
+from gluonbridge.convert import main as convert
 
 _MODEL = """
 from mxnet.gluon import nn, rnn

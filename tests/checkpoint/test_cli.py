@@ -283,7 +283,7 @@ def test_ctrl_c_mid_convert_exits_130_and_leaves_no_output(tmp_path):
 
 
 def test_ctrl_c_in_inspect_exits_130(monkeypatch, capsys):
-    from gluonbridge.checkpoint import inspect_cli
+    from gluonbridge import inspect as inspect_cli
 
     def interrupted(path):
         raise KeyboardInterrupt

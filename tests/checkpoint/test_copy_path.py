@@ -110,7 +110,7 @@ def test_safetensors_written_from_a_file_is_valid_for_the_safetensors_package(tm
 
 def test_converting_does_not_import_numpy(tmp_path):
     formats.save(tmp_path / "in.params", _arrays(), "mxnet-binary")
-    code = ("import sys\nfrom gluonbridge.checkpoint.convert_cli import main\n"
+    code = ("import sys\nfrom gluonbridge.convert import main\n"
             f"for to in ('mx2', 'safetensors', 'mx1'):\n"
             f"    assert main([{str(tmp_path / 'in.params')!r}, {str(tmp_path)!r} + '/o.' + to,"
             " '--to', to]) == 0\n"

@@ -27,8 +27,8 @@ from gluonbridge.backend.lower import (OPSET, lower_graph, model_proto, to_onnx,
 from gluonbridge.backend.onnx_file import write_model
 from gluonbridge.backend.ops.heads import without_labels
 from gluonbridge.backend.runtime import make_session
-from gluonbridge.checkpoint.convert_cli import main as convert_main
-from gluonbridge.checkpoint.inspect_cli import main as inspect_main
+from gluonbridge.convert import main as convert_main
+from gluonbridge.inspect import main as inspect_main
 from gluonbridge.graph import json_io
 from tests.graphs.compare import assert_close
 from tests.graphs.known import (CONVERT_STATIC_BATCH, REFUSED_UP_FRONT, UNSUPPORTED,
