@@ -1,7 +1,8 @@
-"""Running graphs: onnxruntime (default when installed) or onnx's reference evaluator.
+"""Running graphs: onnxruntime (default when installed), OpenVINO (the ``openvino`` extra, see
+:mod:`.openvino_backend`) or onnx's reference evaluator.
 
-    GLUONBRIDGE_BACKEND=reference python app.py     # or: gluonbridge.backend.use("reference")
-    GLUONBRIDGE_THREADS=1                            # onnxruntime intra-op threads (default: all)
+    GLUONBRIDGE_BACKEND=openvino python app.py      # or: gluonbridge.backend.use("openvino")
+    GLUONBRIDGE_THREADS=1                            # inference threads (default: all cores)
 
 The backend choice is context-local (a ``contextvars`` variable, like the naming mode): ``use``
 in one thread or task does not change another's; a new thread starts from the environment's
@@ -24,7 +25,7 @@ import numpy as np
 from .lower import BatchDependent, to_onnx
 from .trace import trace
 
-BACKENDS = ("onnxruntime", "reference")
+BACKENDS = ("onnxruntime", "openvino", "reference")
 MAX_EXECUTORS = 8
 
 _backend = contextvars.ContextVar("gluonbridge_backend", default=None)
@@ -53,11 +54,16 @@ def current():
 
 
 def use(name):
-    """Run graphs on ``name`` ('onnxruntime' or 'reference') in the current context (thread
-    or task)."""
+    """Run graphs on ``name`` (one of :data:`BACKENDS`) in the current context (thread or
+    task)."""
     if name not in BACKENDS:
         raise ValueError(f"unknown backend {name!r}: choose one of {', '.join(BACKENDS)}")
     _backend.set(name)
+
+
+def _threads():
+    threads = os.environ.get("GLUONBRIDGE_THREADS")
+    return int(threads) if threads else None
 
 
 def make_session(model, backend, weights=None):
@@ -70,14 +76,16 @@ def make_session(model, backend, weights=None):
         keep = [ort.OrtValue.ortvalue_from_numpy(a) for a in (weights or {}).values()]
         if keep:
             options.add_external_initializers(list(weights), keep)
-        threads = os.environ.get("GLUONBRIDGE_THREADS")
-        if threads:
-            options.intra_op_num_threads = int(threads)
+        if _threads():
+            options.intra_op_num_threads = _threads()
             options.inter_op_num_threads = 1
         session = ort.InferenceSession(model.SerializeToString(), options,
                                        providers=["CPUExecutionProvider"])
         names = [i.name for i in session.get_inputs()]
         return lambda arrays, keep=keep: session.run(None, dict(zip(names, arrays)))
+    if backend == "openvino":
+        from . import openvino_backend
+        return openvino_backend.session(model, _threads())
     from onnx.reference import ReferenceEvaluator
     evaluator = ReferenceEvaluator(model)
     names = [i.name for i in model.graph.input]
