@@ -66,22 +66,26 @@ def _threads():
     return int(threads) if threads else None
 
 
-def make_session(model, backend, weights=None):
+def make_session(model, backend, weights=None, cache=False):
     """A callable ``run(list of arrays) -> list of arrays`` for an ONNX ModelProto; ``weights``:
-    the arrays of its external initializers (onnxruntime only; see lower.to_onnx)."""
+    the arrays of its external initializers (onnxruntime only; see lower.to_onnx). ``cache``:
+    onnxruntime's optimized model may come from (and go to) the disk cache
+    (:mod:`.session_cache`)."""
     if backend == "onnxruntime":
         import onnxruntime as ort
-        options = ort.SessionOptions()
-        # the session may use the arrays' memory: ``keep`` holds them as long as it lives
-        keep = [ort.OrtValue.ortvalue_from_numpy(a) for a in (weights or {}).values()]
-        if keep:
-            options.add_external_initializers(list(weights), keep)
-        if _threads():
-            options.intra_op_num_threads = _threads()
-            options.inter_op_num_threads = 1
-        session = ort.InferenceSession(model.SerializeToString(), options,
-                                       providers=["CPUExecutionProvider"])
+        from . import session_cache
+
+        def options():
+            options = ort.SessionOptions()
+            if _threads():
+                options.intra_op_num_threads = _threads()
+                options.inter_op_num_threads = 1
+            return options
+        cache = cache and len(model.graph.node) >= session_cache.MIN_NODES
+        session, keep = session_cache.session(model.SerializeToString(), weights or {},
+                                              options, cache)
         names = [i.name for i in session.get_inputs()]
+        # the session may use the arrays' memory: ``keep`` holds them as long as it lives
         return lambda arrays, keep=keep: session.run(None, dict(zip(names, arrays)))
     if backend == "openvino":
         from . import openvino_backend
@@ -116,7 +120,8 @@ class Executor:
                 self.weights = {} if self.weights is not None else None
         self._model = lowered or to_onnx(self.graph, traced.inputs, self.initializers,
                                          where=traced.tracer.where_node, weights=self.weights)
-        self.run_session = make_session(self._model, backend, self.weights) if session else None
+        self.run_session = (make_session(self._model, backend, self.weights, cache=True)
+                            if session else None)
 
     @property
     def model(self):
