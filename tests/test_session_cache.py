@@ -9,6 +9,8 @@ import sys
 import numpy as np
 from gluonbridge.backend import session_cache
 
+ON = {"GLUONBRIDGE_SESSION_CACHE": "1"}    # conftest turns it off for other tests
+
 # A block of 64 nodes (over session_cache.MIN_NODES) with seeded weights; prints its output
 # and what each onnxruntime session was made from.
 RUN = """
@@ -44,7 +46,7 @@ print(json.dumps({"made_from": made_from, "out": out.tolist()}))
 
 def _run(cache_home, **env):
     done = subprocess.run([sys.executable, "-c", RUN], capture_output=True, text=True,
-                          env={**os.environ, "XDG_CACHE_HOME": str(cache_home), **env})
+                          env={**os.environ, **ON, "XDG_CACHE_HOME": str(cache_home), **env})
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -83,7 +85,7 @@ def test_a_corrupt_entry_is_rebuilt_and_rewritten(tmp_path):
 
 
 def test_concurrent_writers_leave_one_valid_entry(tmp_path):
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env = {**os.environ, **ON, "XDG_CACHE_HOME": str(tmp_path)}
     writers = [subprocess.Popen([sys.executable, "-c", RUN], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
     outs = []
