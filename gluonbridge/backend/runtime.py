@@ -14,6 +14,8 @@ reused for every batch size (the model's batch axis is symbolic; a trace whose c
 shape, or whose graph mixes the batch into other dimensions, is kept per exact shape instead);
 they are rebuilt when a bound Parameter's data changes (load, set_data, initialize). At most
 :data:`MAX_EXECUTORS` signatures are kept per block, the least recently used dropped first.
+An executor's onnxruntime session starts from the optimized model a previous process left in
+the disk cache when there is one (:mod:`.session_cache`; GLUONBRIDGE_SESSION_CACHE=0: off).
 """
 from __future__ import annotations
 

@@ -24,6 +24,8 @@ import platform
 import time
 from pathlib import Path
 
+import numpy as np
+
 FORMAT = 1                  # bump when what an entry holds changes
 MAX_BYTES = 2 << 30         # the cache's size bound (2 GiB)
 MIN_NODES = 50
@@ -59,7 +61,7 @@ def key(data: bytes, weights: dict, options: str) -> str:
     digest.update(len(data).to_bytes(8, "little") + data)
     for name, array in weights.items():
         digest.update(f"{name}\0{array.dtype.str}\0{array.shape}\0".encode())
-        digest.update(memoryview(array).cast("B"))
+        digest.update(array.reshape(-1).view(np.uint8))   # any dtype, bfloat16 included
     return digest.hexdigest()
 
 
