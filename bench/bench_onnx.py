@@ -8,7 +8,8 @@ venv with OMP_NUM_THREADS, gluonbridge with GLUONBRIDGE_THREADS, once per instal
 machine the minimum is the figure least disturbed by other jobs); ratios gluonbridge / MXNet
 (goal <= 0.7) and OpenVINO / onnxruntime. First call (batch 1): hybridize (MXNet) or trace +
 lowering + session creation (gluonbridge) + the call, for onnxruntime without the session cache,
-with an empty one (building and writing the entry) and with the entry a previous process wrote.
+with an empty one (building and writing the entry) and with the entry a previous process wrote;
+fastest of --first-trials fresh processes each.
 
     python bench/bench_onnx.py [--runs 20] [--threads 1] [--models resnet50_v1,...]
 """
@@ -68,6 +69,8 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--models", default="resnet50_v1,mobilenet1.0,densenet121")
     ap.add_argument("--batches", default="1,8")
+    ap.add_argument("--first-trials", type=int, default=3)
+    ap.add_argument("--first-only", action="store_true", help="only the first-call table")
     args = ap.parse_args()
     mx1 = find_oracle("mx1")
     if mx1 is None:
@@ -80,12 +83,18 @@ def main():
         sides[name] = gluonbridge_interpreter("legacy")
         sides[name].env.update(GLUONBRIDGE_THREADS=threads, OMP_NUM_THREADS=threads,
                                GLUONBRIDGE_BACKEND=name, GLUONBRIDGE_SESSION_CACHE="0")
+    if not args.first_only:
+        _steady_state(sides, mx1, threads, args)
+    _first_calls(sides, mx1, threads, args.models.split(","), args.first_trials)
+
+
+def _steady_state(sides, mx1, threads, args):
+    """The fastest of --runs calls after warm-up, per model and batch size, every side."""
     print(f"threads={threads}, fastest of {args.runs} runs; ratio: / MXNet")
     print(f"{'model':<14} {'batch':>5} {'MXNet ms':>9}" +
           "".join(f" {name[:8] + ' ms':>11} {'ratio':>6}" for name in sides) +
           (f" {'OV/ORT':>6}" if len(sides) == 2 else ""))
     worst = {name: 0.0 for name in sides}
-    first = {}
     for model in args.models.split(","):
         for batch in map(int, args.batches.split(",")):
             fill = dict(model=model, batch=batch, runs=args.runs)
@@ -100,37 +109,39 @@ def main():
             if len(mine) == 2:
                 row += f" {mine['openvino']['best_s'] / mine['onnxruntime']['best_s']:>6.2f}"
             print(row, flush=True)
-            if batch == 1:
-                first[model] = {"MXNet": theirs["first_s"],
-                                **{name: got["first_s"] for name, got in mine.items()}}
     for name, ratio in worst.items():
         print(f"{name}: worst ratio {ratio:.2f} (goal <= 0.7): {'met' if ratio <= 0.7 else 'NOT met'}")
-    _first_calls(first, threads, args.models.split(","))
 
 
-def _first_calls(first, threads, models):
-    """The first call at batch 1, in seconds, with onnxruntime's session cache empty (the
-    process builds and writes the entry) and filled (a later process loads it)."""
-    print("\nfirst call s (ratio / MXNet): hybridize or trace + session + the call, batch 1")
-    sides = [s for s in ("onnxruntime", "openvino") if s in first[models[0]]]
-    print(f"{'model':<14} {'MXNet':>7}" + "".join(f" {s[:11]:>15}" for s in sides) +
-          f" {'ORT cache empty':>16} {'ORT cache hit':>16}")
+def _first_calls(sides, mx1, threads, models, trials):
+    """The first call at batch 1 in seconds, fastest of ``trials`` fresh processes per side:
+    MXNet; each backend without the session cache; onnxruntime with an empty cache (the process
+    builds and writes the entry) and with the entry a previous process wrote."""
+    print(f"\nfirst call s (ratio / MXNet), fastest of {trials} processes: hybridize or "
+          "trace + session + the call, batch 1")
+    names = list(sides) + ["ORT cache empty", "ORT cache hit"]
+    print(f"{'model':<14} {'MXNet':>7}" + "".join(f" {n[:15]:>15}" for n in names))
     for model in models:
+        times = {n: [] for n in ["MXNet"] + names}
         with tempfile.TemporaryDirectory(prefix="bench_onnx_") as tmp:
+            path = str(Path(tmp) / "params")
             cached = gluonbridge_interpreter("legacy")
             cached.env.update(GLUONBRIDGE_THREADS=threads, OMP_NUM_THREADS=threads,
-                              GLUONBRIDGE_BACKEND="onnxruntime", GLUONBRIDGE_SESSION_CACHE="1",
-                              XDG_CACHE_HOME=tmp)
-            path = str(Path(tmp) / "params")
+                              GLUONBRIDGE_BACKEND="onnxruntime", GLUONBRIDGE_SESSION_CACHE="1")
             cached.run(SAVE.format(model=model, path=path))
-            fill = dict(GLUONBRIDGE, model=model, batch=1, runs=1,
-                        load=f"net.load_parameters({path!r})")
-            empty = cached.run(TIMER.format(**fill))["first_s"]
-            hit = cached.run(TIMER.format(**fill))["first_s"]
-        base = first[model]["MXNet"]
-        print(f"{model:<14} {base:>7.2f}" +
-              "".join(f" {first[model][s]:>7.2f} ({first[model][s] / base:>4.2f})" for s in sides) +
-              f" {empty:>8.2f} ({empty / base:>4.2f}) {hit:>8.2f} ({hit / base:>4.2f})", flush=True)
+            load = f"net.load_parameters({path!r})"
+            ours = TIMER.format(**dict(GLUONBRIDGE, load=load), model=model, batch=1, runs=1)
+            for trial in range(trials):
+                times["MXNet"].append(mx1.run(TIMER.format(**MXNET, model=model, batch=1,
+                                                           runs=1))["first_s"])
+                for name, interp in sides.items():
+                    times[name].append(interp.run(ours)["first_s"])
+                cached.env["XDG_CACHE_HOME"] = str(Path(tmp) / f"cache{trial}")
+                times["ORT cache empty"].append(cached.run(ours)["first_s"])
+                times["ORT cache hit"].append(cached.run(ours)["first_s"])
+        best = {n: min(t) for n, t in times.items()}
+        print(f"{model:<14} {best['MXNet']:>7.2f}" + "".join(
+            f" {best[n]:>8.2f} ({best[n] / best['MXNet']:>4.2f})" for n in names), flush=True)
 
 
 if __name__ == "__main__":
