@@ -110,7 +110,8 @@ def _steady_state(sides, mx1, threads, args):
                 row += f" {mine['openvino']['best_s'] / mine['onnxruntime']['best_s']:>6.2f}"
             print(row, flush=True)
     for name, ratio in worst.items():
-        print(f"{name}: worst ratio {ratio:.2f} (goal <= 0.7): {'met' if ratio <= 0.7 else 'NOT met'}")
+        verdict = "met" if ratio <= 0.7 else "NOT met"
+        print(f"{name}: worst ratio {ratio:.2f} (goal <= 0.7): {verdict}")
 
 
 def _first_calls(sides, mx1, threads, models, trials):

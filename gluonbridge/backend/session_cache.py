@@ -67,9 +67,9 @@ def key(data: bytes, weights: dict, options: str) -> str:
 
 def session(data: bytes, weights: dict, make_options, cache: bool):
     """``(session, keep)``: an onnxruntime InferenceSession for model bytes ``data`` whose
-    external initializers are ``weights``, loaded from the cache when it holds this model, else
-    built (and cached, when ``cache``). ``make_options()`` gives fresh SessionOptions (threads set); ``keep``:
-    the OrtValues the session may point into, to be kept as long as it lives."""
+    external initializers are ``weights``; with ``cache``, loaded from the cache when it holds
+    this model, else built and cached. ``make_options()`` gives fresh SessionOptions (threads
+    set); ``keep``: the OrtValues the session may point into, to keep as long as it lives."""
     import onnxruntime as ort
     folder = directory() if cache else None
     path = None
@@ -122,7 +122,8 @@ def _build_and_save(path, data, options):
             options.optimized_model_filepath = ""
             session = ort.InferenceSession(data, options, providers=PROVIDERS)
         return session
-    prune(path.parent)
+    with contextlib.suppress(OSError):
+        prune(path.parent)
     return session
 
 
