@@ -24,7 +24,7 @@ import os
 
 import numpy as np
 
-from .lower import BatchDependent, to_onnx
+from .lower import BatchDependent, lower_graph, model_proto
 from .trace import trace
 
 BACKENDS = ("onnxruntime", "openvino", "reference")
@@ -68,27 +68,11 @@ def _threads():
     return int(threads) if threads else None
 
 
-def make_session(model, backend, weights=None, cache=False):
+def make_session(model, backend, weights=None):
     """A callable ``run(list of arrays) -> list of arrays`` for an ONNX ModelProto; ``weights``:
-    the arrays of its external initializers (onnxruntime only; see lower.to_onnx). ``cache``:
-    onnxruntime's optimized model may come from (and go to) the disk cache
-    (:mod:`.session_cache`)."""
+    the arrays of its external initializers (onnxruntime only; see lower.to_onnx)."""
     if backend == "onnxruntime":
-        import onnxruntime as ort
-        from . import session_cache
-
-        def options():
-            options = ort.SessionOptions()
-            if _threads():
-                options.intra_op_num_threads = _threads()
-                options.inter_op_num_threads = 1
-            return options
-        cache = cache and len(model.graph.node) >= session_cache.MIN_NODES
-        session, keep = session_cache.session(model.SerializeToString(), weights or {},
-                                              options, cache)
-        names = [i.name for i in session.get_inputs()]
-        # the session may use the arrays' memory: ``keep`` holds them as long as it lives
-        return lambda arrays, keep=keep: session.run(None, dict(zip(names, arrays)))
+        return _onnxruntime_session(lambda: (model.SerializeToString(), weights or {}), None)
     if backend == "openvino":
         from . import openvino_backend
         return openvino_backend.session(model, _threads())
@@ -96,6 +80,39 @@ def make_session(model, backend, weights=None, cache=False):
     evaluator = ReferenceEvaluator(model)
     names = [i.name for i in model.graph.input]
     return lambda arrays: evaluator.run(None, dict(zip(names, arrays)))
+
+
+def _onnxruntime_session(build, entry):
+    """``build() -> (model bytes, external weights)``, called unless the session cache's
+    ``entry`` (a path, or None: no cache) holds the optimized model."""
+    import onnxruntime as ort
+    from . import session_cache
+
+    def options():
+        options = ort.SessionOptions()
+        if _threads():
+            options.intra_op_num_threads = _threads()
+            options.inter_op_num_threads = 1
+        return options
+    session, keep = session_cache.session(build, options, entry)
+    names = [i.name for i in session.get_inputs()]
+    # the session may use the arrays' memory: ``keep`` holds them as long as it lives
+    return lambda arrays, keep=keep: session.run(None, dict(zip(names, arrays)))
+
+
+def lowered_session(lowered, params, backend):
+    """:func:`make_session` for a :class:`.lower.Lowered` graph whose initializers named in
+    ``params`` are weights. onnxruntime's session goes through the disk cache, where a hit
+    needs neither the ModelProto nor the onnx package; its weights are handed over as arrays,
+    not copied through the protobuf."""
+    if backend != "onnxruntime":
+        return make_session(model_proto(lowered), backend)
+    from . import session_cache
+
+    def build():
+        weights = {}
+        return model_proto(lowered, weights, params).SerializeToString(), weights
+    return _onnxruntime_session(build, session_cache.entry(lowered))
 
 
 class Executor:
@@ -109,33 +126,22 @@ class Executor:
         self.versions = [p.version for p in self.params]
         self.initializers = {name: p.array() for name, p in traced.params.items()}
         self.any_batch = not traced.tracer.shape_read and _common_batch(arrays) is not None
-        # onnxruntime sessions take the weights as arrays, not copied through the protobuf
-        self.weights = {} if session and backend == "onnxruntime" else None
-        lowered = None
+        self.lowered = None
         if self.any_batch:
             try:
-                lowered = to_onnx(self.graph, traced.inputs, self.initializers,
-                                  where=traced.tracer.where_node, batch_axis=True,
-                                  weights=self.weights)
+                self.lowered = lower_graph(self.graph, traced.inputs, self.initializers,
+                                           where=traced.tracer.where_node, batch_axis=True)
             except BatchDependent:
                 self.any_batch = False
-                self.weights = {} if self.weights is not None else None
-        self._model = lowered or to_onnx(self.graph, traced.inputs, self.initializers,
-                                         where=traced.tracer.where_node, weights=self.weights)
-        self.run_session = (make_session(self._model, backend, self.weights, cache=True)
+        self.lowered = self.lowered or lower_graph(self.graph, traced.inputs, self.initializers,
+                                                   where=traced.tracer.where_node)
+        self.run_session = (lowered_session(self.lowered, self.initializers, backend)
                             if session else None)
 
     @property
     def model(self):
-        """The complete ONNX model (external initializers filled in from the weights)."""
-        if self.weights:
-            from onnx import numpy_helper
-            for tensor in self._model.graph.initializer:
-                if tensor.name in self.weights:
-                    tensor.CopyFrom(numpy_helper.from_array(self.weights[tensor.name],
-                                                            tensor.name))
-            self.weights = None
-        return self._model
+        """The complete ONNX ModelProto (imports onnx)."""
+        return model_proto(self.lowered)
 
     def is_current(self):
         return all(p.version == v for p, v in zip(self.params, self.versions))

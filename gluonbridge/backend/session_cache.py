@@ -5,14 +5,15 @@ the graph onnxruntime optimized before (fusions done, weights folded) instead of
     $XDG_CACHE_HOME/gluonbridge/onnxruntime/<key>.onnx     (default ~/.cache/gluonbridge/...)
     GLUONBRIDGE_SESSION_CACHE=0                             # off
 
-The key is a SHA-256 of everything the optimized model depends on: the model's bytes, every
-external weight (name, dtype, shape, bytes), onnxruntime's version, the optimization options and
-the CPU (onnxruntime's layout transformations depend on its vector width). Entries are written
+The key is a SHA-256 of everything the optimized model depends on (:func:`key`): the lowered
+graph with every initializer's bytes, onnxruntime's version, the optimization options and the
+CPU (onnxruntime's layout transformations depend on its vector width). A hit needs neither the
+ModelProto nor the onnx package (whose import alone costs 0.7 s or more). Entries are written
 atomically (:func:`gluonbridge.atomic.atomic_path`: concurrent writers each write their own
 temporary file, the last rename wins, both complete); an entry onnxruntime cannot load
 (truncated, corrupt) is rebuilt and rewritten. Beyond :data:`MAX_BYTES` the least recently used
-entries are removed. Callers cache graphs of at least :data:`MIN_NODES` nodes: smaller ones
-build in milliseconds.
+entries are removed. Graphs under :data:`MIN_NODES` nodes are not cached: they build in
+milliseconds.
 """
 from __future__ import annotations
 
@@ -51,34 +52,65 @@ def _cpu():
     return f"{platform.machine()} {flags.strip()}"
 
 
-def key(data: bytes, weights: dict, options: str) -> str:
-    """The entry name for model bytes ``data`` with external ``weights`` (name -> contiguous
-    array) under onnxruntime ``options`` (a description of those that change the result)."""
+def entry(lowered):
+    """The cache entry (a path) for a :class:`.lower.Lowered` graph, or None: the cache is off,
+    or the graph is smaller than :data:`MIN_NODES`."""
+    folder = directory()
+    if folder is None or len(lowered.nodes) < MIN_NODES:
+        return None
+    return folder / f"{key(lowered)}.onnx"
+
+
+def key(lowered) -> str:
+    """A SHA-256 of everything onnxruntime's optimized model of ``lowered`` depends on: its
+    nodes, inputs, outputs, opset and initializers (bytes included), onnxruntime's version and
+    optimization options, and the CPU."""
     import onnxruntime
     digest = hashlib.sha256()
-    for part in (str(FORMAT), onnxruntime.__version__, options, _cpu()):
-        digest.update(part.encode() + b"\0")
-    digest.update(len(data).to_bytes(8, "little") + data)
-    for name, array in weights.items():
-        digest.update(f"{name}\0{array.dtype.str}\0{array.shape}\0".encode())
-        digest.update(array.reshape(-1).view(np.uint8))   # any dtype, bfloat16 included
+    options = onnxruntime.SessionOptions().graph_optimization_level
+    for part in (FORMAT, onnxruntime.__version__, options, PROVIDERS, _cpu(), lowered.name,
+                 lowered.opset, lowered.inputs, lowered.outputs):
+        digest.update(repr(part).encode() + b"\0")
+    for op, inputs, outputs, attrs in lowered.nodes:
+        digest.update(repr((op, inputs, outputs, sorted(attrs))).encode())
+        for name in sorted(attrs):
+            _update(digest, attrs[name])
+    for name, array in lowered.initializers.items():
+        digest.update(repr(name).encode())
+        _update(digest, array)
     return digest.hexdigest()
 
 
-def session(data: bytes, weights: dict, make_options, cache: bool):
-    """``(session, keep)``: an onnxruntime InferenceSession for model bytes ``data`` whose
-    external initializers are ``weights``; with ``cache``, loaded from the cache when it holds
-    this model, else built and cached. ``make_options()`` gives fresh SessionOptions (threads
-    set); ``keep``: the OrtValues the session may point into, to keep as long as it lives."""
+def _update(digest, value):
+    """Feed an attribute or initializer value to ``digest`` exactly (arrays by their bytes, not
+    their repr, which elides)."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        array = np.ascontiguousarray(value)
+        digest.update(f"array {array.dtype.str} {array.shape}\0".encode())
+        digest.update(array.reshape(-1).view(np.uint8))     # any dtype, bfloat16 included
+    elif isinstance(value, (list, tuple)):
+        digest.update(f"list {len(value)}\0".encode())
+        for item in value:
+            _update(digest, item)
+    elif hasattr(value, "SerializeToString"):               # an onnx tensor or graph
+        data = value.SerializeToString()
+        digest.update(f"proto {type(value).__name__} {len(data)}\0".encode() + data)
+    else:
+        digest.update(f"{type(value).__name__} {value!r}\0".encode())
+
+
+def session(build, make_options, path=None):
+    """``(session, keep)``: an onnxruntime InferenceSession, loaded from the cache entry ``path``
+    when it holds a model that loads, else made from ``build() -> (model bytes, external
+    weights)`` and, with a ``path``, written there. ``make_options()`` gives fresh
+    SessionOptions (threads set); ``keep``: the OrtValues the session may point into, to keep
+    as long as it lives."""
     import onnxruntime as ort
-    folder = directory() if cache else None
-    path = None
-    if folder is not None:
-        described = f"{make_options().graph_optimization_level} {PROVIDERS}"
-        path = folder / f"{key(data, weights, described)}.onnx"
+    if path is not None:
         loaded = _load(path, make_options)
         if loaded is not None:
             return loaded, []
+    data, weights = build()
     options = make_options()
     keep = [ort.OrtValue.ortvalue_from_numpy(a) for a in weights.values()]
     if keep:
