@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 from gluonbridge.backend import session_cache
+from gluonbridge.backend.lower import Lowered
 
 ON = {"GLUONBRIDGE_SESSION_CACHE": "1"}    # conftest turns it off for other tests
 
@@ -15,6 +16,7 @@ ON = {"GLUONBRIDGE_SESSION_CACHE": "1"}    # conftest turns it off for other tes
 # and what each onnxruntime session was made from.
 RUN = """
 import json
+import sys
 import numpy as np
 import onnxruntime
 from gluonbridge import naming
@@ -40,7 +42,7 @@ for p in net.collect_params().values():
     p.set_data(rng.uniform(-1, 1, p.shape).astype("float32"))
 net.hybridize()
 out = np.asarray(net(np.ones((2, 8), "float32")))
-print(json.dumps({"made_from": made_from, "out": out.tolist()}))
+print(json.dumps({"made_from": made_from, "out": out.tolist(), "onnx": "onnx" in sys.modules}))
 """
 
 
@@ -63,6 +65,7 @@ def test_a_second_process_loads_the_optimized_model_from_the_cache(tmp_path):
     assert entry.endswith(".onnx")
     second = _run(tmp_path)
     assert second["made_from"] == ["cache"]
+    assert first["onnx"] and not second["onnx"]     # a hit builds no ModelProto
     assert np.array_equal(second["out"], first["out"])
 
 
@@ -112,3 +115,20 @@ def test_prune_removes_least_recently_used_entries_and_stale_temporaries(tmp_pat
     session_cache.prune(tmp_path, max_bytes=250)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".e.onnx.gb-tmp-0000", "b.onnx",
                                                           "c.onnx"]
+
+
+def test_the_key_covers_every_initializer_byte_and_attribute():
+    big = np.zeros(5000, "float32")         # its repr elides the middle: the key must not
+    nodes = [("Add", ["x", "w"], ["y"], {"note": np.arange(3)})]
+    lowered = Lowered("g", nodes, {"w": big}, [("x", np.dtype("float32"), ["batch", 5000])],
+                      [("y", np.dtype("float32"), ["batch", 5000])], 17)
+    changed = big.copy()
+    changed[2500] = 1
+    keys = {session_cache.key(lowered),
+            session_cache.key(lowered._replace(initializers={"w": changed})),
+            session_cache.key(lowered._replace(nodes=[("Add", ["x", "w"], ["y"],
+                                                       {"note": np.arange(3) + 1})])),
+            session_cache.key(lowered._replace(opset=18))}
+    assert len(keys) == 4
+    assert session_cache.key(lowered) == session_cache.key(lowered._replace(
+        initializers={"w": big.copy()}))
