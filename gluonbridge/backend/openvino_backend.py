@@ -44,9 +44,14 @@ def session(model, threads=None):
         config["INFERENCE_NUM_THREADS"] = threads
     compiled = core.compile_model(core.read_model(model.SerializeToString()), "CPU", config)
     outputs = compiled.outputs
-    # OpenVINO drops inputs the outputs do not depend on (reshape_like's shape donor): feed by name
-    kept = {i.get_any_name() for i in compiled.inputs}
-    positions = [(k, i.name) for k, i in enumerate(model.graph.input) if i.name in kept]
+    # OpenVINO drops inputs the outputs do not depend on (reshape_like's shape donor), and an
+    # input may carry the names of tensors folded into it (Identity): feed by any of its names
+    names = [set(i.get_names()) for i in compiled.inputs]
+    positions = [(k, i.name) for k, i in enumerate(model.graph.input)
+                 if any(i.name in n for n in names)]
+    if len(positions) != len(names):    # an input left unfed would be read uninitialized
+        raise RuntimeError(f"OpenVINO's inputs {names} do not match the model's "
+                           f"{[i.name for i in model.graph.input]}")
     local = threading.local()       # an infer request runs one call at a time: one per thread
 
     def run(arrays):
