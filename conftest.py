@@ -9,6 +9,10 @@ import pytest
 
 from tests.oracle.harness import find_oracle, gluonbridge_interpreter, oracle_dir
 
+# Tests (and the processes they start) leave the user's session cache alone; the cache's own
+# tests (tests/test_session_cache.py) turn it on in a temporary directory.
+os.environ.setdefault("GLUONBRIDGE_SESSION_CACHE", "0")
+
 
 def _oracle(name):
     oracle = find_oracle(name)

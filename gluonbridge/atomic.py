@@ -49,6 +49,35 @@ def atomic_output(path, force: bool = False, permissions: int | None = None):
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _fsync_directory(directory)
+
+
+@contextlib.contextmanager
+def atomic_path(path):
+    """Yield the name of a new empty temporary file beside ``path``, for a library that writes
+    a file by name (onnxruntime's optimized model); on success it is fsynced and replaces
+    ``path`` atomically, an existing one included (the last of concurrent writers wins)."""
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = _create_temporary(directory, os.path.basename(path))
+    os.close(fd)
+    try:
+        yield tmp
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: str) -> None:
+    """Make a rename in ``directory`` durable (where directories can be opened)."""
     with contextlib.suppress(OSError):
         dir_fd = os.open(directory, os.O_RDONLY)
         try:

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from gluonbridge.atomic import atomic_output
+from gluonbridge.atomic import atomic_output, atomic_path
 from gluonbridge.checkpoint.errors import OutputExistsError
 
 
@@ -107,3 +107,22 @@ def test_files_created_meanwhile_by_other_threads_see_the_umask(tmp_path, umask_
         stop.set()
         creator.join()
     assert modes == {0o644}
+
+
+def test_a_file_written_by_name_replaces_the_target_or_leaves_nothing(tmp_path):
+    target = tmp_path / "entry.onnx"
+    target.write_bytes(b"old")
+    with atomic_path(target) as name:
+        assert os.path.dirname(name) == str(tmp_path) and os.path.getsize(name) == 0
+        with open(name, "wb") as out:         # as a library writing the file itself
+            out.write(b"new")
+        assert target.read_bytes() == b"old"
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["entry.onnx"]
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as name:
+            with open(name, "wb") as out:
+                out.write(b"partial")
+            raise RuntimeError("crash")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["entry.onnx"]

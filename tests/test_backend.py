@@ -8,6 +8,8 @@ from gluonbridge import LoweringError, backend, gluon, naming, np as mnp, npx
 from gluonbridge.backend import IncompatibleInputError
 from gluonbridge.gluon import nn
 
+from tests import backends
+
 
 def _mlp(mode):
     with naming.override(mode):
@@ -134,8 +136,8 @@ def test_shared_parameters_are_one_initializer():
     assert np.allclose(out, (X @ w.T + bias) @ w.T + bias, atol=1e-5)
 
 
-@pytest.mark.parametrize("name", backend.BACKENDS)
-def test_both_backends_give_the_same_results(name):
+@pytest.mark.parametrize("name", backends.params())
+def test_every_backend_gives_the_same_results(name):
     net = _mlp("legacy")
     expected = net(X)
     before = backend.current()

@@ -12,6 +12,8 @@ import pytest
 from gluonbridge import backend, naming
 from gluonbridge.gluon import contrib, nn  # noqa: F401  (used by the evaluated expressions)
 
+from tests import backends
+
 CASES = [
     ("nn.Dense(5)", (2, 3, 4)),
     ("nn.Dense(5, flatten=False)", (2, 3, 4)),
@@ -100,7 +102,7 @@ def mxnet_outputs(mx1):
     return mx1.run(f"CASES = {CASES!r}\n" + ORACLE_RUN)
 
 
-@pytest.fixture(params=backend.BACKENDS)
+@pytest.fixture(params=backends.params())
 def on_backend(request):
     before = backend.current()
     backend.use(request.param)

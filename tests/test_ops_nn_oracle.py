@@ -14,6 +14,7 @@ import json
 import numpy as np
 import pytest
 
+from tests import backends
 from tests.graphs.compare import assert_close
 
 pytestmark = pytest.mark.oracle
@@ -242,7 +243,7 @@ def _lower(run, params):
     return model, [arrays[n] for n in data]
 
 
-@pytest.mark.parametrize("backend", ["onnxruntime", "reference"])
+@pytest.mark.parametrize("backend", backends.params())
 @pytest.mark.parametrize("key", sorted(CASES))
 def test_op_matches_mxnet(oracle_runs, key, backend):
     from gluonbridge.backend.runtime import make_session

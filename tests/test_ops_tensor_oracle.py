@@ -13,12 +13,13 @@ integer and bool outputs). Inputs are named ``a``, ``b``, ``c`` in the case's ex
 import numpy as np
 import pytest
 
-from gluonbridge import backend
 from gluonbridge.backend.errors import LoweringError
 from gluonbridge.backend.lower import to_onnx
 from gluonbridge.backend.ops import aux_positions
 from gluonbridge.backend.runtime import make_session
 from gluonbridge.graph import json_io
+
+from tests import backends
 
 F32, I32 = "float32", "int32"
 
@@ -265,10 +266,18 @@ def run_graph(text, names, inputs, backend_name):
     return make_session(to_onnx(graph, shapes, {}), backend_name)(inputs)
 
 
+# Known backend differences: (case, backend) -> why (strict xfails).
+KNOWN_BACKEND = {("norm ord 1", "openvino"): "OpenVINO 2026.4 ignores ReduceL1's axes attribute "
+                                             "(opsets < 18) and reduces over every axis"}
+
+
 @pytest.mark.oracle
-@pytest.mark.parametrize("backend_name", backend.BACKENDS)
+@pytest.mark.parametrize("backend_name", backends.params())
 @pytest.mark.parametrize("index", range(len(CASES)), ids=[c[0] for c in CASES])
-def test_op_equals_mxnet(index, backend_name, mxnet_cases):
+def test_op_equals_mxnet(index, backend_name, mxnet_cases, request):
+    if (CASES[index][0], backend_name) in KNOWN_BACKEND:
+        request.applymarker(pytest.mark.xfail(reason=KNOWN_BACKEND[CASES[index][0], backend_name],
+                                              strict=True))
     case = mxnet_cases[index]
     assert "error" not in case, f"MXNet refused the case: {case.get('error')}"
     inputs = [_array(x) for x in case["inputs"]]

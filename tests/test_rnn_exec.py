@@ -12,6 +12,8 @@ from gluonbridge.backend import nest, runtime
 from gluonbridge.gluon import rnn
 from gluonbridge.translate.rnn_weights import RNNLayout, split
 
+from tests import backends
+
 
 def test_nest_round_trip():
     value = (1, [2, (3, 4)], [])
@@ -57,7 +59,7 @@ def _numpy_lstm(x, flat, layout, clip=(None, None)):
     return outs, np.stack(hs), np.stack(cs)
 
 
-@pytest.mark.parametrize("backend", ["onnxruntime", "reference"])
+@pytest.mark.parametrize("backend", backends.params())
 @pytest.mark.parametrize("kwargs", [dict(), dict(projection_size=3),
                                     dict(state_clip_min=-0.2, state_clip_max=0.3),
                                     dict(projection_size=2, state_clip_min=-0.1,

@@ -4,8 +4,9 @@ MXNet 1.9.1 builds each model, sets every parameter from a seeded generator (wei
 scaled, BatchNorm statistics random), runs a seeded input and saves its parameters with
 ``save_parameters`` and ``collect_params().save``; gluonbridge converts the first to npz,
 safetensors and ONNX initializers. gluonbridge then loads every one of those files (the first as
-``pretrained=``), checks they give bit-identical Parameters, runs the same input on onnxruntime or
-the onnx reference evaluator, and must agree within 1e-5 of MXNet's max abs output.
+``pretrained=``), checks they give bit-identical Parameters, runs the same input on onnxruntime,
+OpenVINO (fp32) or the onnx reference evaluator, and must agree within 1e-5 of MXNet's max abs
+output.
 The models are gluonbridge's own zoo (``gluonbridge.gluon.model_zoo.vision``) under each naming
 mode, and MXNet 1.9.1's own zoo sources imported through gluonbridge's ``mxnet`` shim (real model
 code, executed by gluonbridge).
@@ -16,6 +17,7 @@ import pytest
 
 from gluonbridge import checkpoint
 
+from tests import backends
 from tests.oracle.harness import oracle_python
 
 MXNET_SAVE = """
@@ -152,7 +154,9 @@ QUICK_REFERENCE = [("resnet18_v1", 64), ("mobilenetv2_0.25", 64), ("squeezenet1.
 @pytest.mark.oracle
 @pytest.mark.parametrize("source,backend,cases",
                          [(source, "onnxruntime", FAMILIES) for source in SOURCES] +
-                         [("gluonbridge-zoo-structural", "reference", QUICK_REFERENCE)])
+                         [("gluonbridge-zoo-structural", "reference", QUICK_REFERENCE),
+                          pytest.param("gluonbridge-zoo-legacy", "openvino", FAMILIES,
+                                       marks=backends.needs("openvino"))])
 def test_architecture_families_match_mxnet(mx1, gb_legacy, gb_structural, folder, source, backend,
                                            cases):
     _compare(mx1, gb_legacy, gb_structural, folder, source, cases, backend)
@@ -162,12 +166,14 @@ def test_architecture_families_match_mxnet(mx1, gb_legacy, gb_structural, folder
 @pytest.mark.slow
 @pytest.mark.parametrize("backend,cases", [
     ("onnxruntime", EVERY_MODEL),
+    pytest.param("openvino", [c for c in EVERY_MODEL if c not in FAMILIES],
+                 marks=backends.needs("openvino")),
     ("reference", [c for c in FAMILIES if c not in QUICK_REFERENCE]),
 ])
 def test_every_zoo_model_matches_mxnet(mx1, gb_legacy, gb_structural, tmp_path, backend, cases):
-    """Every zoo model on onnxruntime; the other families on the (slow, numpy) reference
-    evaluator. Two models at a time (bounded memory per process), each pair's checkpoints
-    removed before the next: all of them at once would fill 29 GB of the disk."""
+    """Every zoo model on onnxruntime, the others than FAMILIES (run by the quick test) on
+    OpenVINO, the other families on the (slow, numpy) reference evaluator. Two models at a time (bounded memory per process), each pair's
+    checkpoints removed before the next: all of them at once would fill 29 GB of the disk."""
     for start in range(0, len(cases), 2):
         group = tmp_path / f"group{start}"
         group.mkdir()

@@ -1,7 +1,8 @@
-"""Running graphs: onnxruntime (default when installed) or onnx's reference evaluator.
+"""Running graphs: onnxruntime (default when installed), OpenVINO (the ``openvino`` extra, see
+:mod:`.openvino_backend`) or onnx's reference evaluator.
 
-    GLUONBRIDGE_BACKEND=reference python app.py     # or: gluonbridge.backend.use("reference")
-    GLUONBRIDGE_THREADS=1                            # onnxruntime intra-op threads (default: all)
+    GLUONBRIDGE_BACKEND=openvino python app.py      # or: gluonbridge.backend.use("openvino")
+    GLUONBRIDGE_THREADS=1                            # inference threads (default: all cores)
 
 The backend choice is context-local (a ``contextvars`` variable, like the naming mode): ``use``
 in one thread or task does not change another's; a new thread starts from the environment's
@@ -13,6 +14,8 @@ reused for every batch size (the model's batch axis is symbolic; a trace whose c
 shape, or whose graph mixes the batch into other dimensions, is kept per exact shape instead);
 they are rebuilt when a bound Parameter's data changes (load, set_data, initialize). At most
 :data:`MAX_EXECUTORS` signatures are kept per block, the least recently used dropped first.
+An executor's onnxruntime session starts from the optimized model a previous process left in
+the disk cache when there is one (:mod:`.session_cache`; GLUONBRIDGE_SESSION_CACHE=0: off).
 """
 from __future__ import annotations
 
@@ -21,10 +24,10 @@ import os
 
 import numpy as np
 
-from .lower import BatchDependent, to_onnx
+from .lower import BatchDependent, lower_graph, model_proto
 from .trace import trace
 
-BACKENDS = ("onnxruntime", "reference")
+BACKENDS = ("onnxruntime", "openvino", "reference")
 MAX_EXECUTORS = 8
 
 _backend = contextvars.ContextVar("gluonbridge_backend", default=None)
@@ -53,35 +56,63 @@ def current():
 
 
 def use(name):
-    """Run graphs on ``name`` ('onnxruntime' or 'reference') in the current context (thread
-    or task)."""
+    """Run graphs on ``name`` (one of :data:`BACKENDS`) in the current context (thread or
+    task)."""
     if name not in BACKENDS:
         raise ValueError(f"unknown backend {name!r}: choose one of {', '.join(BACKENDS)}")
     _backend.set(name)
+
+
+def _threads():
+    threads = os.environ.get("GLUONBRIDGE_THREADS")
+    return int(threads) if threads else None
 
 
 def make_session(model, backend, weights=None):
     """A callable ``run(list of arrays) -> list of arrays`` for an ONNX ModelProto; ``weights``:
     the arrays of its external initializers (onnxruntime only; see lower.to_onnx)."""
     if backend == "onnxruntime":
-        import onnxruntime as ort
-        options = ort.SessionOptions()
-        # the session may use the arrays' memory: ``keep`` holds them as long as it lives
-        keep = [ort.OrtValue.ortvalue_from_numpy(a) for a in (weights or {}).values()]
-        if keep:
-            options.add_external_initializers(list(weights), keep)
-        threads = os.environ.get("GLUONBRIDGE_THREADS")
-        if threads:
-            options.intra_op_num_threads = int(threads)
-            options.inter_op_num_threads = 1
-        session = ort.InferenceSession(model.SerializeToString(), options,
-                                       providers=["CPUExecutionProvider"])
-        names = [i.name for i in session.get_inputs()]
-        return lambda arrays, keep=keep: session.run(None, dict(zip(names, arrays)))
+        return _onnxruntime_session(lambda: (model.SerializeToString(), weights or {}), None)
+    if backend == "openvino":
+        from . import openvino_backend
+        return openvino_backend.session(model, _threads())
     from onnx.reference import ReferenceEvaluator
     evaluator = ReferenceEvaluator(model)
     names = [i.name for i in model.graph.input]
     return lambda arrays: evaluator.run(None, dict(zip(names, arrays)))
+
+
+def _onnxruntime_session(build, entry):
+    """``build() -> (model bytes, external weights)``, called unless the session cache's
+    ``entry`` (a path, or None: no cache) holds the optimized model."""
+    import onnxruntime as ort
+    from . import session_cache
+
+    def options():
+        options = ort.SessionOptions()
+        if _threads():
+            options.intra_op_num_threads = _threads()
+            options.inter_op_num_threads = 1
+        return options
+    session, keep = session_cache.session(build, options, entry)
+    names = [i.name for i in session.get_inputs()]
+    # the session may use the arrays' memory: ``keep`` holds them as long as it lives
+    return lambda arrays, keep=keep: session.run(None, dict(zip(names, arrays)))
+
+
+def lowered_session(lowered, params, backend):
+    """:func:`make_session` for a :class:`.lower.Lowered` graph whose initializers named in
+    ``params`` are weights. onnxruntime's session goes through the disk cache, where a hit
+    needs neither the ModelProto nor the onnx package; its weights are handed over as arrays,
+    not copied through the protobuf."""
+    if backend != "onnxruntime":
+        return make_session(model_proto(lowered), backend)
+    from . import session_cache
+
+    def build():
+        weights = {}
+        return model_proto(lowered, weights, params).SerializeToString(), weights
+    return _onnxruntime_session(build, session_cache.entry(lowered))
 
 
 class Executor:
@@ -95,32 +126,22 @@ class Executor:
         self.versions = [p.version for p in self.params]
         self.initializers = {name: p.array() for name, p in traced.params.items()}
         self.any_batch = not traced.tracer.shape_read and _common_batch(arrays) is not None
-        # onnxruntime sessions take the weights as arrays, not copied through the protobuf
-        self.weights = {} if session and backend == "onnxruntime" else None
-        lowered = None
+        self.lowered = None
         if self.any_batch:
             try:
-                lowered = to_onnx(self.graph, traced.inputs, self.initializers,
-                                  where=traced.tracer.where_node, batch_axis=True,
-                                  weights=self.weights)
+                self.lowered = lower_graph(self.graph, traced.inputs, self.initializers,
+                                           where=traced.tracer.where_node, batch_axis=True)
             except BatchDependent:
                 self.any_batch = False
-                self.weights = {} if self.weights is not None else None
-        self._model = lowered or to_onnx(self.graph, traced.inputs, self.initializers,
-                                         where=traced.tracer.where_node, weights=self.weights)
-        self.run_session = make_session(self._model, backend, self.weights) if session else None
+        self.lowered = self.lowered or lower_graph(self.graph, traced.inputs, self.initializers,
+                                                   where=traced.tracer.where_node)
+        self.run_session = (lowered_session(self.lowered, self.initializers, backend)
+                            if session else None)
 
     @property
     def model(self):
-        """The complete ONNX model (external initializers filled in from the weights)."""
-        if self.weights:
-            from onnx import numpy_helper
-            for tensor in self._model.graph.initializer:
-                if tensor.name in self.weights:
-                    tensor.CopyFrom(numpy_helper.from_array(self.weights[tensor.name],
-                                                            tensor.name))
-            self.weights = None
-        return self._model
+        """The complete ONNX ModelProto (imports onnx)."""
+        return model_proto(self.lowered)
 
     def is_current(self):
         return all(p.version == v for p, v in zip(self.params, self.versions))

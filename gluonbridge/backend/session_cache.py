@@ -1,0 +1,179 @@
+"""A disk cache of onnxruntime's optimized models: a block's first call in a later process loads
+the graph onnxruntime optimized before (fusions done, weights folded) instead of optimizing again
+(resnet50_v1: 0.2 s instead of 1.5 s; see the README's Benchmarks section).
+
+    $XDG_CACHE_HOME/gluonbridge/onnxruntime/<key>.onnx     (default ~/.cache/gluonbridge/...)
+    GLUONBRIDGE_SESSION_CACHE=0                             # off
+
+The key is a SHA-256 of everything the optimized model depends on (:func:`key`): the lowered
+graph with every initializer's bytes, onnxruntime's version, the optimization options and the
+CPU (onnxruntime's layout transformations depend on its vector width). A hit needs neither the
+ModelProto nor the onnx package (whose import alone costs 0.7 s or more). Entries are written
+atomically (:func:`gluonbridge.atomic.atomic_path`: concurrent writers each write their own
+temporary file, the last rename wins, both complete); an entry onnxruntime cannot load
+(truncated, corrupt) is rebuilt and rewritten. Beyond :data:`MAX_BYTES` the least recently used
+entries are removed. Graphs under :data:`MIN_NODES` nodes are not cached: they build in
+milliseconds.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = 1                  # bump when what an entry holds changes
+MAX_BYTES = 2 << 30         # the cache's size bound (2 GiB)
+MIN_NODES = 50
+STALE_TEMPORARY_S = 3600    # a writer's temporary file older than this was left by a crash
+PROVIDERS = ["CPUExecutionProvider"]
+
+
+def directory():
+    """The cache directory, or None when GLUONBRIDGE_SESSION_CACHE=0."""
+    if os.environ.get("GLUONBRIDGE_SESSION_CACHE", "1") == "0":
+        return None
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(root) / "gluonbridge" / "onnxruntime"
+
+
+@functools.lru_cache(maxsize=None)
+def _cpu():
+    """The machine and its CPU flags (Linux), as one string."""
+    flags = ""
+    with contextlib.suppress(OSError):
+        with open("/proc/cpuinfo") as info:
+            flags = next((line for line in info if line.startswith("flags")), "")
+    return f"{platform.machine()} {flags.strip()}"
+
+
+def entry(lowered):
+    """The cache entry (a path) for a :class:`.lower.Lowered` graph, or None: the cache is off,
+    or the graph is smaller than :data:`MIN_NODES`."""
+    folder = directory()
+    if folder is None or len(lowered.nodes) < MIN_NODES:
+        return None
+    return folder / f"{key(lowered)}.onnx"
+
+
+def key(lowered) -> str:
+    """A SHA-256 of everything onnxruntime's optimized model of ``lowered`` depends on: its
+    nodes, inputs, outputs, opset and initializers (bytes included), onnxruntime's version and
+    optimization options, and the CPU."""
+    import onnxruntime
+    digest = hashlib.sha256()
+    options = onnxruntime.SessionOptions().graph_optimization_level
+    for part in (FORMAT, onnxruntime.__version__, options, PROVIDERS, _cpu(), lowered.name,
+                 lowered.opset, lowered.inputs, lowered.outputs):
+        digest.update(repr(part).encode() + b"\0")
+    for op, inputs, outputs, attrs in lowered.nodes:
+        digest.update(repr((op, inputs, outputs, sorted(attrs))).encode())
+        for name in sorted(attrs):
+            _update(digest, attrs[name])
+    for name, array in lowered.initializers.items():
+        digest.update(repr(name).encode())
+        _update(digest, array)
+    return digest.hexdigest()
+
+
+def _update(digest, value):
+    """Feed an attribute or initializer value to ``digest`` exactly (arrays by their bytes, not
+    their repr, which elides)."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        array = np.ascontiguousarray(value)
+        digest.update(f"array {array.dtype.str} {array.shape}\0".encode())
+        digest.update(array.reshape(-1).view(np.uint8))     # any dtype, bfloat16 included
+    elif isinstance(value, (list, tuple)):
+        digest.update(f"list {len(value)}\0".encode())
+        for item in value:
+            _update(digest, item)
+    elif hasattr(value, "SerializeToString"):               # an onnx tensor or graph
+        data = value.SerializeToString()
+        digest.update(f"proto {type(value).__name__} {len(data)}\0".encode() + data)
+    else:
+        digest.update(f"{type(value).__name__} {value!r}\0".encode())
+
+
+def session(build, make_options, path=None):
+    """``(session, keep)``: an onnxruntime InferenceSession, loaded from the cache entry ``path``
+    when it holds a model that loads, else made from ``build() -> (model bytes, external
+    weights)`` and, with a ``path``, written there. ``make_options()`` gives fresh
+    SessionOptions (threads set); ``keep``: the OrtValues the session may point into, to keep
+    as long as it lives."""
+    import onnxruntime as ort
+    if path is not None:
+        loaded = _load(path, make_options)
+        if loaded is not None:
+            return loaded, []
+    data, weights = build()
+    options = make_options()
+    keep = [ort.OrtValue.ortvalue_from_numpy(a) for a in weights.values()]
+    if keep:
+        options.add_external_initializers(list(weights), keep)
+    if path is None:
+        return ort.InferenceSession(data, options, providers=PROVIDERS), keep
+    return _build_and_save(path, data, options), keep
+
+
+def _load(path, make_options):
+    """The session of a cached optimized model, or None (no entry, or one that fails to load)."""
+    import onnxruntime as ort
+    if not path.exists():
+        return None
+    options = make_options()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # done before
+    try:
+        session = ort.InferenceSession(str(path), options, providers=PROVIDERS)
+    except Exception:   # truncated, corrupt, removed meanwhile: onnxruntime's errors vary
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)   # recently used: pruned last
+    return session
+
+
+def _build_and_save(path, data, options):
+    """Build the session, onnxruntime writing its optimized model into the cache entry; a
+    cache that cannot be written (read-only, full) costs the entry only."""
+    import onnxruntime as ort
+    from ..atomic import atomic_path
+    # onnxruntime warns that a layout-optimized model only suits this CPU: the key holds it
+    options.log_severity_level = 3
+    session = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path) as temporary:
+            options.optimized_model_filepath = temporary
+            session = ort.InferenceSession(data, options, providers=PROVIDERS)
+    except Exception:   # OSError, or onnxruntime failing to write: build without the cache
+        if session is None:     # (a model onnxruntime refuses raises again here)
+            options.optimized_model_filepath = ""
+            session = ort.InferenceSession(data, options, providers=PROVIDERS)
+        return session
+    with contextlib.suppress(OSError):
+        prune(path.parent)
+    return session
+
+
+def prune(folder, max_bytes=MAX_BYTES):
+    """Remove the least recently used entries beyond ``max_bytes`` in all, and temporary files
+    left by crashed writers. Entries removed meanwhile by another process are skipped."""
+    entries, now = [], time.time()
+    for item in folder.iterdir():
+        with contextlib.suppress(OSError):
+            stat = item.stat()
+            if item.suffix == ".onnx" and not item.name.startswith("."):
+                entries.append((stat.st_mtime, stat.st_size, item))
+            elif ".gb-tmp-" in item.name and now - stat.st_mtime > STALE_TEMPORARY_S:
+                item.unlink()
+    total = sum(size for _, size, _ in entries)
+    for _, size, item in sorted(entries):
+        if total <= max_bytes:
+            break
+        with contextlib.suppress(OSError):
+            item.unlink()
+        total -= size

@@ -1,0 +1,134 @@
+"""The disk cache of onnxruntime's optimized models (gluonbridge.backend.session_cache): each
+run is a separate process, as a user's next run would be. Not timed: the proof that the cache
+is used is which source onnxruntime's session was made from (the cached file, or the model)."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+from gluonbridge.backend import session_cache
+from gluonbridge.backend.lower import Lowered
+
+ON = {"GLUONBRIDGE_SESSION_CACHE": "1"}    # conftest turns it off for other tests
+
+# A block of 64 nodes (over session_cache.MIN_NODES) with seeded weights; prints its output
+# and what each onnxruntime session was made from.
+RUN = """
+import json
+import sys
+import numpy as np
+import onnxruntime
+from gluonbridge import naming
+from gluonbridge.gluon import nn
+
+made_from = []
+
+
+class Recording(onnxruntime.InferenceSession):
+    def __init__(self, model, *args, **kwargs):
+        made_from.append("cache" if isinstance(model, str) else "model")
+        super().__init__(model, *args, **kwargs)
+
+
+onnxruntime.InferenceSession = Recording
+with naming.override("structural"):
+    net = nn.HybridSequential()
+    for _ in range(32):
+        net.add(nn.Dense(8, in_units=8, activation="tanh"))
+net.initialize()
+rng = np.random.RandomState(0)
+for p in net.collect_params().values():
+    p.set_data(rng.uniform(-1, 1, p.shape).astype("float32"))
+net.hybridize()
+out = np.asarray(net(np.ones((2, 8), "float32")))
+print(json.dumps({"made_from": made_from, "out": out.tolist(), "onnx": "onnx" in sys.modules}))
+"""
+
+
+def _run(cache_home, **env):
+    done = subprocess.run([sys.executable, "-c", RUN], capture_output=True, text=True,
+                          env={**os.environ, **ON, "XDG_CACHE_HOME": str(cache_home), **env})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def _entries(cache_home):
+    folder = cache_home / "gluonbridge" / "onnxruntime"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_a_second_process_loads_the_optimized_model_from_the_cache(tmp_path):
+    first = _run(tmp_path)
+    assert first["made_from"] == ["model"]
+    [entry] = _entries(tmp_path)
+    assert entry.endswith(".onnx")
+    second = _run(tmp_path)
+    assert second["made_from"] == ["cache"]
+    assert first["onnx"] and not second["onnx"]     # a hit builds no ModelProto
+    assert np.array_equal(second["out"], first["out"])
+
+
+def test_the_cache_can_be_turned_off(tmp_path):
+    assert _run(tmp_path, GLUONBRIDGE_SESSION_CACHE="0")["made_from"] == ["model"]
+    assert _entries(tmp_path) == []
+
+
+def test_a_corrupt_entry_is_rebuilt_and_rewritten(tmp_path):
+    first = _run(tmp_path)
+    [entry] = _entries(tmp_path)
+    path = tmp_path / "gluonbridge" / "onnxruntime" / entry
+    data = path.read_bytes()
+    for damaged in (data[:len(data) // 2], os.urandom(len(data))):   # truncated, garbage
+        path.write_bytes(damaged)
+        survived = _run(tmp_path)
+        assert survived["made_from"] == ["cache", "model"]    # tried, failed, built afresh
+        assert np.array_equal(survived["out"], first["out"])
+        assert path.read_bytes() == data                      # rewritten as it was
+
+
+def test_concurrent_writers_leave_one_valid_entry(tmp_path):
+    env = {**os.environ, **ON, "XDG_CACHE_HOME": str(tmp_path)}
+    writers = [subprocess.Popen([sys.executable, "-c", RUN], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    outs = []
+    for writer in writers:
+        stdout, stderr = writer.communicate()
+        assert writer.returncode == 0, stderr
+        outs.append(json.loads(stdout.splitlines()[-1]))
+    assert all(np.array_equal(o["out"], outs[0]["out"]) for o in outs)
+    [entry] = _entries(tmp_path)                    # no temporary file left beside it
+    reader = _run(tmp_path)
+    assert reader["made_from"] == ["cache"]
+    assert np.array_equal(reader["out"], outs[0]["out"])
+
+
+def test_prune_removes_least_recently_used_entries_and_stale_temporaries(tmp_path):
+    for age, name in enumerate(["c.onnx", "b.onnx", "a.onnx"]):
+        (tmp_path / name).write_bytes(b"x" * 100)
+        os.utime(tmp_path / name, (1000 - age, 1000 - age))    # a.onnx is the oldest
+    stale = tmp_path / ".d.onnx.gb-tmp-0000"
+    fresh = tmp_path / ".e.onnx.gb-tmp-0000"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    os.utime(stale, (1000, 1000))
+    session_cache.prune(tmp_path, max_bytes=250)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".e.onnx.gb-tmp-0000", "b.onnx",
+                                                          "c.onnx"]
+
+
+def test_the_key_covers_every_initializer_byte_and_attribute():
+    big = np.zeros(5000, "float32")         # its repr elides the middle: the key must not
+    nodes = [("Add", ["x", "w"], ["y"], {"note": np.arange(3)})]
+    lowered = Lowered("g", nodes, {"w": big}, [("x", np.dtype("float32"), ["batch", 5000])],
+                      [("y", np.dtype("float32"), ["batch", 5000])], 17)
+    changed = big.copy()
+    changed[2500] = 1
+    keys = {session_cache.key(lowered),
+            session_cache.key(lowered._replace(initializers={"w": changed})),
+            session_cache.key(lowered._replace(nodes=[("Add", ["x", "w"], ["y"],
+                                                       {"note": np.arange(3) + 1})])),
+            session_cache.key(lowered._replace(opset=18))}
+    assert len(keys) == 4
+    assert session_cache.key(lowered) == session_cache.key(lowered._replace(
+        initializers={"w": big.copy()}))
