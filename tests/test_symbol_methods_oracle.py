@@ -8,7 +8,7 @@ import pytest
 from tests.test_export_oracle import check_against_mx1, check_against_mx2
 
 # 1.x style: ``F``-taking lambdas, the 1.x ``Reshape`` codes (0 copies a dimension), ``-x`` as
-# ``_mulscalar``, comparisons giving the input's dtype.
+# ``_mulscalar``, comparisons (``== !=`` too) giving the input's dtype.
 MX1_CASES = {
     "methods": ("""
 class Methods(HybridBlock):
@@ -21,13 +21,14 @@ class Methods(HybridBlock):
     def hybrid_forward(self, F, x, y):
         h = self.fc(x)
         a = h.reshape((0, -1)) + h.reshape((-3, -2)).reshape(shape=(2, 18))
-        return a, (h > y) + y, (h <= 0.1) * h - h, -h, self.lam(h), self.named(h)
+        c = (h == y) + (h != h * 1.5) - h
+        return a, a != a * 0.5, (h > y) + y, (h <= 0.1) * h - h, c, -h, self.lam(h), self.named(h)
 net = Methods()
 """, [(2, 3, 4), (2, 3, 6)], False),
 }
 
 # 2.0.0b1 style: ``f(x)`` lambdas, numpy-style reshape (recorded as ``_npx_reshape``), ``-x`` as
-# ``_npi_negative``, comparisons giving bool (promoted by arithmetic with a float array).
+# ``_npi_negative``, comparisons (``== !=`` too) giving bool (promoted by arithmetic with a float array).
 MX2_CASES = {
     "methods": ("""
 class Methods(HybridBlock):
@@ -40,7 +41,8 @@ class Methods(HybridBlock):
         h = self.fc(x)
         a = h.reshape(-1, 6).reshape((2, -1)) + h.reshape(-2, -1)
         b = h.reshape(-1).reshape(2, 3, 6)
-        return a, (h > y) + y, y * (h <= 0.1) - b, -h, self.lam(h), self.named(h)
+        c = y + (h == y) - (h != h * 1.5)
+        return a, (h > y) + y, y * (h <= 0.1) - b, c, -h, self.lam(h), self.named(h)
 net = Methods()
 """, [(2, 3, 4), (2, 3, 6)], False),
 }

@@ -21,7 +21,7 @@ METHODS.update({"abs": ("abs", "_npi_absolute"), "repeat": ("repeat", "_npi_repe
 
 
 class _Arithmetic:
-    """``+ - * / **``, negation and ``> >= < <=``, recorded as MXNet's Symbol arithmetic records
+    """``+ - * / **``, negation and ``> >= < <= == !=``, recorded as MXNet's Symbol arithmetic records
     them."""
 
     __slots__ = ()
@@ -76,6 +76,18 @@ class _Arithmetic:
 
     def __le__(self, other):
         return self._arith(other, "le")
+
+    def __eq__(self, other):
+        if not isinstance(other, (_Arithmetic, int, float)):
+            return NotImplemented             # MXNet refuses other types; Python says False
+        return self._arith(other, "eq")
+
+    def __ne__(self, other):
+        if not isinstance(other, (_Arithmetic, int, float)):
+            return NotImplemented
+        return self._arith(other, "ne")
+
+    __hash__ = object.__hash__                # recorded values stay usable as dict keys
 
 
 class Symbol(_Arithmetic):
