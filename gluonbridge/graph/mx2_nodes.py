@@ -88,9 +88,10 @@ FULL.update((op, Written(name, {})) for op, name in {
     "_npi_greater_equal": "_npi_greater_equal", "_npi_less": "_npi_less",
     "_npi_less_equal": "_npi_less_equal", "_npi_equal": "_npi_equal",
     "_npi_not_equal": "_npi_not_equal", "_npi_matmul": "_npi_matmul",
-    "_npi_where": "_npi_where", "tanh": "_npi_tanh", "_npi_tanh": "_npi_tanh", "exp": "_npi_exp",
-    "sqrt": "_npi_sqrt",
-    "abs": "_npi_absolute", "log": "_npi_log", "negative": "_npi_negative"}.items())
+    "_npi_where": "_npi_where", "tanh": "_npi_tanh", "exp": "_npi_exp", "sqrt": "_npi_sqrt",
+    "abs": "_npi_absolute", "log": "_npi_log", "negative": "_npi_negative",
+    "_npi_tanh": "_npi_tanh", "_npi_exp": "_npi_exp", "_npi_sqrt": "_npi_sqrt",
+    "_npi_log": "_npi_log"}.items())
 
 # op table name -> the name 2.0.0b1 writes
 KWARGS = {
