@@ -21,7 +21,7 @@ METHODS.update({"abs": ("abs", "_npi_absolute"), "repeat": ("repeat", "_npi_repe
 
 
 class _Arithmetic:
-    """``+ - * / **``, negation and ``> >= < <=``, recorded as MXNet's Symbol arithmetic records
+    """``+ - * / **``, negation and ``> >= < <= == !=``, recorded as MXNet's Symbol arithmetic records
     them."""
 
     __slots__ = ()
@@ -60,6 +60,9 @@ class _Arithmetic:
         return self._arith(other, "pow", True)
 
     def __neg__(self):
+        tracer = self._tracer()
+        if tracer.numpy_mode:                  # 2.0.0b1's ``np.negative``; 1.x multiplies by -1
+            return tracer.call("_npi_negative", (self,), {}, hint="negative")
         return self._arith(-1.0, "mul")
 
     def __gt__(self, other):
@@ -73,6 +76,18 @@ class _Arithmetic:
 
     def __le__(self, other):
         return self._arith(other, "le")
+
+    def __eq__(self, other):
+        if not isinstance(other, (_Arithmetic, int, float)):
+            return NotImplemented             # MXNet refuses other types; Python says False
+        return self._arith(other, "eq")
+
+    def __ne__(self, other):
+        if not isinstance(other, (_Arithmetic, int, float)):
+            return NotImplemented
+        return self._arith(other, "ne")
+
+    __hash__ = object.__hash__                # recorded values stay usable as dict keys
 
 
 class Symbol(_Arithmetic):
@@ -132,7 +147,19 @@ class Symbol(_Arithmetic):
         return method
 
     def reshape(self, *shape, **kwargs):
+        """1.x: ``Reshape`` with its codes (0 copies a dimension, ...). Numpy mode: as 2.0.0b1's
+        ``ndarray.reshape``, ``_npi_reshape`` (``_npx_reshape``'s codes: -1 infers, -2 copies a
+        dimension, ...), which takes ``order`` as its only keyword."""
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        if self.tracer.numpy_mode:
+            unknown = set(kwargs) - {"order"}
+            if unknown:
+                raise TypeError(f"{sorted(unknown)[0]!r} is an invalid keyword argument for "
+                                "reshape() on a numpy-mode array; pass the shape positionally")
+            if not shape:
+                raise TypeError("reshape() takes exactly 1 argument (0 given)")
+            return self._method("_npi_reshape", newshape=tuple(shape),
+                                order=kwargs.get("order", "C"))
         shape = kwargs.pop("shape", shape)     # x.reshape(shape=(...)), as MXNet accepts
         return self._method("Reshape", shape=tuple(shape), **kwargs)
 

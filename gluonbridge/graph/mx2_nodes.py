@@ -72,6 +72,7 @@ FULL = {
     "log_softmax": Written("log_softmax", {"axis": None, "dtype": None, "temperature": None,
                                            "use_length": None}),
     "stack": Written("stack", {"axis": None, "num_args": None}),
+    "_npi_reshape": Written("_npx_reshape", {"newshape": None, "order": None, "reverse": None}),
 }
 # reductions (``np.mean`` is left out: 2.0.0b1 prints the input's dtype as its ``dtype``)
 _REDUCE = {"axis": None, "initial": None, "keepdims": None}
@@ -85,7 +86,8 @@ FULL.update((op, Written(name, {})) for op, name in {
     "_npi_power": "_npi_power", "_npi_maximum": "broadcast_maximum",
     "_npi_minimum": "broadcast_minimum", "_npi_greater": "_npi_greater",
     "_npi_greater_equal": "_npi_greater_equal", "_npi_less": "_npi_less",
-    "_npi_less_equal": "_npi_less_equal", "_npi_matmul": "_npi_matmul",
+    "_npi_less_equal": "_npi_less_equal", "_npi_equal": "_npi_equal",
+    "_npi_not_equal": "_npi_not_equal", "_npi_matmul": "_npi_matmul",
     "_npi_where": "_npi_where", "tanh": "_npi_tanh", "exp": "_npi_exp", "sqrt": "_npi_sqrt",
     "abs": "_npi_absolute", "log": "_npi_log", "negative": "_npi_negative",
     "_npi_tanh": "_npi_tanh", "_npi_exp": "_npi_exp", "_npi_sqrt": "_npi_sqrt",

@@ -444,21 +444,26 @@ ARITHMETIC = {
            "gt": ("_npi_greater", "_npi_greater_scalar", None),
            "ge": ("_npi_greater_equal", "_npi_greater_equal_scalar", None),
            "lt": ("_npi_less", "_npi_less_scalar", None),
-           "le": ("_npi_less_equal", "_npi_less_equal_scalar", None)},
+           "le": ("_npi_less_equal", "_npi_less_equal_scalar", None),
+           "eq": ("_npi_equal", "_npi_equal_scalar", None),
+           "ne": ("_npi_not_equal", "_npi_not_equal_scalar", None)},
 }
-# ``x > y`` and friends (Python reflects ``2 > x`` into ``x < 2``, so no reversed form)
+# ``x > y``, ``x == y`` and friends (Python reflects ``2 > x`` into ``x < 2``, so no reversed form)
 ARITHMETIC[False].update({
     "gt": ("_greater", "_greater_scalar", None),
     "ge": ("_greater_equal", "_greater_equal_scalar", None),
     "lt": ("_lesser", "_lesser_scalar", None),
-    "le": ("_lesser_equal", "_lesser_equal_scalar", None)})
+    "le": ("_lesser_equal", "_lesser_equal_scalar", None),
+    "eq": ("_equal", "_equal_scalar", None),
+    "ne": ("_not_equal", "_not_equal_scalar", None)})
 # The 1.x array ops need equal shapes; where shapes differ the trace records the broadcast op
 # (MXNet 1.x NDArray arithmetic broadcasts; its Symbol arithmetic would refuse).
 BROADCAST_FORM = {"elemwise_add": "broadcast_add", "elemwise_sub": "broadcast_sub",
                   "elemwise_mul": "broadcast_mul", "elemwise_div": "broadcast_div",
                   "_power": "broadcast_power", "_greater": "broadcast_greater",
                   "_greater_equal": "broadcast_greater_equal", "_lesser": "broadcast_lesser",
-                  "_lesser_equal": "broadcast_lesser_equal"}
+                  "_lesser_equal": "broadcast_lesser_equal", "_equal": "broadcast_equal",
+                  "_not_equal": "broadcast_not_equal"}
 
 
 # A binary op called with a number (``F.broadcast_mul(x, 2)``, ``np.multiply(x, 2)``) records

@@ -134,11 +134,19 @@ def _npx_reshape_shape(a, data):
     return target
 
 
-@op("_npx_reshape", attrs={"newshape": Ints(required=True), "reverse": Bool(False),
-                           "order": Str("C", choices={"C"})},
-    shape=_npx_reshape_shape)
+_NPX_RESHAPE_ATTRS = {"newshape": Ints(required=True), "reverse": Bool(False),
+                      "order": Str("C", choices={"C"})}
+
+
+@op("_npx_reshape", attrs=_NPX_RESHAPE_ATTRS, shape=_npx_reshape_shape)
 def npx_reshape_op(g, a, data):
     return reshape_nodes(g, data, _npx_reshape_shape(a, data.shape))
+
+
+# MXNet 2's other name of ``_npx_reshape``: what ``np.reshape`` and ``x.reshape(...)`` call
+# (through the C++ FFI, so 2.0.0b1's export prints every field), kept apart from
+# ``npx.reshape`` in the trace for that reason.
+op("_npi_reshape", attrs=_NPX_RESHAPE_ATTRS, shape=_npx_reshape_shape)(npx_reshape_op)
 
 
 def _np_reshape_shape(a, data):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..block import Block, HybridBlock
+from ..block import Block, HybridBlock, _only_mx1
 from ..utils import indent
 from .activations import activation_child
 
@@ -268,17 +268,35 @@ class Lambda(Block):
 
 
 class HybridLambda(HybridBlock):
-    """Wraps a function ``f(F, x, *args)`` (or the name of an operator) as a HybridBlock."""
+    """Wraps a function (or the name of an operator) as a HybridBlock: ``f(F, x, *args)`` and
+    an ``F`` op under legacy naming (MXNet 1.9.1), ``f(x, *args)`` and an ``np``/``npx``
+    function under structural naming (MXNet 2.0.0b1)."""
 
     def __init__(self, function, prefix=None):
         super().__init__(prefix=prefix)
         self._func_name = _function_name(function)
         self._function = function
 
-    def hybrid_forward(self, F, x, *args):
-        if isinstance(self._function, str):
-            return getattr(F, self._function)(x, *args)
-        return self._function(F, x, *args)
+    @_only_mx1
+    def hybrid_forward(self):
+        """``f(F, x, *args)``, as MXNet 1.9.1 calls it."""
+        def hybrid_forward(F, x, *args):
+            if isinstance(self._function, str):
+                return getattr(F, self._function)(x, *args)
+            return self._function(F, x, *args)
+        return hybrid_forward
+
+    def forward(self, x, *args):
+        """``f(x, *args)``, as MXNet 2.0.0b1 calls it (a name is looked up in ``np``, then
+        ``npx``)."""
+        function = self._function
+        if isinstance(function, str):
+            from ... import numpy as np_ops, numpy_extension as npx_ops
+            try:
+                function = getattr(np_ops, function)
+            except AttributeError:
+                function = getattr(npx_ops, function)
+        return function(x, *args)
 
     def __repr__(self):
         return f"{type(self).__name__}({self._func_name})"
