@@ -38,10 +38,6 @@ CONVERT_STATIC_BATCH = dict.fromkeys(
     "size given") | {
     "sequence_mask": "the batch is axis 1 of 'data' and axis 0 of 'lengths': a symbolic batch "
                      "axis is only ever axis 0, so 'lengths' keeps its size with 'data'",
-    "batch_dot_ops": "dot's lowering flattens lhs (N, 3, 4) to a Reshape target (N*3, 4) that "
-                     "is not the node's output shape, so it stays static (ops/matmul.py); "
-                     "convert's comparison with the graph lowered at the batch one larger "
-                     "finds it",
 }
 
 
