@@ -1,0 +1,61 @@
+"""MXNet 2.0.0b1's numpy-mode ops of an array and a Python number (``_npi_*_scalar``): result
+dtypes and values over a grid of array dtypes and int / float / bool numbers, through the
+``mx.np`` functions (eager, the op table's lowerings) and the NDArray operators (structural
+mode, gluonbridge/ndarray.py), each with the number on either side."""
+import json
+
+import pytest
+
+pytestmark = pytest.mark.oracle
+
+DTYPES = ["bool", "int8", "uint8", "int32", "int64", "float16", "float32", "float64"]
+NUMBERS = ["2", "1.5", "True"]
+FUNCTIONS = ["add", "subtract", "multiply", "true_divide", "mod", "greater", "greater_equal",
+             "less", "less_equal", "equal", "not_equal"]
+OPERATORS = ["+", "-", "*", "/", "%", "**", ">", ">=", "<", "<=", "==", "!="]
+
+SNIPPET = """
+import json
+result = {}
+for dt in DTYPES:
+    a = mx.np.array([3, 0, 2, 1], dtype=dt)
+    for s in NUMBERS:
+        n = eval(s)
+        cases = [(f"np.{f}", lambda x, y, f=f: getattr(mx.np, f)(x, y)) for f in FUNCTIONS]
+        cases += [(o, eval(f"lambda x, y: x {o} y")) for o in OPERATORS]
+        for label, fn in cases:
+            for reverse in (False, True):
+                try:
+                    out = fn(n, a) if reverse else fn(a, n)
+                    got = [str(out.dtype), json.dumps(out.asnumpy().astype("float64").tolist())]
+                except Exception as err:
+                    got = ["error", type(err).__name__]
+                result[f"{label} {dt} {s} {'number first' if reverse else 'array first'}"] = got
+"""
+
+
+def _grid():
+    return (f"DTYPES = {DTYPES!r}\nNUMBERS = {NUMBERS!r}\nFUNCTIONS = {FUNCTIONS!r}\n"
+            f"OPERATORS = {OPERATORS!r}\n" + SNIPPET)
+
+
+@pytest.fixture(scope="module")
+def expected(mx2):
+    return mx2.run(_grid())
+
+
+def _same(ours, theirs):
+    """Equal dtypes and values (NaN equal to NaN); a case MXNet refuses is not compared."""
+    if theirs[0] == "error":
+        return True
+    if ours is None or ours[0] != theirs[0]:
+        return False
+    a, b = json.loads(ours[1]), json.loads(theirs[1])
+    return len(a) == len(b) and all(x == y or (x != x and y != y) for x, y in zip(a, b))
+
+
+def test_scalar_dtypes_and_values_as_mxnet2(expected, gb_structural):
+    got = gb_structural.run(_grid())
+    wrong = {k: (got.get(k), v) for k, v in expected.items() if not _same(got.get(k), v)}
+    assert not wrong, f"{len(wrong)} of {len(expected)} cases differ, e.g. " + \
+        "; ".join(f"{k}: ours {o}, MXNet {t}" for k, (o, t) in list(wrong.items())[:8])
