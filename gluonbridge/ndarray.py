@@ -43,8 +43,11 @@ def _binary(fn, compare=False):
         a = np.asarray(self)
         if isinstance(other, np.ndarray):
             b = np.asarray(other)
+        elif isinstance(other, (numbers.Number, np.generic)) and _legacy():
+            b = np.asarray(other, dtype=a.dtype)
         elif isinstance(other, (numbers.Number, np.generic)):
-            b = np.asarray(other, dtype=a.dtype) if _legacy() else other
+            dtype = _numpy_scalar_dtype(fn, a.dtype, other)
+            a, b = a.astype(dtype, copy=False), np.asarray(other, dtype=dtype)
         else:
             return NotImplemented
         lhs, rhs = (b, a) if reverse else (a, b)
@@ -58,6 +61,8 @@ def _binary(fn, compare=False):
             result = np.asarray(fn(lhs, rhs))
         if wanted is not None:
             result = result.astype(wanted, copy=False)
+        if fn is np.mod and not _legacy():              # MXNet's mod by 0 is 0
+            result = np.where(np.asarray(rhs) == 0, np.zeros((), result.dtype), result)
         if _legacy() and (compare or result.dtype != a.dtype) and \
                 (compare or not isinstance(other, np.ndarray) or b.dtype == a.dtype):
             result = result.astype(a.dtype)
@@ -93,6 +98,22 @@ def _numpy_mode_dtype(fn, lhs, rhs):
         raise MXNetError(f"{name} of {refused}: MXNet 2 has no kernel for them (cast one with "
                          "astype)")
     return numpy_result(rule, name, lhs, rhs)
+
+
+def _numpy_scalar_dtype(fn, dtype, number):
+    """MXNet 2.0.0b1's result dtype of an array of ``dtype`` and a Python ``number`` (either
+    side): its ``_npi_*_scalar`` rule."""
+    from .backend.ops.elementwise import numpy_scalar_result
+    _, rule = _NUMPY_RULES[fn]
+    return numpy_scalar_result(rule, dtype, isinstance(number, (int, np.integer, np.bool_)))
+
+
+def _numpy_compared(array, number):
+    """The array and the number as MXNet 2.0.0b1 compares them: in the array's dtype (a bool
+    or float array), in float64 (an integer array)."""
+    if array.dtype.kind in "bf":
+        return array, number.astype(array.dtype)
+    return array.astype(np.float64), number.astype(np.float64)
 
 
 def _plain(value):
@@ -186,7 +207,10 @@ class NDArray(np.ndarray):
 
         def compare(self, other):
             if not _legacy():
-                return np.asarray(fn(np.asarray(self), np.asarray(other))).view(NDArray)
+                a, b = np.asarray(self), np.asarray(other)
+                if isinstance(other, (numbers.Number, np.generic)):
+                    a, b = _numpy_compared(a, b)
+                return np.asarray(fn(a, b)).view(NDArray)
             return forward(self, other)
         return compare
 

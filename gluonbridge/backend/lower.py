@@ -106,6 +106,13 @@ class Builder:
             shape = tuple(-1 if i in moving else d for i, d in enumerate(shape))
         return self.constant(shape, np.int64)
 
+    def fixed_axes(self, axes, what):
+        """Raise BatchDependent when one of ``axes`` of the node's first output changes with
+        the batch: a lowering that bakes that size into its constants (``what`` says which)."""
+        if self.alt_shapes is not None and any(
+                self.out_shapes[0][i] != self.alt_shapes[0][i] for i in axes):
+            raise BatchDependent(f"{self.where}: {what} follows the batch size")
+
     def node(self, op_type, inputs, shape, dtype, n_outputs=1, **attrs):
         """Record one ONNX node; returns its (first) output Value."""
         outputs = [self.fresh(op_type) for _ in range(n_outputs)]

@@ -22,7 +22,7 @@ from ..graph import ARG, AUX, INPUT, Entry, Graph, Node
 from ..graph.variables import variable_attrs
 from .errors import IncompatibleInputError, LoweringError, unsupported
 from .ops import OPS
-from .ops.elementwise import ARITHMETIC, BROADCAST_FORM, SCALAR_FORM
+from .ops.elementwise import ARITHMETIC, BROADCAST_FORM, SCALAR_FORM, scalar_attrs
 from .symbol import ParamRef, Symbol
 
 _state = threading.local()
@@ -312,7 +312,7 @@ class Tracer:
         position = numbers[0]
         scalar_op = forward if position == 1 else reverse
         return self.call(scalar_op, (inputs[1 - position],),
-                         dict(attrs, scalar=inputs[position]), name=name)
+                         dict(attrs, **scalar_attrs(scalar_op, inputs[position])), name=name)
 
     def arith(self, kind, a, b, reverse=False):
         """``a <kind> b`` (``b <kind> a`` when ``reverse``) as MXNet Symbol arithmetic records
@@ -320,7 +320,7 @@ class Tracer:
         array_op, scalar_op, rscalar_op = ARITHMETIC[self.numpy_mode][kind]
         if not isinstance(b, (Symbol, ParamRef)):
             fn = rscalar_op if reverse else scalar_op
-            return self.call(fn, (a,), {"scalar": b}, hint=fn.lower())
+            return self.call(fn, (a,), scalar_attrs(fn, b), hint=fn.lower())
         lhs, rhs = (b, a) if reverse else (a, b)
         fn = array_op
         if not self.numpy_mode and _shape_of(lhs) != _shape_of(rhs):

@@ -144,6 +144,7 @@ def _nms_shape(a, data):
     shape=_nms_shape, num_outputs=2)
 def box_nms(g, a, data):
     _nms_shape(a, data.shape)
+    g.fixed_axes([-2], "the number of boxes (sizes of the sort, topk and NMS loop)")
     squeeze = data.ndim == 2
     if squeeze:
         data = _unsqueeze(g, data, 0)

@@ -123,9 +123,60 @@ def _declare_numpy_binary(compute, rule, names):
         numpy_binary(compute, rule, name))
 
 
+# MXNet 2.0.0b1's numpy-mode ops of an array and a number: op -> the rule of its output dtype
+# ("arith": a float array keeps its dtype; an integer or bool array with a float number gives
+# float64; an integer array with an int (or bool: ``is_int``) number keeps its dtype, a bool
+# array gives int64. "divide": a float array keeps its dtype, any other gives float32)
+NUMPY_SCALAR_RULE = {"_npi_add_scalar": "arith", "_npi_subtract_scalar": "arith",
+                     "_npi_rsubtract_scalar": "arith", "_npi_multiply_scalar": "arith",
+                     "_npi_mod_scalar": "arith", "_npi_rmod_scalar": "arith",
+                     "_npi_true_divide_scalar": "divide", "_npi_rtrue_divide_scalar": "divide"}
+_SCALAR_ATTRS = {"scalar": Float(1.0), "is_int": Bool(False)}
+
+
+def scalar_attrs(name, value):
+    """The attributes of scalar op ``name`` called with the number ``value``: a numpy-mode op
+    (``_npi_*_scalar``) also records ``is_int`` (a bool counts as an int, as MXNet 2's Python
+    passes it) and takes a bool as 0 or 1."""
+    if not (name.startswith("_npi_") and name.endswith("_scalar")):
+        return {"scalar": value}
+    is_int = isinstance(value, (int, np.integer, np.bool_))
+    return {"scalar": int(value) if isinstance(value, (bool, np.bool_)) else value,
+            "is_int": is_int}
+
+
+def numpy_scalar_result(rule, dtype, is_int):
+    """The output dtype of a numpy-mode scalar op of ``rule`` on an array of ``dtype`` and a
+    number (an int or bool one when ``is_int``)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        return dtype
+    if rule == "divide":
+        return np.dtype(np.float32)
+    if not is_int:
+        return np.dtype(np.float64)
+    return np.dtype(np.int64) if dtype == _BOOL else dtype
+
+
+def _declare_numpy_scalar(compute, name, reverse):
+    """``compute(g, lhs, rhs)`` on the array and the number, both in the result dtype."""
+    rule = NUMPY_SCALAR_RULE[name]
+
+    @op(name, attrs=_SCALAR_ATTRS, shape=same_shape,
+        dtype=lambda a, data: numpy_scalar_result(rule, data, a.is_int))
+    def lower(g, a, data):
+        dtype = numpy_scalar_result(rule, data.dtype, a.is_int)
+        data, scalar = as_dtype(g, data, dtype), g.constant(a.scalar, dtype=dtype)
+        return compute(g, *((scalar, data) if reverse else (data, scalar)))
+
+
 def _declare_scalar(onnx_op, names, reverse):
-    @op(names[0], *names[1:], attrs={"scalar": Float(1.0), "is_int": Bool(False)},
-        shape=same_shape)
+    if names[0] in NUMPY_SCALAR_RULE:
+        _declare_numpy_scalar(lambda g, lhs, rhs: binary(g, onnx_op, lhs, rhs), names[0],
+                              reverse)
+        return
+
+    @op(names[0], *names[1:], attrs=_SCALAR_ATTRS, shape=same_shape)
     def lower(g, a, data):
         scalar = g.constant(a.scalar, dtype=data.dtype)
         lhs, rhs = (scalar, data) if reverse else (data, scalar)
@@ -478,6 +529,7 @@ for _ops, _forms in [
         (("_npi_multiply",), ("_npi_multiply_scalar", "_npi_multiply_scalar")),
         (("elemwise_div", "broadcast_div"), ("_div_scalar", "_rdiv_scalar")),
         (("_npi_true_divide",), ("_npi_true_divide_scalar", "_npi_rtrue_divide_scalar")),
+        (("_npi_mod",), ("_npi_mod_scalar", "_npi_rmod_scalar")),
         (("_maximum", "broadcast_maximum", "_npi_maximum"), ("_maximum_scalar",) * 2),
         (("_minimum", "broadcast_minimum", "_npi_minimum"), ("_minimum_scalar",) * 2),
         (("_power", "broadcast_power", "_npi_power"), ("_power_scalar", "_rpower_scalar"))]:
@@ -510,6 +562,11 @@ COMPARISONS = {
             "_npi_logical_xor", "_npi_logical_xor_scalar"),
 }
 _BOOL = np.dtype(bool)
+# ``np.greater(x, 2)`` records the numpy-mode scalar op, ``np.greater(2, x)`` the mirrored one
+_MIRRORED = {"Greater": "Less", "GreaterOrEqual": "LessOrEqual", "Less": "Greater",
+             "LessOrEqual": "GreaterOrEqual", "Equal": "Equal", None: None}
+for _onnx, _mirror in _MIRRORED.items():
+    SCALAR_FORM[COMPARISONS[_onnx][3]] = (COMPARISONS[_onnx][4], COMPARISONS[_mirror][4])
 
 
 def _truth(g, x):
@@ -545,6 +602,8 @@ def _declare_compare_scalar(onnx_op, names, numpy_mode):
     @op(names[0], *names[1:], attrs={"scalar": Float(1.0), "is_int": Bool(False)},
         shape=same_shape, dtype=lambda a, data: _BOOL if numpy_mode else data)
     def lower(g, a, data):
+        if numpy_mode and data.dtype.kind in "iu":    # MXNet 2 compares these in float64
+            data = as_dtype(g, data, np.float64)
         scalar = int(a.scalar) if np.issubdtype(data.dtype, np.integer) else a.scalar
         return compare(g, onnx_op, data, scalar, _BOOL if numpy_mode else data.dtype)
 
@@ -593,8 +652,9 @@ def _declare_function(function, names, scalar_names, rscalar_names):
 
 
 _declare_function(mod, ("_mod", "_Mod", "broadcast_mod", "mod"),
-                  ("_mod_scalar", "_ModScalar", "_npi_mod_scalar"),
-                  ("_rmod_scalar", "_RModScalar", "_npi_rmod_scalar"))
+                  ("_mod_scalar", "_ModScalar"), ("_rmod_scalar", "_RModScalar"))
+_declare_numpy_scalar(mod, "_npi_mod_scalar", False)
+_declare_numpy_scalar(mod, "_npi_rmod_scalar", True)
 _declare_function(hypot, ("_hypot", "_Hypot", "broadcast_hypot", "hypot"),
                   ("_hypot_scalar", "_HypotScalar"), ())
 _declare_numpy_binary(mod, NUMPY_RULE["mod"], ("_npi_mod",))

@@ -8,6 +8,8 @@ graph, so a symbol file's ``softmax_label`` need not be fed nor loaded.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ...graph.attrs import Bool, Float, Str
 from .common import reshape, same_shape
 from .registry import OPS, op
@@ -37,12 +39,14 @@ def _same_label(a, data, label=None):
     shape=same_shape, weights=_softmax_label)
 def softmax_output(g, a, data, label=None):
     """``multi_output``: softmax over axis 1 of (n, c, ...); ``preserve_shape``: over the last
-    axis; otherwise over all axes but the first (the data seen as (n, -1))."""
+    axis; otherwise over all axes but the first (the data seen as (n, -1)), except on 4-d
+    float32 data, where MXNet 1.9.1's oneDNN kernel takes the last axis."""
     if a.multi_output:
         return g.node("Softmax", [data], data.shape, data.dtype, axis=1)
-    if a.preserve_shape or data.ndim <= 2:
+    if a.preserve_shape or data.ndim <= 2 or (data.ndim == 4 and data.dtype == np.float32):
         return g.node("Softmax", [data], data.shape, data.dtype, axis=-1)
-    flat = reshape(g, data, (data.shape[0], -1))
+    size = int(np.prod(data.shape[1:]))
+    flat = g.node("Flatten", [data], (data.shape[0], size), data.dtype, axis=1)
     out = g.node("Softmax", [flat], flat.shape, data.dtype, axis=-1)
     return reshape(g, out, data.shape)
 
