@@ -75,9 +75,6 @@ for dt in ("int32", "bool"):
 """
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: MXNet 1.9.1 writes is_int but keeps the "
-                   "array's dtype (int32 + 1.5 -> int32); the lowering applies 2.0.0b1's rule "
-                   "(float64) as it cannot tell which MXNet wrote the graph")
 def test_mxnet1_numpy_graphs_keep_mxnet1_dtypes(mx1):
     import numpy as np
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from ...checkpoint.dtypes import DTYPES
 from ...graph.attrs import Bool, Dtype, Float, Int, Str
+from ...graph.json_io import MXNET_VERSION_ATTR
 from .common import binary, broadcast, same_shape
 from .registry import Unsupported, op
 
@@ -145,17 +146,25 @@ def scalar_attrs(name, value):
             "is_int": is_int}
 
 
-def numpy_scalar_result(rule, dtype, is_int):
+def numpy_scalar_result(rule, dtype, is_int, mxnet_version=None):
     """The output dtype of a numpy-mode scalar op of ``rule`` on an array of ``dtype`` and a
-    number (an int or bool one when ``is_int``)."""
+    number (an int or bool one when ``is_int``), in a graph written by ``mxnet_version`` (None:
+    traced here, as 2.0.0b1; before 2.0 MXNet treats every number as an int one)."""
     dtype = np.dtype(dtype)
     if dtype.kind == "f":
         return dtype
     if rule == "divide":
         return np.dtype(np.float32)
-    if not is_int:
+    if not is_int and (mxnet_version is None or mxnet_version >= 20000):
         return np.dtype(np.float64)
     return np.dtype(np.int64) if dtype == _BOOL else dtype
+
+
+def written_by(a):
+    """The ``mxnet_version`` of the pre-2.0 graph a node was loaded from (json_io's
+    ``MXNET_VERSION_ATTR``), or None."""
+    text = a.raw.get(MXNET_VERSION_ATTR)
+    return None if text is None else int(text)
 
 
 def _declare_numpy_scalar(compute, name, reverse):
@@ -163,9 +172,9 @@ def _declare_numpy_scalar(compute, name, reverse):
     rule = NUMPY_SCALAR_RULE[name]
 
     @op(name, attrs=_SCALAR_ATTRS, shape=same_shape,
-        dtype=lambda a, data: numpy_scalar_result(rule, data, a.is_int))
+        dtype=lambda a, data: numpy_scalar_result(rule, data, a.is_int, written_by(a)))
     def lower(g, a, data):
-        dtype = numpy_scalar_result(rule, data.dtype, a.is_int)
+        dtype = numpy_scalar_result(rule, data.dtype, a.is_int, written_by(a))
         data, scalar = as_dtype(g, data, dtype), g.constant(a.scalar, dtype=dtype)
         return compute(g, *((scalar, data) if reverse else (data, scalar)))
 
