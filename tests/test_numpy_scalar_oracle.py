@@ -10,7 +10,8 @@ pytestmark = pytest.mark.oracle
 
 DTYPES = ["bool", "int8", "uint8", "int32", "int64", "float16", "float32", "float64"]
 NUMBERS = ["2", "1.5", "True"]
-FUNCTIONS = ["add", "subtract", "multiply", "true_divide", "mod", "greater", "greater_equal",
+FUNCTIONS = ["add", "subtract", "multiply", "true_divide", "mod", "power", "maximum", "minimum",
+             "greater", "greater_equal",
              "less", "less_equal", "equal", "not_equal"]
 OPERATORS = ["+", "-", "*", "/", "%", "**", ">", ">=", "<", "<=", "==", "!="]
 

@@ -38,10 +38,11 @@ SCALAR = {
     "Mul": [(("_mul_scalar", "_MulScalar"), False), (("_npi_multiply_scalar",), False)],
     "Div": [(("_div_scalar", "_DivScalar"), False), (("_rdiv_scalar", "_RDivScalar"), True),
             (("_npi_true_divide_scalar",), False), (("_npi_rtrue_divide_scalar",), True)],
-    "Max": [(("_maximum_scalar", "_MaximumScalar"), False)],
-    "Min": [(("_minimum_scalar", "_MinimumScalar"), False)],
+    "Max": [(("_maximum_scalar", "_MaximumScalar"), False), (("_npi_maximum_scalar",), False)],
+    "Min": [(("_minimum_scalar", "_MinimumScalar"), False), (("_npi_minimum_scalar",), False)],
     "Pow": [(("_power_scalar", "_PowerScalar"), False),
-            (("_rpower_scalar", "_RPowerScalar"), True)],
+            (("_rpower_scalar", "_RPowerScalar"), True),
+            (("_npi_power_scalar",), False), (("_npi_rpower_scalar",), True)],
 }
 
 
@@ -131,7 +132,9 @@ def _declare_numpy_binary(compute, rule, names):
 NUMPY_SCALAR_RULE = {"_npi_add_scalar": "arith", "_npi_subtract_scalar": "arith",
                      "_npi_rsubtract_scalar": "arith", "_npi_multiply_scalar": "arith",
                      "_npi_mod_scalar": "arith", "_npi_rmod_scalar": "arith",
-                     "_npi_true_divide_scalar": "divide", "_npi_rtrue_divide_scalar": "divide"}
+                     "_npi_true_divide_scalar": "divide", "_npi_rtrue_divide_scalar": "divide",
+                     "_npi_power_scalar": "arith", "_npi_rpower_scalar": "arith",
+                     "_npi_maximum_scalar": "arith", "_npi_minimum_scalar": "arith"}
 _SCALAR_ATTRS = {"scalar": Float(1.0), "is_int": Bool(False)}
 
 
@@ -179,10 +182,21 @@ def _declare_numpy_scalar(compute, name, reverse):
         return compute(g, *((scalar, data) if reverse else (data, scalar)))
 
 
+def _numpy_pow(g, lhs, rhs):
+    """ONNX Pow, 8-bit integers computed in int32 (Pow has no 8-bit kernel) and cast back: the
+    low byte, as MXNet's 8-bit result keeps."""
+    if lhs.dtype.itemsize != 1 or lhs.dtype == _BOOL:
+        return binary(g, "Pow", lhs, rhs)
+    wide = np.dtype(np.int32)
+    return as_dtype(g, binary(g, "Pow", as_dtype(g, lhs, wide), as_dtype(g, rhs, wide)),
+                    lhs.dtype)
+
+
 def _declare_scalar(onnx_op, names, reverse):
     if names[0] in NUMPY_SCALAR_RULE:
-        _declare_numpy_scalar(lambda g, lhs, rhs: binary(g, onnx_op, lhs, rhs), names[0],
-                              reverse)
+        compute = _numpy_pow if onnx_op == "Pow" else \
+            (lambda g, lhs, rhs: binary(g, onnx_op, lhs, rhs))
+        _declare_numpy_scalar(compute, names[0], reverse)
         return
 
     @op(names[0], *names[1:], attrs=_SCALAR_ATTRS, shape=same_shape)
@@ -500,7 +514,7 @@ ARITHMETIC = {
            "sub": ("_npi_subtract", "_npi_subtract_scalar", "_npi_rsubtract_scalar"),
            "mul": ("_npi_multiply", "_npi_multiply_scalar", "_npi_multiply_scalar"),
            "div": ("_npi_true_divide", "_npi_true_divide_scalar", "_npi_rtrue_divide_scalar"),
-           "pow": ("_npi_power", "_power_scalar", "_rpower_scalar"),
+           "pow": ("_npi_power", "_npi_power_scalar", "_npi_rpower_scalar"),
            "gt": ("_npi_greater", "_npi_greater_scalar", None),
            "ge": ("_npi_greater_equal", "_npi_greater_equal_scalar", None),
            "lt": ("_npi_less", "_npi_less_scalar", None),
@@ -539,9 +553,12 @@ for _ops, _forms in [
         (("elemwise_div", "broadcast_div"), ("_div_scalar", "_rdiv_scalar")),
         (("_npi_true_divide",), ("_npi_true_divide_scalar", "_npi_rtrue_divide_scalar")),
         (("_npi_mod",), ("_npi_mod_scalar", "_npi_rmod_scalar")),
-        (("_maximum", "broadcast_maximum", "_npi_maximum"), ("_maximum_scalar",) * 2),
-        (("_minimum", "broadcast_minimum", "_npi_minimum"), ("_minimum_scalar",) * 2),
-        (("_power", "broadcast_power", "_npi_power"), ("_power_scalar", "_rpower_scalar"))]:
+        (("_maximum", "broadcast_maximum"), ("_maximum_scalar",) * 2),
+        (("_npi_maximum",), ("_npi_maximum_scalar",) * 2),
+        (("_minimum", "broadcast_minimum"), ("_minimum_scalar",) * 2),
+        (("_npi_minimum",), ("_npi_minimum_scalar",) * 2),
+        (("_power", "broadcast_power"), ("_power_scalar", "_rpower_scalar")),
+        (("_npi_power",), ("_npi_power_scalar", "_npi_rpower_scalar"))]:
     SCALAR_FORM.update(dict.fromkeys(_ops, _forms))
 
 
