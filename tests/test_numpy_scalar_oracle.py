@@ -10,7 +10,8 @@ pytestmark = pytest.mark.oracle
 
 DTYPES = ["bool", "int8", "uint8", "int32", "int64", "float16", "float32", "float64"]
 NUMBERS = ["2", "1.5", "True"]
-FUNCTIONS = ["add", "subtract", "multiply", "true_divide", "mod", "greater", "greater_equal",
+FUNCTIONS = ["add", "subtract", "multiply", "true_divide", "mod", "power", "maximum", "minimum",
+             "greater", "greater_equal",
              "less", "less_equal", "equal", "not_equal"]
 OPERATORS = ["+", "-", "*", "/", "%", "**", ">", ">=", "<", "<=", "==", "!="]
 
@@ -75,9 +76,6 @@ for dt in ("int32", "bool"):
 """
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: MXNet 1.9.1 writes is_int but keeps the "
-                   "array's dtype (int32 + 1.5 -> int32); the lowering applies 2.0.0b1's rule "
-                   "(float64) as it cannot tell which MXNet wrote the graph")
 def test_mxnet1_numpy_graphs_keep_mxnet1_dtypes(mx1):
     import numpy as np
 

@@ -21,6 +21,9 @@ MAX_DEPTH = 64                 # JSON nesting (a graph is ~5 deep; nested subgra
 MAX_STRING = 1 << 20           # one name or attribute value
 MXNET_VERSION = 10901   # the version 1.9.1 stamps into attrs.mxnet_version
 SUBGRAPHS = "__subgraphs__"   # the node attribute holding a fused node's "subgraphs" JSON
+# the node attribute giving a numpy-mode scalar op (``_npi_*_scalar``) of a graph written before
+# MXNet 2 that graph's ``mxnet_version`` (1.9.1 keeps the array's dtype, 2.x promotes)
+MXNET_VERSION_ATTR = "__mxnet_version__"
 MAX_KNOWN_VERSION = 30000   # 3.0.0: generations after 2.x are unknown
 
 
@@ -280,10 +283,13 @@ def from_document(doc: dict, aux_positions=None, input_names=("data",)) -> Graph
     table's aux inputs), variable roles are assigned."""
     doc = upgrade(json.loads(json.dumps(doc)))
     graph = Graph(attrs=dict(doc.get("attrs", {})))
+    written_by = version(doc)
     for node in doc["nodes"]:
         attrs = dict(node.get("attrs", {}))
         if "subgraphs" in node:   # fused MKL-DNN nodes (_sg_mkldnn_conv): kept as JSON text
             attrs[SUBGRAPHS] = json.dumps(node["subgraphs"])
+        if written_by < 20000 and node["op"].startswith("_npi_") and node["op"].endswith("_scalar"):
+            attrs[MXNET_VERSION_ATTR] = str(written_by)
         graph.add(Node(node["op"], node["name"], attrs,
                        [Entry(*e) for e in node.get("inputs", [])]))
     graph.heads = [Entry(*e) for e in doc["heads"]]
@@ -320,6 +326,7 @@ def to_document(graph: Graph, num_outputs=None) -> dict:
         entry = {"op": node.op, "name": node.name}
         attrs = dict(node.attrs)
         subgraphs = attrs.pop(SUBGRAPHS, None)
+        attrs.pop(MXNET_VERSION_ATTR, None)
         if attrs:
             entry["attrs"] = attrs
         entry["inputs"] = [[e.node, e.index, e.version] for e in node.inputs]

@@ -106,7 +106,9 @@ SCALAR = {
     "_npi_true_divide_scalar": "_npi_true_divide_scalar",
     "_npi_rtrue_divide_scalar": "_npi_rtrue_divide_scalar",
     "_power_scalar": "_npi_power_scalar", "_rpower_scalar": "_npi_rpower_scalar",
+    "_npi_power_scalar": "_npi_power_scalar", "_npi_rpower_scalar": "_npi_rpower_scalar",
     "_maximum_scalar": "_maximum_scalar", "_minimum_scalar": "_minimum_scalar",
+    "_npi_maximum_scalar": "_maximum_scalar", "_npi_minimum_scalar": "_minimum_scalar",
     "_npi_greater_scalar": "_npi_greater_scalar",
     "_npi_greater_equal_scalar": "_npi_greater_equal_scalar",
     "_npi_less_scalar": "_npi_less_scalar", "_npi_less_equal_scalar": "_npi_less_equal_scalar"}

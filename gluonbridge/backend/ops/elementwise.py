@@ -10,6 +10,7 @@ import numpy as np
 
 from ...checkpoint.dtypes import DTYPES
 from ...graph.attrs import Bool, Dtype, Float, Int, Str
+from ...graph.json_io import MXNET_VERSION_ATTR
 from .common import binary, broadcast, same_shape
 from .registry import Unsupported, op
 
@@ -37,10 +38,11 @@ SCALAR = {
     "Mul": [(("_mul_scalar", "_MulScalar"), False), (("_npi_multiply_scalar",), False)],
     "Div": [(("_div_scalar", "_DivScalar"), False), (("_rdiv_scalar", "_RDivScalar"), True),
             (("_npi_true_divide_scalar",), False), (("_npi_rtrue_divide_scalar",), True)],
-    "Max": [(("_maximum_scalar", "_MaximumScalar"), False)],
-    "Min": [(("_minimum_scalar", "_MinimumScalar"), False)],
+    "Max": [(("_maximum_scalar", "_MaximumScalar"), False), (("_npi_maximum_scalar",), False)],
+    "Min": [(("_minimum_scalar", "_MinimumScalar"), False), (("_npi_minimum_scalar",), False)],
     "Pow": [(("_power_scalar", "_PowerScalar"), False),
-            (("_rpower_scalar", "_RPowerScalar"), True)],
+            (("_rpower_scalar", "_RPowerScalar"), True),
+            (("_npi_power_scalar",), False), (("_npi_rpower_scalar",), True)],
 }
 
 
@@ -130,7 +132,9 @@ def _declare_numpy_binary(compute, rule, names):
 NUMPY_SCALAR_RULE = {"_npi_add_scalar": "arith", "_npi_subtract_scalar": "arith",
                      "_npi_rsubtract_scalar": "arith", "_npi_multiply_scalar": "arith",
                      "_npi_mod_scalar": "arith", "_npi_rmod_scalar": "arith",
-                     "_npi_true_divide_scalar": "divide", "_npi_rtrue_divide_scalar": "divide"}
+                     "_npi_true_divide_scalar": "divide", "_npi_rtrue_divide_scalar": "divide",
+                     "_npi_power_scalar": "arith", "_npi_rpower_scalar": "arith",
+                     "_npi_maximum_scalar": "arith", "_npi_minimum_scalar": "arith"}
 _SCALAR_ATTRS = {"scalar": Float(1.0), "is_int": Bool(False)}
 
 
@@ -145,17 +149,25 @@ def scalar_attrs(name, value):
             "is_int": is_int}
 
 
-def numpy_scalar_result(rule, dtype, is_int):
+def numpy_scalar_result(rule, dtype, is_int, mxnet_version=None):
     """The output dtype of a numpy-mode scalar op of ``rule`` on an array of ``dtype`` and a
-    number (an int or bool one when ``is_int``)."""
+    number (an int or bool one when ``is_int``), in a graph written by ``mxnet_version`` (None:
+    traced here, as 2.0.0b1; before 2.0 MXNet treats every number as an int one)."""
     dtype = np.dtype(dtype)
     if dtype.kind == "f":
         return dtype
     if rule == "divide":
         return np.dtype(np.float32)
-    if not is_int:
+    if not is_int and (mxnet_version is None or mxnet_version >= 20000):
         return np.dtype(np.float64)
     return np.dtype(np.int64) if dtype == _BOOL else dtype
+
+
+def written_by(a):
+    """The ``mxnet_version`` of the pre-2.0 graph a node was loaded from (json_io's
+    ``MXNET_VERSION_ATTR``), or None."""
+    text = a.raw.get(MXNET_VERSION_ATTR)
+    return None if text is None else int(text)
 
 
 def _declare_numpy_scalar(compute, name, reverse):
@@ -163,17 +175,28 @@ def _declare_numpy_scalar(compute, name, reverse):
     rule = NUMPY_SCALAR_RULE[name]
 
     @op(name, attrs=_SCALAR_ATTRS, shape=same_shape,
-        dtype=lambda a, data: numpy_scalar_result(rule, data, a.is_int))
+        dtype=lambda a, data: numpy_scalar_result(rule, data, a.is_int, written_by(a)))
     def lower(g, a, data):
-        dtype = numpy_scalar_result(rule, data.dtype, a.is_int)
+        dtype = numpy_scalar_result(rule, data.dtype, a.is_int, written_by(a))
         data, scalar = as_dtype(g, data, dtype), g.constant(a.scalar, dtype=dtype)
         return compute(g, *((scalar, data) if reverse else (data, scalar)))
 
 
+def _numpy_pow(g, lhs, rhs):
+    """ONNX Pow, 8-bit integers computed in int32 (Pow has no 8-bit kernel) and cast back: the
+    low byte, as MXNet's 8-bit result keeps."""
+    if lhs.dtype.itemsize != 1 or lhs.dtype == _BOOL:
+        return binary(g, "Pow", lhs, rhs)
+    wide = np.dtype(np.int32)
+    return as_dtype(g, binary(g, "Pow", as_dtype(g, lhs, wide), as_dtype(g, rhs, wide)),
+                    lhs.dtype)
+
+
 def _declare_scalar(onnx_op, names, reverse):
     if names[0] in NUMPY_SCALAR_RULE:
-        _declare_numpy_scalar(lambda g, lhs, rhs: binary(g, onnx_op, lhs, rhs), names[0],
-                              reverse)
+        compute = _numpy_pow if onnx_op == "Pow" else \
+            (lambda g, lhs, rhs: binary(g, onnx_op, lhs, rhs))
+        _declare_numpy_scalar(compute, names[0], reverse)
         return
 
     @op(names[0], *names[1:], attrs=_SCALAR_ATTRS, shape=same_shape)
@@ -491,7 +514,7 @@ ARITHMETIC = {
            "sub": ("_npi_subtract", "_npi_subtract_scalar", "_npi_rsubtract_scalar"),
            "mul": ("_npi_multiply", "_npi_multiply_scalar", "_npi_multiply_scalar"),
            "div": ("_npi_true_divide", "_npi_true_divide_scalar", "_npi_rtrue_divide_scalar"),
-           "pow": ("_npi_power", "_power_scalar", "_rpower_scalar"),
+           "pow": ("_npi_power", "_npi_power_scalar", "_npi_rpower_scalar"),
            "gt": ("_npi_greater", "_npi_greater_scalar", None),
            "ge": ("_npi_greater_equal", "_npi_greater_equal_scalar", None),
            "lt": ("_npi_less", "_npi_less_scalar", None),
@@ -530,9 +553,12 @@ for _ops, _forms in [
         (("elemwise_div", "broadcast_div"), ("_div_scalar", "_rdiv_scalar")),
         (("_npi_true_divide",), ("_npi_true_divide_scalar", "_npi_rtrue_divide_scalar")),
         (("_npi_mod",), ("_npi_mod_scalar", "_npi_rmod_scalar")),
-        (("_maximum", "broadcast_maximum", "_npi_maximum"), ("_maximum_scalar",) * 2),
-        (("_minimum", "broadcast_minimum", "_npi_minimum"), ("_minimum_scalar",) * 2),
-        (("_power", "broadcast_power", "_npi_power"), ("_power_scalar", "_rpower_scalar"))]:
+        (("_maximum", "broadcast_maximum"), ("_maximum_scalar",) * 2),
+        (("_npi_maximum",), ("_npi_maximum_scalar",) * 2),
+        (("_minimum", "broadcast_minimum"), ("_minimum_scalar",) * 2),
+        (("_npi_minimum",), ("_npi_minimum_scalar",) * 2),
+        (("_power", "broadcast_power"), ("_power_scalar", "_rpower_scalar")),
+        (("_npi_power",), ("_npi_power_scalar", "_npi_rpower_scalar"))]:
     SCALAR_FORM.update(dict.fromkeys(_ops, _forms))
 
 
