@@ -118,6 +118,10 @@ def _mxnet_checkpoints(mx1, cases, folder):
 
 
 def _compare(mx1, gb_legacy, gb_structural, folder, source, cases, backend):
+    # one subfolder per list of cases: MXNet saves a model anew (new random weights) for each
+    # list it is in, which must not overwrite the files another list's outputs came from
+    folder = folder / "-".join(name for name, _ in cases)
+    folder.mkdir(exist_ok=True)
     expected = _mxnet_checkpoints(mx1, cases, folder)
     files = {name: [str(folder / f"{name}.{suffix}") for suffix in
                     ("params", "npz", "safetensors", "onnx")] for name, _ in cases}
