@@ -15,6 +15,7 @@ from .checkpoint.formats import TARGETS, read_index, sniff_format, write
 from .checkpoint.mxnet_binary import RecordVersion
 from .checkpoint.namemap import NameMap
 from .checkpoint.tensor import Checkpoint
+from .inspect import input_spec
 
 PROGRESS_MIN_BYTES = 32 << 20
 EPILOG = """\
@@ -101,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
                        "NAME-NNNN.params beside NAME-symbol.json)")
     graph.add_argument("--input", metavar="NAME:DIMS[:DTYPE]", action="append", default=[],
                        dest="inputs",
-                       type=_input_spec, help="an input's shape (with the batch size first), "
+                       type=input_spec, help="an input's shape (with the batch size first), "
                        "e.g. data:1,3,112,112; repeat for several inputs")
     graph.add_argument("--opset", type=int, metavar="N",
                        help="the ONNX opset to write: 17 (default) or 18")
@@ -112,14 +113,6 @@ def _parser() -> argparse.ArgumentParser:
                              "onnx.checker and a run at two batch sizes)")
     parser.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     return parser
-
-
-def _input_spec(text):
-    from .backend.exported import parse_input_spec   # the backend only for graphs
-    try:
-        return parse_input_spec(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _renaming(args) -> bool:

@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("file", help="the checkpoint (or -symbol.json) to inspect")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead")
     parser.add_argument("--input", metavar="NAME:DIMS[:DTYPE]", action="append", default=[],
-                        dest="inputs", type=_input_spec, help="a graph's input shape, to infer "
+                        dest="inputs", type=input_spec, help="a graph's input shape, to infer "
                         "the parameter and output shapes (default: the __shape__ attributes)")
     parser.add_argument("--params", metavar="P", help="a graph's parameter file, telling "
                         "parameters from inputs (default: the newest NAME-NNNN.params beside "
@@ -39,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _input_spec(text):
+def input_spec(text):
+    """argparse type of ``--input NAME:DIMS`` (convert and inspect)."""
     from .backend.exported import parse_input_spec   # the backend only for graphs
     try:
         return parse_input_spec(text)
