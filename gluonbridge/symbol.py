@@ -259,8 +259,19 @@ def _needs_input(entry, input_name, attrs) -> bool:
     return True
 
 
+def _holds_graph_symbol(values) -> bool:
+    return any(isinstance(v, Symbol) or (isinstance(v, (list, tuple)) and _holds_graph_symbol(v))
+               for v in values)
+
+
 def _make_op(op_name):
     def create(*args, name=None, attr=None, **kwargs):
+        from .backend.trace import current_trace
+        tracer = current_trace()
+        if tracer is not None and not _holds_graph_symbol(list(args) + list(kwargs.values())):
+            # inside a block's trace, as in a hybridized 1.x block where ``F`` is ``mx.sym``:
+            # the op is recorded in the trace (``mx.sym.zeros`` begin states)
+            return tracer.call(op_name, args, dict(kwargs, name=name), hint=op_name.lower())
         entry = _ops()[op_name]
         inputs = [a for a in args if isinstance(a, Symbol)]
         if entry.variadic and len(args) == 1 and isinstance(args[0], (list, tuple)):

@@ -19,6 +19,7 @@ import threading
 import numpy as np
 
 from ..graph import ARG, AUX, INPUT, Entry, Graph, Node
+from ..graph.infer import fill_unknown, infer_me_shape
 from ..graph.variables import variable_attrs
 from .errors import IncompatibleInputError, LoweringError, unsupported
 from .ops import OPS
@@ -73,6 +74,7 @@ class Tracer:
         self._scopes = [_Scope("")]
         self._node_where = {}                 # node index -> block path (for lowering errors)
         self.shape_read = False               # user code read a Symbol's shape
+        self._infer_me = set()                # 1.x fills whose 0 dimensions no consumer fixed
 
     # -- context ------------------------------------------------------------------------
     def where(self):
@@ -198,8 +200,13 @@ class Tracer:
                 shapes.append(value._shape)
                 dtypes.append(value.dtype)
         data_dtype = next((d for v, d in zip(inputs, dtypes) if isinstance(v, Symbol)), None)
-        in_shapes, in_dtypes, out_shapes, out_dtypes = entry.infer_parsed(a, shapes, dtypes,
-                                                                          where)
+        shapes = self._fix_infer_me(entry, a, inputs, shapes, dtypes, where)
+        unknown = infer_me_shape(entry.name, strings, inputs)
+        if unknown is None:
+            in_shapes, in_dtypes, out_shapes, out_dtypes = entry.infer_parsed(a, shapes, dtypes,
+                                                                              where)
+        else:   # a 1.x fill with a 0 ("infer me") dimension: a consumer fixes it
+            in_shapes, out_shapes, out_dtypes = [], [unknown], [np.dtype(entry.dtype_rule(a))]
         bound = {}
         for position, value in enumerate(inputs):
             if isinstance(value, ParamRef):
@@ -214,9 +221,39 @@ class Tracer:
             entry.at_trace(a, bound)
         node_name = self._scopes[-1].name(name, hint or op_name.lower())
         index = self._add(Node(entry.name, node_name, strings, entries), out_shapes, out_dtypes)
+        if unknown is not None:
+            self._infer_me.add(index)
         outs = [Symbol(self, index, i, s, d) for i, (s, d) in enumerate(zip(out_shapes,
                                                                               out_dtypes))]
         return outs[0] if len(outs) == 1 else outs
+
+    def _fix_infer_me(self, entry, a, inputs, shapes, dtypes, where):
+        """``shapes`` with those of the inputs made by 1.x fills of 0 ("infer me") dimensions
+        fixed as MXNet's backward inference fixes them: the one value, among the other inputs'
+        dimensions, with which this op infers. None or several fit: left as they are (the op's
+        rule, then the lowering's :func:`~gluonbridge.graph.infer.resolve_unknown_dims`,
+        decide)."""
+        pending = [p for p, v in enumerate(inputs)
+                   if isinstance(v, Symbol) and v.node in self._infer_me]
+        if not pending:
+            return shapes
+        candidates = sorted({int(d) for p, s in enumerate(shapes) if p not in pending
+                             for d in (s or ()) if d > 0})
+        fits = []
+        for value in candidates:
+            trial = [fill_unknown(s, value) if p in pending else s for p, s in enumerate(shapes)]
+            try:
+                entry.infer_parsed(a, trial, dtypes, where)
+            except Exception:       # noqa: BLE001 (any failure rules the candidate out)
+                continue
+            fits.append(trial)
+        if len(fits) != 1:
+            return shapes
+        for p in pending:
+            value = inputs[p]
+            self.shapes[value.node][value.index] = value._shape = fits[0][p]
+            self._infer_me.discard(value.node)
+        return fits[0]
 
     def add_graph(self, graph, fed, params):
         """Record a symbol graph (a SymbolBlock's) as it is: variables named in ``fed`` are

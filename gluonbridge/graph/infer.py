@@ -84,21 +84,30 @@ def infer(graph: Graph, lookup, known_shapes: Dict[str, tuple] = None,
     return shapes, dtypes
 
 
+def infer_me_shape(op, attrs, inputs=()) -> Shape:
+    """The ``shape`` attribute of an input-less 1.x op node (``_zeros``, ``_ones``, ``_full``:
+    1.x begin states) when it has a 0, a dimension MXNet infers from the consumers; else None."""
+    if op == "null" or inputs or op.startswith("_np") or "shape" not in attrs:
+        return None
+    text = attrs["shape"]
+    try:
+        shape = ast.literal_eval(text) if isinstance(text, str) else text
+    except (ValueError, SyntaxError):
+        return None
+    if isinstance(shape, (tuple, list)) and 0 in shape:
+        return tuple(int(d) for d in shape)
+    return None
+
+
+def fill_unknown(shape, value) -> tuple:
+    """``shape`` with its 0 dimensions set to ``value``."""
+    return tuple(value if d == 0 else d for d in shape)
+
+
 def _unknown_dim_sources(graph: Graph):
-    """Indices of input-less op nodes (``_zeros``, ``_ones``, ``_full``: 1.x begin states)
-    whose ``shape`` attribute has a 0, a dimension MXNet infers from the consumers."""
-    found = []
-    for i, node in enumerate(graph.nodes):
-        if node.is_variable or node.inputs or "shape" not in node.attrs:
-            continue
-        text = node.attrs["shape"]
-        try:
-            shape = ast.literal_eval(text) if isinstance(text, str) else text
-        except (ValueError, SyntaxError):
-            continue
-        if isinstance(shape, (tuple, list)) and 0 in shape and not node.op.startswith("_np"):
-            found.append(i)
-    return found
+    """Indices of the nodes with an :func:`infer_me_shape`."""
+    return [i for i, node in enumerate(graph.nodes)
+            if infer_me_shape(node.op, node.attrs, node.inputs) is not None]
 
 
 def resolve_unknown_dims(graph: Graph, lookup, known_shapes: Dict[str, tuple] = None,
@@ -136,9 +145,7 @@ def _filled(graph: Graph, sources, value) -> Graph:
     nodes = list(graph.nodes)
     for i in sources:
         node = nodes[i]
-        shape = ast.literal_eval(node.attrs["shape"]) if isinstance(node.attrs["shape"], str) \
-            else node.attrs["shape"]
-        filled = tuple(value if d == 0 else d for d in shape)
+        filled = fill_unknown(infer_me_shape(node.op, node.attrs), value)
         nodes[i] = type(node)(node.op, node.name, {**node.attrs, "shape": str(filled)},
                               list(node.inputs), node.role)
     return Graph(nodes, list(graph.heads), dict(graph.attrs))

@@ -158,30 +158,32 @@ def box_nms(g, a, data):
                                       (b, k), np.bool_)], (b, k), np.bool_)
         valid = g.node("And", [valid, other], (b, k), np.bool_)
     key = g.node("Where", [valid, score, g.constant(-np.inf, dt)], (b, k), dt)
-    order = _sort_desc(g, key)                                                  # (B, K)
-    rows = g.node("GatherND", [data, _unsqueeze(g, order, -1)], (b, k, w), dt, batch_dims=1)
+    # only the first ``topk`` boxes in score order take part: the NMS works on those alone
+    t = a.topk if 0 < a.topk < k else k
+    order = _sort_desc(g, key, t)                                               # (B, T)
+    rows = g.node("GatherND", [data, _unsqueeze(g, order, -1)], (b, t, w), dt, batch_dims=1)
     kept = _gather_flags(g, valid, order)
-    if a.topk > 0 and a.topk < k:
-        first = g.constant((np.arange(k) < a.topk).reshape(1, k), np.bool_)
-        kept = g.node("And", [kept, first], (b, k), np.bool_)
     boxes = _cols(g, rows, a.coord_start, 4)
-    corners = _corners(g, boxes, a.in_format)                                  # (B, K, 1)
+    corners = _corners(g, boxes, a.in_format)                                  # (B, T, 1)
     suppress = g.node("Greater", [_iou(g, corners, [g.node(
-        "Transpose", [c], (b, 1, k), dt, perm=[0, 2, 1]) for c in corners]),
-        g.constant(float(a.overlap_thresh), dt)], (b, k, k), np.bool_)
+        "Transpose", [c], (b, 1, t), dt, perm=[0, 2, 1]) for c in corners]),
+        g.constant(float(a.overlap_thresh), dt)], (b, t, t), np.bool_)
     if a.id_index >= 0 and not a.force_suppress:
         ids = _cols(g, rows, a.id_index, 1)
-        same = g.node("Equal", [ids, g.node("Transpose", [ids], (b, 1, k), dt, perm=[0, 2, 1])],
-                      (b, k, k), np.bool_)
-        suppress = g.node("And", [suppress, same], (b, k, k), np.bool_)
-    kept = _greedy(g, kept, suppress, k)
+        same = g.node("Equal", [ids, g.node("Transpose", [ids], (b, 1, t), dt, perm=[0, 2, 1])],
+                      (b, t, t), np.bool_)
+        suppress = g.node("And", [suppress, same], (b, t, t), np.bool_)
+    kept = _greedy(g, kept, suppress, t)
     # kept rows first, in score order
-    rank = g.node("Where", [kept, g.constant(np.arange(k, 0, -1, dtype=np.float32)),
-                            g.constant(0.0)], (b, k), np.float32)
+    rank = g.node("Where", [kept, g.constant(np.arange(t, 0, -1, dtype=np.float32)),
+                            g.constant(0.0)], (b, t), np.float32)
     place = _sort_desc(g, rank)
-    rows = g.node("GatherND", [rows, _unsqueeze(g, place, -1)], (b, k, w), dt, batch_dims=1)
+    rows = g.node("GatherND", [rows, _unsqueeze(g, place, -1)], (b, t, w), dt, batch_dims=1)
     kept = _gather_flags(g, kept, place)
-    out = g.node("Where", [_unsqueeze(g, kept, -1), rows, g.constant(-1.0, dt)], (b, k, w), dt)
+    out = g.node("Where", [_unsqueeze(g, kept, -1), rows, g.constant(-1.0, dt)], (b, t, w), dt)
+    if t < k:   # the boxes beyond topk are never kept: rows of -1
+        out = g.node("Pad", [out, g.constant([0, 0, 0, 0, k - t, 0], np.int64),
+                             g.constant(-1.0, dt)], (b, k, w), dt, mode="constant")
     if squeeze:
         out = g.node("Squeeze", [out, g.constant([0], np.int64)], (k, w), dt)
     return [out, out]
@@ -196,12 +198,14 @@ def _gather_flags(g, flags, order):
     return g.node("Cast", [value], order.shape, np.bool_, to=9)
 
 
-def _sort_desc(g, key):
-    """Indices (int64) sorting ``key`` (B, K) descending along axis 1, ties in index order."""
+def _sort_desc(g, key, count=None):
+    """Indices (int64) of the ``count`` (default all) largest of ``key`` (B, K) along axis 1,
+    descending, ties in index order."""
     b, k = key.shape
-    values = g.node("TopK", [key, g.constant([k], np.int64)], (b, k), key.dtype, n_outputs=2,
-                    axis=1, largest=1, sorted=1)
-    return type(values)(g.nodes[-1][2][1], (b, k), np.int64)
+    count = k if count is None else count
+    values = g.node("TopK", [key, g.constant([count], np.int64)], (b, count), key.dtype,
+                    n_outputs=2, axis=1, largest=1, sorted=1)
+    return type(values)(g.nodes[-1][2][1], (b, count), np.int64)
 
 
 def _greedy(g, kept, suppress, k):
