@@ -311,6 +311,24 @@ def _make_op(op_name):
     return create
 
 
+def zeros(shape, dtype=None, **kwargs) -> Symbol:
+    """``_zeros`` of ``shape`` (float32 unless ``dtype``), as MXNet's ``symbol.zeros``."""
+    return _make_op("_zeros")(shape=shape, dtype=np.float32 if dtype is None else dtype,
+                              **kwargs)
+
+
+def ones(shape, dtype=None, **kwargs) -> Symbol:
+    """``_ones`` of ``shape`` (float32 unless ``dtype``), as MXNet's ``symbol.ones``."""
+    return _make_op("_ones")(shape=shape, dtype=np.float32 if dtype is None else dtype,
+                             **kwargs)
+
+
+def full(shape, val, dtype=None, **kwargs) -> Symbol:
+    """``_full`` of ``shape`` filled with ``val``, as MXNet's ``symbol.full``."""
+    return _make_op("_full")(shape=shape, dtype=np.float32 if dtype is None else dtype,
+                             value=float(val), **kwargs)
+
+
 def __getattr__(name):
     """``mx.sym.<Op>``: every op of the table."""
     if name.startswith("__") or name not in _ops():

@@ -122,6 +122,16 @@ CASES = {
     "box_nms_2d_topk": ("mx.sym.contrib.box_nms(v['b'], overlap_thresh=0.1, topk=7, "
                         "valid_thresh=0.3, coord_start=0, score_index=4, id_index=-1)",
                         {"b": ((40, 5), "boxes_last")}, (), 1e-6),
+    # topk < K: the NMS runs on the topk best boxes only, the rest become rows of -1
+    "box_nms_ids_topk": ("mx.sym.contrib.box_nms(v['b'], overlap_thresh=0.3, topk=6, "
+                         "valid_thresh=0.2, coord_start=2, score_index=1, id_index=0)",
+                         {"b": ((2, 25, 6), "boxes")}, (), 1e-6),
+    "box_nms_topk_one": ("mx.sym.contrib.box_nms(v['b'], overlap_thresh=0.3, topk=1, "
+                         "coord_start=2, score_index=1, id_index=0, force_suppress=True)",
+                         {"b": ((3, 9, 6), "boxes")}, (), 1e-6),
+    "box_nms_topk_beyond": ("mx.sym.contrib.box_nms(v['b'], overlap_thresh=0.2, topk=40, "
+                            "coord_start=2, score_index=1, id_index=0)",
+                            {"b": ((2, 25, 6), "boxes")}, (), 1e-6),
     "box_iou_center": ("mx.sym.contrib.box_iou(v['a'], v['c'], format='center')",
                        {"a": ((3, 4), "uniform"), "c": ((2, 2, 4), "uniform")}, (), 1e-5),
     "multibox_prior_default": ("mx.sym.contrib.MultiBoxPrior(v['x'])",
