@@ -142,6 +142,18 @@ CASES = {
         "nms_topk=9, threshold=0.3, nms_threshold=0.3)",
         {"c": ((2, 4, 27), "normal"), "l": ((2, 108), "normal"), "f": ((2, 1, 3, 3), "normal")},
         (), 1e-5),
+    "multibox_detection_topk_one_force": (
+        "mx.sym.contrib.MultiBoxDetection(mx.sym.softmax(v['c'], axis=1), v['l'], "
+        "mx.sym.contrib.MultiBoxPrior(v['f'], sizes=(0.4, 0.7), ratios=(1.0, 2.0)), "
+        "nms_topk=1, threshold=0.2, nms_threshold=0.4, force_suppress=True)",
+        {"c": ((2, 4, 27), "normal"), "l": ((2, 108), "normal"), "f": ((2, 1, 3, 3), "normal")},
+        (), 1e-5),
+    "multibox_detection_topk_beyond": (
+        "mx.sym.contrib.MultiBoxDetection(mx.sym.softmax(v['c'], axis=1), v['l'], "
+        "mx.sym.contrib.MultiBoxPrior(v['f'], sizes=(0.4, 0.7), ratios=(1.0, 2.0)), "
+        "nms_topk=50, threshold=0.3, nms_threshold=0.3)",
+        {"c": ((2, 4, 27), "normal"), "l": ((2, 108), "normal"), "f": ((2, 1, 3, 3), "normal")},
+        (), 1e-5),
     "multibox_detection_no_nms": (
         "mx.sym.contrib.MultiBoxDetection(mx.sym.softmax(v['c'], axis=1), v['l'], "
         "mx.sym.contrib.MultiBoxPrior(v['f'], sizes=(0.5,)), nms_threshold=0.0, clip=False)",

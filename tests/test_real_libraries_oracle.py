@@ -4,8 +4,9 @@ their released sources under the ``mxnet`` shim, against the same sources under 
 MXNet builds each model (tests/oracle/real_libraries.py), initializes it randomly, runs a fixed
 input and saves its parameters; gluonbridge builds the same model in a fresh process, compares
 parameter names and shapes, loads MXNet's file and runs the same input. The counts (built /
-names equal / ran / outputs within 1e-5) and each failure's first error are printed (``-s``);
-the test fails when a model that once matched regresses below ``FLOOR``.
+names equal / ran / outputs within 1e-5 of each output's largest magnitude) and each failure's
+first error are printed (``-s``); the test fails when a model that once matched regresses below
+``FLOOR``.
 """
 import json
 import os
@@ -16,13 +17,14 @@ import pytest
 
 import packaging
 from tests.codemod.corpus_sources import download, unpack
+from tests.graphs.compare import assert_close
 from tests.oracle.harness import find_oracle, gluonbridge_interpreter, oracle_dir
 
 pytestmark = [pytest.mark.slow, pytest.mark.oracle]
 
 RUNNER = Path(__file__).parent / "oracle" / "real_libraries.py"
 # minimum counts reached on this branch (built, names equal, ran, within 1e-5): a regression fails
-FLOOR = {"built": 16, "names": 16, "ran": 13, "close": 12}
+FLOOR = {"built": 16, "names": 16, "ran": 15, "close": 15}
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +51,16 @@ def _snippet(sources, weights, shim):
 
 
 def _close(ours, theirs):
-    if ours is None or theirs is None or len(ours) != len(theirs):
+    """Every output within 1e-5 of MXNet's, relative to that output's largest magnitude (issue
+    10's tolerance: detection boxes of a few hundred pixels carry float32 noise of 1e-4 that an
+    element-wise relative test would count against a box edge near 0)."""
+    if ours is None or theirs is None:
         return False
-    return all(len(a) == len(b) and np.allclose(a, b, rtol=1e-5, atol=1e-5)
-               for a, b in zip(ours, theirs))
+    try:
+        assert_close([np.asarray(a) for a in ours], [np.asarray(b) for b in theirs], rel=1e-5)
+    except AssertionError:
+        return False
+    return True
 
 
 def test_real_library_models_match_mxnet(sources, tmp_path):

@@ -189,6 +189,15 @@ def box_nms(g, a, data):
     return [out, out]
 
 
+def _first_rows(g, value, count):
+    """``value[:, :count]``."""
+    if count == value.shape[1]:
+        return value
+    return g.node("Slice", [value, g.constant([0], np.int64), g.constant([count], np.int64),
+                            g.constant([1], np.int64)],
+                  (value.shape[0], count) + value.shape[2:], value.dtype)
+
+
 def _gather_flags(g, flags, order):
     """``flags`` (B, K) bool permuted by ``order`` along axis 1 (a float GatherND: onnx 1.23's
     reference GatherElements fails beyond 32 positions)."""
@@ -339,24 +348,30 @@ def multibox_detection(g, a, cls_prob, loc_pred, anchor):
     order = _sort_desc(g, g.node("Where", [valid, score, g.constant(-np.inf, dt)], (b, n), dt))
     ranked = g.node("GatherND", [rows, _unsqueeze(g, order, -1)], (b, n, 6), dt, batch_dims=1)
     top = _gather_flags(g, valid, order)
-    if 0 < a.nms_topk < n:
-        first = g.constant((np.arange(n) < a.nms_topk).reshape(1, n), np.bool_)
+    # only the first ``nms_topk`` ranked rows take part: the NMS works on those alone
+    t = a.nms_topk if 0 < a.nms_topk < n else n
+    if t < n:
+        first = g.constant((np.arange(n) < t).reshape(1, n), np.bool_)
         top = g.node("And", [top, first], (b, n), np.bool_)
-    corners = [_cols(g, ranked, 2 + i, 1) for i in range(4)]                    # (B, N, 1)
-    iou = _overlap(g, corners, [g.node("Transpose", [x], (b, 1, n), dt, perm=[0, 2, 1])
+    head = _first_rows(g, ranked, t)                                            # (B, T, 6)
+    corners = [_cols(g, head, 2 + i, 1) for i in range(4)]                      # (B, T, 1)
+    iou = _overlap(g, corners, [g.node("Transpose", [x], (b, 1, t), dt, perm=[0, 2, 1])
                                 for x in corners])
     suppress = g.node("GreaterOrEqual", [iou, g.constant(float(a.nms_threshold), dt)],
-                      (b, n, n), np.bool_)
+                      (b, t, t), np.bool_)
     if not a.force_suppress:
-        ids = _cols(g, ranked, 0, 1)
-        same = g.node("Equal", [ids, g.node("Transpose", [ids], (b, 1, n), dt, perm=[0, 2, 1])],
-                      (b, n, n), np.bool_)
-        suppress = g.node("And", [suppress, same], (b, n, n), np.bool_)
-    kept = _greedy(g, top, suppress, n)
-    ranked_ids = _squeeze_last(g, _cols(g, ranked, 0, 1))
-    ranked = g.node("Concat", [_unsqueeze(g, g.node("Where", [kept, ranked_ids, minus], (b, n),
-                                                    dt), -1), _cols(g, ranked, 1, 5)],
-                    (b, n, 6), dt, axis=2)
+        ids = _cols(g, head, 0, 1)
+        same = g.node("Equal", [ids, g.node("Transpose", [ids], (b, 1, t), dt, perm=[0, 2, 1])],
+                      (b, t, t), np.bool_)
+        suppress = g.node("And", [suppress, same], (b, t, t), np.bool_)
+    kept = _greedy(g, _first_rows(g, top, t), suppress, t)
+    head_ids = _squeeze_last(g, _cols(g, head, 0, 1))
+    ranked = g.node("Concat", [_unsqueeze(g, g.node("Where", [kept, head_ids, minus], (b, t),
+                                                    dt), -1), _cols(g, head, 1, 5)],
+                    (b, t, 6), dt, axis=2)
+    if t < n:   # the rows beyond nms_topk are not ``top``: placeholders the Where below skips
+        ranked = g.node("Pad", [ranked, g.constant([0, 0, 0, 0, n - t, 0], np.int64), minus],
+                        (b, n, 6), dt, mode="constant")
     rest = g.node("Concat", [g.node("Where", [_unsqueeze(g, valid, -1),
                                               g.constant(-np.ones((1, 1, 1), np.float32), dt),
                                               minus], (b, n, 1), dt), _cols(g, rows, 1, 5)],
