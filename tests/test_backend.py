@@ -183,6 +183,18 @@ def test_structural_forward_style_custom_block():
     assert out.shape == (4, 8) and np.array_equal(out[:, :4], out[:, 4:])
 
 
+def test_a_fill_whose_unknown_dimension_nothing_fixes_is_refused_naming_the_node():
+    """A 1.x fill with a 0 ("infer me") dimension returned as it is: no consumer fixes it."""
+    with naming.override("legacy"):
+        class Unfixed(gluon.HybridBlock):
+            def hybrid_forward(self, F, x):
+                return x + 1, F.zeros(shape=(0, 3))
+        block = Unfixed(prefix="unfixed_")
+    with pytest.raises(ValueError, match=r"'unfixed_zeros0': a shape with a 0 .* several "
+                                         r"values fit \(\[4, 5\]\) the graph: give the"):
+        block(X)
+
+
 def test_unsupported_attribute_names_block_op_and_attribute():
     with naming.override("legacy"):
         net = nn.HybridSequential()

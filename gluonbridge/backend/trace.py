@@ -201,12 +201,15 @@ class Tracer:
                 dtypes.append(value.dtype)
         data_dtype = next((d for v, d in zip(inputs, dtypes) if isinstance(v, Symbol)), None)
         shapes = self._fix_infer_me(entry, a, inputs, shapes, dtypes, where)
-        unknown = infer_me_shape(entry.name, strings, inputs)
+        # a 1.x fill with a 0 ("infer me") dimension: a consumer fixes it (MXNet 2's numpy
+        # shapes make a 0 an empty dimension)
+        unknown = None if self.numpy_mode else infer_me_shape(entry.name, strings, inputs)
         if unknown is None:
             in_shapes, in_dtypes, out_shapes, out_dtypes = entry.infer_parsed(a, shapes, dtypes,
                                                                               where)
-        else:   # a 1.x fill with a 0 ("infer me") dimension: a consumer fixes it
-            in_shapes, out_shapes, out_dtypes = [], [unknown], [np.dtype(entry.dtype_rule(a))]
+        else:
+            dtype = entry.dtype_rule(a) if entry.dtype_rule is not None else np.float32
+            in_shapes, out_shapes, out_dtypes = [], [unknown], [np.dtype(dtype)]
         bound = {}
         for position, value in enumerate(inputs):
             if isinstance(value, ParamRef):

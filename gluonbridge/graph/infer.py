@@ -135,9 +135,9 @@ def resolve_unknown_dims(graph: Graph, lookup, known_shapes: Dict[str, tuple] = 
         fits.append((value, trial))
     where = ", ".join(f"'{graph.nodes[i].name}'" for i in sources)
     if len(fits) != 1:
-        found = "no" if not fits else f"several ({[v for v, _ in fits]})"
+        found = "no value fits" if not fits else f"several values fit ({[v for v, _ in fits]})"
         raise ShapeError(f"node {where}: a shape with a 0 (a dimension MXNet infers from the "
-                         f"consumers); {found} value fits the graph")
+                         f"consumers) and {found} the graph: give the dimension its size")
     return fits[0][1]
 
 
