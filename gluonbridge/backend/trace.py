@@ -132,6 +132,15 @@ class Tracer:
             self.params[name] = param
         return index
 
+    @staticmethod
+    def declare_variables(params):
+        """MXNet 1.x makes the variable of every Parameter of a block (``Parameter.var()``)
+        when the block's ``hybrid_forward`` is traced, before its ops run: the attributes keep
+        the shapes known then (a layer that completes its shapes itself, as the recurrent
+        layers do, still writes the unknown dimensions as 0)."""
+        for param in params:
+            _var_attrs(param)
+
     def _bind(self, ref, index, shape, dtype, op, uniform):
         """Give Parameter ``ref`` the ``shape`` op needs (unknown dimensions filled in, deferred
         initialization finished) and check its dtype against the op's data."""
@@ -363,7 +372,10 @@ class Tracer:
             return self.call(fn, (a,), scalar_attrs(fn, b), hint=fn.lower())
         lhs, rhs = (b, a) if reverse else (a, b)
         fn = array_op
-        if not self.numpy_mode and _shape_of(lhs) != _shape_of(rhs):
+        # shapes that differ broadcast, as 1.x NDArrays do; a fill of unknown dimensions is
+        # matched to the other side by the elementwise op, as 1.x Symbols are
+        if not self.numpy_mode and _shape_of(lhs) != _shape_of(rhs) and not any(
+                isinstance(v, Symbol) and v.node in self._infer_me for v in (lhs, rhs)):
             fn = BROADCAST_FORM[OPS[array_op].name]
         return self.call(fn, (lhs, rhs), {}, hint=fn.lower())
 

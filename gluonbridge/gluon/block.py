@@ -419,6 +419,7 @@ class HybridBlock(Block):
             return self._execute(args)
         with tracer.block_scope(self):
             if hasattr(self, "hybrid_forward"):
+                tracer.declare_variables(self._reg_params.values())
                 params = {name: ParamRef(p) for name, p in self._reg_params.items()}
                 return self.hybrid_forward(tracer.namespace, *args, **params)
             return self.forward(*args)

@@ -127,13 +127,17 @@ class _RNNLayer(HybridBlock):
         self._dtype = dtype
 
     def begin_state(self, batch_size=0, func=zeros_state, **kwargs):
-        """Initial states: ``func(shape=..., dtype=..., **kwargs)`` for each of
-        :meth:`state_info`; zeros by default."""
+        """Initial states, zeros by default: for each of :meth:`state_info`, ``func(shape=...,
+        dtype=..., **kwargs)``; under 1.x naming also ``name='<prefix>h0_<i>'`` and
+        ``__layout__`` as 1.9.1 passes them (``mx.sym.zeros`` keeps both in its node)."""
         states = []
-        for info in self.state_info(batch_size):
+        for i, info in enumerate(self.state_info(batch_size)):
             info.update(kwargs)
-            info.pop("__layout__", None)
-            states.append(func(**info))
+            if self._naming.api.numpy_arrays:
+                info.pop("__layout__", None)
+                states.append(func(**info))
+            else:
+                states.append(func(name=f"{self.prefix}h0_{i}", **info))
         return states
 
     def __call__(self, inputs, states=None, sequence_length=None):
