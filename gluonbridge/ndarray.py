@@ -379,11 +379,15 @@ def save(fname, data):
 
 
 def load(fname):
-    """``nd.load``: the list or dict of NDArrays in a file."""
+    """``nd.load``: the list or dict of NDArrays in a file. An ``.npz`` file's keys come sorted,
+    as MXNet 2 lists them (its reader keeps them in a sorted map); other formats keep the
+    file's order."""
     from . import checkpoint
-    loaded = checkpoint.load(fname)
+    format = checkpoint.sniff_format(fname)
+    loaded = checkpoint.load(fname, format)
     if isinstance(loaded, dict):
-        return {k: np.array(v).view(NDArray) for k, v in loaded.items()}
+        keys = sorted(loaded) if format == "npz" else loaded
+        return {k: np.array(loaded[k]).view(NDArray) for k in keys}
     return [np.array(v).view(NDArray) for v in loaded]
 
 

@@ -96,8 +96,6 @@ def test_help_teaches_usage():
 
 
 @pytest.mark.oracle
-@pytest.mark.xfail(strict=True, reason="2.0.0b1's mx.nd.load lists a .npz file's keys sorted; "
-                   "gluonbridge keeps the file's order")
 def test_mxnet_2_naming_tutorial_prints_what_mxnet_2_prints(mx2, tmp_path):
     script = Path(__file__).with_name("tutorials") / "naming_mx2.py"
     (tmp_path / "mx").mkdir()
