@@ -38,6 +38,15 @@ def _wrap(value):
     return arr.reshape(1) if arr.ndim == 0 and _legacy() else arr
 
 
+def _exact_power(lhs, rhs):
+    """``np.power``, float16/float32 computed in float64 and rounded once, as C's ``powf``
+    gives it (NumPy's SIMD float32 power is an ulp off it on some CPUs, e.g. AVX-512 ones)."""
+    dtype = np.result_type(lhs, rhs)
+    if dtype.kind != "f" or dtype.itemsize > 4:
+        return np.power(lhs, rhs)
+    return np.power(np.asarray(lhs, np.float64), np.asarray(rhs, np.float64)).astype(dtype)
+
+
 def _binary(fn, compare=False):
     def forward(self, other, reverse=False):
         a = np.asarray(self)
@@ -58,7 +67,7 @@ def _binary(fn, compare=False):
                 np.asarray(rhs).dtype.kind in "iub":
             return _wrap(np.true_divide(lhs, rhs, dtype=np.float32))
         with np.errstate(divide="ignore", invalid="ignore"):
-            result = np.asarray(fn(lhs, rhs))
+            result = np.asarray(_exact_power(lhs, rhs) if fn is np.power else fn(lhs, rhs))
         if wanted is not None:
             result = result.astype(wanted, copy=False)
         if fn is np.mod and not _legacy():              # MXNet's mod by 0 is 0

@@ -295,5 +295,6 @@ class NamespaceModule:
 ND = Namespace("mx.nd", ("", "_"))
 ND_CONTRIB = Namespace("mx.nd.contrib", ("_contrib_", ""))
 # mx.np's Python-level names for ops registered under another name
-NP = Namespace("mx.np", ("_npi_", "_np_", "", "_"), aliases={"divide": "_npi_true_divide"})
+NP = Namespace("mx.np", ("_npi_", "_np_", "", "_"),
+               aliases={"divide": "_npi_true_divide", "abs": "_npi_absolute"})
 NPX = Namespace("mx.npx", ("_npx_", "", "_"))
