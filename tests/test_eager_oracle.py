@@ -422,10 +422,23 @@ NP_ARRAYS = {
     "b": ([[True, False, True], [False, False, True]], "bool"),
     "empty": ([], "float32"),
     "scalar0d": (1.5, "float32"),
+    "special": ([["nan", "inf", "-inf"], ["0", "-1", "2.5"]], "float32"),
+    "i32b": ([[2, 2, -2], [-3, 5, 4]], "int32"),
 }
-NP_UNARY_INPUTS = ["f32", "f16", "f64", "i32", "u8", "b", "empty", "scalar0d"]
+NP_UNARY_INPUTS = ["f32", "f16", "f64", "i32", "u8", "b", "empty", "scalar0d", "special"]
 NP_BINARY_INPUTS = [("f32", "f32"), ("f32", "row"), ("i32", "i32"), ("f64", "f64"),
-                    ("i32", "f32"), ("b", "b")]
+                    ("i32", "f32"), ("b", "b"), ("special", "f32"), ("f32", "special"),
+                    ("i32", "i32b"), ("f16", "row")]
+# ops needing attributes: (namespace.name, inputs, attributes)
+NP_WITH_ATTRS = [
+    ("np.cumsum", ["f32"], {"axis": 1}), ("np.cumsum", ["b"], {"axis": 0}),
+    ("np.cumsum", ["i32"], {"dtype": "float32"}),
+    ("np.var", ["f32"], {"axis": 0, "ddof": 1}), ("np.std", ["i32"], {"axis": 1, "keepdims": True}),
+    ("np.var", ["f64"], {"ddof": 2}),
+    ("np.tril", ["f32"], {"k": 1}), ("np.triu", ["i32"], {"k": -1}),
+    ("np.any", ["b"], {"axis": 1}), ("np.all", ["f32"], {"axis": 0, "keepdims": True}),
+    ("np.all", ["special"], {"axis": 1}),
+]
 
 
 def _np_cases():
@@ -443,7 +456,7 @@ def _np_cases():
     return cases
 
 
-NP_CASES = _np_cases()
+NP_CASES = _np_cases() + NP_WITH_ATTRS
 NP_SNIPPET = """
 import json, numpy as onp
 from mxnet import np, npx
@@ -482,6 +495,14 @@ NP_KNOWN_GAPS = {
     "npx.norm scalar0d": "2.0.0b1's npx.norm of a 0-d array has shape (1,)",
     "npx.sigmoid u8": "2.0.0b1's uint8 sigmoid rounds 0.5 <= y < 1 up to 1 for large x",
     "npx.log_softmax scalar0d": "the softmax lowerings take an axis: a 0-d input is refused",
+    "np.argmax special": "NaN: 2.0.0b1's argmax skips it, onnxruntime's ArgMax takes it",
+    "np.argmin special": "NaN: 2.0.0b1's argmin skips it, onnxruntime's ArgMin takes it",
+    "np.argsort special": "NaN: ONNX TopK orders NaN unlike 2.0.0b1's sort",
+    "np.sort special": "NaN: ONNX TopK orders NaN unlike 2.0.0b1's sort",
+    "npx.log_softmax special": "a row holding +inf: 2.0.0b1 gives -inf where ONNX gives NaN",
+    "npx.contrib_quantize_v2 special": "infinite data: 2.0.0b1 quantizes with an infinite range",
+    "np.std u8": "uint8: 2.0.0b1 computes the deviations in uint8 and wraps",
+    "np.var u8": "uint8: 2.0.0b1 computes the deviations in uint8 and wraps",
 }
 
 

@@ -264,9 +264,21 @@ for _onnx, _names in {
         "Abs": ("abs", "_npi_absolute", "absolute"),
         "Identity": ("_copy", "identity", "copy", "_npi_copy"),
         "Neg": ("negative", "_npi_negative"), "Floor": ("floor", "_npi_floor"),
-        "Ceil": ("ceil", "_npi_ceil"), "Sign": ("sign", "_npi_sign"),
+        "Ceil": ("ceil", "_npi_ceil"),
 }.items():
     declare_unary(_names, _onnx_unary(_onnx))
+
+
+def _sign(g, x):
+    """mshadow's sign: -1, 0 or 1, and 0 for NaN (ONNX Sign keeps NaN)."""
+    sign = g.node("Sign", [x], x.shape, x.dtype)
+    if x.dtype.kind != "f":
+        return sign
+    return g.node("Where", [g.node("IsNaN", [x], x.shape, _BOOL), g.constant(0.0, x.dtype), sign],
+                  x.shape, x.dtype)
+
+
+declare_unary(("sign", "_npi_sign"), _sign)
 
 # MXNet 1.9.1 computes float math on an integer array in float64 and converts back as C does
 # (NaN, +-inf and values beyond the type's range become its minimum: INT_MIN for int32; the
