@@ -539,3 +539,25 @@ def test_known_eager_np_gaps(np_results, label):
     want, got = np_results
     index = [_label(c) for c in NP_CASES].index(label)
     assert _same(want[index], got[index])
+
+
+NP_CALLS = r"""
+import json
+from mxnet import np
+a = np.array([[1., 2., 3.], [4., 5., 6.]])
+EXPRS = ["np.concatenate([a, a], 1)", "np.concatenate([a, a], axis=0)", "np.split(a, 2)",
+         "np.split(a, 3, axis=1)", "np.split(a, [1], axis=1)", "np.split(a, [1, 2], 1)",
+         "np.split(a, 1)", "np.stack([a, a], 1)", "np.cumsum(a, 1)", "np.tril(a, 1)"]
+def encode(x):
+    if isinstance(x, (list, tuple)):
+        return [encode(v) for v in x]
+    return [list(x.shape), str(x.dtype), x.asnumpy().tolist()]
+result = {e: encode(eval(e)) for e in EXPRS}
+"""
+
+
+@pytest.mark.oracle
+def test_np_calls_with_numpy_signatures_equal_mxnet_2(mx2, gb_structural):
+    """Positional attributes after a list of arrays, and ``np.split``'s int-or-indices
+    argument, as 2.0.0b1's Python functions take them."""
+    assert gb_structural.run(THROUGH_SHIM + NP_CALLS) == mx2.run(NP_CALLS)
