@@ -24,9 +24,11 @@ if os.path.isfile(os.path.join(_ROOT, "pyproject.toml")) and \
     __path__.append(_ROOT)
 
 # Submodules load on first use, so that the command-line tools (inspect, convert) start fast.
-_SUBMODULES = {"gluon": "gluon", "initializer": "initializer", "name": "name",
-               "nd": "ndarray", "ndarray": "ndarray", "np": "numpy", "numpy": "numpy",
-               "npx": "numpy_extension", "numpy_extension": "numpy_extension",
+# MXNet's short spellings (``mx.init``, ``mx.sym``, ``mx.nd``) name the same modules.
+_SUBMODULES = {"gluon": "gluon", "initializer": "initializer", "init": "initializer",
+               "name": "name", "nd": "ndarray", "ndarray": "ndarray", "np": "numpy",
+               "numpy": "numpy", "npx": "numpy_extension", "numpy_extension": "numpy_extension",
+               "sym": "symbol", "symbol": "symbol", "autograd": "autograd", "random": "random",
                "backend": "backend", "checkpoint": "checkpoint", "device": "device"}
 __all__ = sorted(_SUBMODULES) + ["LoweringError", "naming"]
 

@@ -38,6 +38,15 @@ def _wrap(value):
     return arr.reshape(1) if arr.ndim == 0 and _legacy() else arr
 
 
+def _exact_power(lhs, rhs):
+    """``np.power``, float16/float32 computed in float64 and rounded once, as C's ``powf``
+    gives it (NumPy's SIMD float32 power is an ulp off it on some CPUs, e.g. AVX-512 ones)."""
+    dtype = np.result_type(lhs, rhs)
+    if dtype.kind != "f" or dtype.itemsize > 4:
+        return np.power(lhs, rhs)
+    return np.power(np.asarray(lhs, np.float64), np.asarray(rhs, np.float64)).astype(dtype)
+
+
 def _binary(fn, compare=False):
     def forward(self, other, reverse=False):
         a = np.asarray(self)
@@ -58,7 +67,7 @@ def _binary(fn, compare=False):
                 np.asarray(rhs).dtype.kind in "iub":
             return _wrap(np.true_divide(lhs, rhs, dtype=np.float32))
         with np.errstate(divide="ignore", invalid="ignore"):
-            result = np.asarray(fn(lhs, rhs))
+            result = np.asarray(_exact_power(lhs, rhs) if fn is np.power else fn(lhs, rhs))
         if wanted is not None:
             result = result.astype(wanted, copy=False)
         if fn is np.mod and not _legacy():              # MXNet's mod by 0 is 0
@@ -379,11 +388,15 @@ def save(fname, data):
 
 
 def load(fname):
-    """``nd.load``: the list or dict of NDArrays in a file."""
+    """``nd.load``: the list or dict of NDArrays in a file. An ``.npz`` file's keys come sorted,
+    as MXNet 2 lists them (its reader keeps them in a sorted map); other formats keep the
+    file's order."""
     from . import checkpoint
-    loaded = checkpoint.load(fname)
+    format = checkpoint.sniff_format(fname)
+    loaded = checkpoint.load(fname, format)
     if isinstance(loaded, dict):
-        return {k: np.array(v).view(NDArray) for k, v in loaded.items()}
+        keys = sorted(loaded) if format == "npz" else loaded
+        return {k: np.array(loaded[k]).view(NDArray) for k in keys}
     return [np.array(v).view(NDArray) for v in loaded]
 
 

@@ -11,6 +11,19 @@ float16, float32, float64 = "float16", "float32", "float64"
 int8, int32, int64, uint8 = "int8", "int32", "int64", "uint8"
 
 
+def split(ary, indices_or_sections, axis=0):
+    """``np.split``: an int makes that many equal sections, a list of indices splits before
+    each (MXNet 2 passes them to ``_npi_split`` after a leading 0). Always a list."""
+    from .backend import eager
+    if isinstance(indices_or_sections, int):
+        out = eager.function("_npi_split")(ary, indices=(), axis=axis,
+                                          sections=indices_or_sections)
+    else:
+        out = eager.function("_npi_split")(ary, indices=(0,) + tuple(indices_or_sections),
+                                          axis=axis, sections=0)
+    return out if isinstance(out, list) else [out]
+
+
 def __getattr__(name):
     from .backend import eager
     return eager.NP.get(name)

@@ -371,3 +371,193 @@ def test_np_float_math_dtypes_equal_mxnet_2(mx2, gb_structural):
                      equal_nan=True))}
     assert not wrong, "\n".join(f"{k}: mxnet {w!r}\n   gluonbridge {g!r}"
                                 for k, (w, g) in wrong.items())
+
+
+NP_UNARY = r"""
+import numpy as onp
+from mxnet import np, npx
+DTYPES = ["float16", "float32", "float64", "int8", "int32", "int64", "uint8", "bool"]
+OPS = {name: getattr(np, name) for name in [
+    "reciprocal", "abs", "absolute", "square", "sign", "negative", "floor", "ceil", "trunc",
+    "rint", "fix", "logical_not"]}
+OPS.update({"npx." + name: getattr(npx, name) for name in ["relu", "sigmoid", "log_softmax"]})
+result = {}
+for name, fn in OPS.items():
+    for dtype in DTYPES:
+        x = np.array(onp.array([[0, 1, 2, 3]]).astype(dtype), dtype=dtype)
+        try:
+            out = fn(x)
+            result[f"{name} {dtype}"] = [str(out.dtype), out.asnumpy().astype("float64").tolist()]
+        except Exception as err:
+            result[f"{name} {dtype}"] = "refused"
+"""
+
+
+@pytest.mark.oracle
+def test_np_unary_dtypes_equal_mxnet_2(mx2, gb_structural):
+    """The other ``np``/``npx`` unary ops on every dtype: rounding gives float16 for bool,
+    ``reciprocal``/``abs``/``square``/``sign``/``negative``/``relu`` refuse bool, as in MXNet
+    2.0.0b1."""
+    want = mx2.run(NP_UNARY)
+    got = gb_structural.run(THROUGH_SHIM + NP_UNARY)
+    wrong = {k: (want[k], got[k]) for k in want
+             if (want[k] == "refused") != (got[k] == "refused") or want[k] != "refused" and (
+                 want[k][0] != got[k][0] or not np.allclose(
+                     want[k][1], got[k][1], rtol=5e-3 if want[k][0] == "float16" else 1e-5,
+                     equal_nan=True))}
+    assert not wrong, f"{len(wrong)} differ:\n" + "\n".join(
+        f"{k}: mxnet {w!r}\n   gluonbridge {g!r}" for k, (w, g) in wrong.items())
+
+
+# numpy mode: every ``mx.np``/``mx.npx`` name gluonbridge answers with one array input, or
+# two, and no required attribute, against MXNet 2.0.0b1 (names 2.0.0b1's np/npx lacks are
+# skipped there: gluonbridge's namespaces also answer the op table's other spellings)
+NP_ARRAYS = {
+    "f32": ([[0.5, -1.5, 2.0], [3.0, -0.25, 1.0]], "float32"),
+    "row": ([[1.0, 2.0, -3.0]], "float32"),
+    "f16": ([[0.5, -1.5, 2.0]], "float16"),
+    "f64": ([0.3, -2.0, 4.5], "float64"),
+    "i32": ([[1, -2, 3], [4, 5, -6]], "int32"),
+    "u8": ([[0, 1, 2], [250, 7, 128]], "uint8"),
+    "b": ([[True, False, True], [False, False, True]], "bool"),
+    "empty": ([], "float32"),
+    "scalar0d": (1.5, "float32"),
+    "special": ([["nan", "inf", "-inf"], ["0", "-1", "2.5"]], "float32"),
+    "i32b": ([[2, 2, -2], [-3, 5, 4]], "int32"),
+}
+NP_UNARY_INPUTS = ["f32", "f16", "f64", "i32", "u8", "b", "empty", "scalar0d", "special"]
+NP_BINARY_INPUTS = [("f32", "f32"), ("f32", "row"), ("i32", "i32"), ("f64", "f64"),
+                    ("i32", "f32"), ("b", "b"), ("special", "f32"), ("f32", "special"),
+                    ("i32", "i32b"), ("f16", "row")]
+# ops needing attributes: (namespace.name, inputs, attributes)
+NP_WITH_ATTRS = [
+    ("np.cumsum", ["f32"], {"axis": 1}), ("np.cumsum", ["b"], {"axis": 0}),
+    ("np.cumsum", ["i32"], {"dtype": "float32"}),
+    ("np.var", ["f32"], {"axis": 0, "ddof": 1}), ("np.std", ["i32"], {"axis": 1, "keepdims": True}),
+    ("np.var", ["f64"], {"ddof": 2}),
+    ("np.tril", ["f32"], {"k": 1}), ("np.triu", ["i32"], {"k": -1}),
+    ("np.any", ["b"], {"axis": 1}), ("np.all", ["f32"], {"axis": 0, "keepdims": True}),
+    ("np.all", ["special"], {"axis": 1}),
+]
+
+
+def _np_cases():
+    cases = []
+    for namespace, label in ((eager.NP, "np"), (eager.NPX, "npx")):
+        for name in namespace.names():
+            entry = OPS.get(namespace.resolve(name))
+            if entry is None or entry.variadic or any(a.required for a in entry.attrs.values()):
+                continue
+            names = entry.input_names()
+            if len(names) == 1:
+                cases += [(f"{label}.{name}", [x], {}) for x in NP_UNARY_INPUTS]
+            elif len(names) == 2 and not entry.uniform:
+                cases += [(f"{label}.{name}", list(pair), {}) for pair in NP_BINARY_INPUTS]
+    return cases
+
+
+NP_CASES = _np_cases() + NP_WITH_ATTRS
+NP_SNIPPET = """
+import json, numpy as onp
+from mxnet import np, npx
+ARRAYS = {arrays}
+CASES = {cases}
+
+def encode(x):
+    if isinstance(x, (list, tuple)):
+        return [encode(v) for v in x]
+    a = x.asnumpy()
+    return {{"shape": list(a.shape), "dtype": str(a.dtype),
+             "values": json.dumps(a.astype("float64").tolist())}}
+
+result = []
+for spelling, inputs, attrs in CASES:
+    namespace, name = spelling.split(".")
+    fn = getattr(np if namespace == "np" else npx, name, None)
+    if fn is None:
+        result.append({{"missing": True}})
+        continue
+    try:
+        args = [np.array(onp.array(ARRAYS[n][0], dtype=ARRAYS[n][1]), dtype=ARRAYS[n][1])
+                for n in inputs]
+        result.append(encode(fn(*args, **attrs)))
+    except Exception as err:
+        message = (str(err).strip().splitlines() or [""])[-1][:200]
+        result.append({{"error": type(err).__name__ + ": " + message}})
+"""
+
+
+# cases gluonbridge computes differently -> why; strict, so a fix flips them to a failure
+NP_KNOWN_GAPS = {
+    "np.take b b": "bool indices: 2.0.0b1 takes them as 0/1 along axis 0 of a flattened view",
+    "npx.contrib_quantize_v2 u8": "uint8 data quantized to int8 wraps in 2.0.0b1",
+    "npx.erfinv u8": "2.0.0b1's uint8 erfinv(1) converts +inf to 255",
+    "npx.norm scalar0d": "2.0.0b1's npx.norm of a 0-d array has shape (1,)",
+    "npx.sigmoid u8": "2.0.0b1's uint8 sigmoid rounds 0.5 <= y < 1 up to 1 for large x",
+    "npx.log_softmax scalar0d": "the softmax lowerings take an axis: a 0-d input is refused",
+    "np.argmax special": "NaN: 2.0.0b1's argmax skips it, onnxruntime's ArgMax takes it",
+    "np.argmin special": "NaN: 2.0.0b1's argmin skips it, onnxruntime's ArgMin takes it",
+    "np.argsort special": "NaN: ONNX TopK orders NaN unlike 2.0.0b1's sort",
+    "np.sort special": "NaN: ONNX TopK orders NaN unlike 2.0.0b1's sort",
+    "npx.log_softmax special": "a row holding +inf: 2.0.0b1 gives -inf where ONNX gives NaN",
+    "npx.contrib_quantize_v2 special": "infinite data: 2.0.0b1 quantizes with an infinite range",
+    "np.std u8": "uint8: 2.0.0b1 computes the deviations in uint8 and wraps",
+    "np.var u8": "uint8: 2.0.0b1 computes the deviations in uint8 and wraps",
+}
+
+
+@pytest.fixture(scope="module")
+def np_results(mx2, gb_structural):
+    snippet = NP_SNIPPET.format(arrays=repr(NP_ARRAYS), cases=repr(NP_CASES))
+    return mx2.run(snippet), gb_structural.run(THROUGH_SHIM + snippet)
+
+
+@pytest.mark.oracle
+def test_every_eager_np_op_equals_mxnet_2(np_results):
+    """Where 2.0.0b1 computes a value, gluonbridge computes the same (dtype, shape, values).
+    Where 2.0.0b1 refuses (no bool or float16 kernel, a missing argument), gluonbridge may
+    still compute: those cases are not compared."""
+    want, got = np_results
+    assert len(want) == len(got) == len(NP_CASES)
+    compared, wrong = 0, []
+    for case, w, g in zip(NP_CASES, want, got):
+        if isinstance(w, dict) and ("missing" in w or "error" in w) or \
+                _label(case) in NP_KNOWN_GAPS:
+            continue
+        compared += 1
+        if not _same(w, g):
+            wrong.append((case, w, g))
+    assert compared > 400
+    assert not wrong, f"{len(wrong)} of {compared} cases differ:\n" + "\n".join(
+        f"{c}: mxnet {w} gluonbridge {g}" for c, w, g in wrong)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("label", [pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=v))
+                                   for k, v in NP_KNOWN_GAPS.items()])
+def test_known_eager_np_gaps(np_results, label):
+    want, got = np_results
+    index = [_label(c) for c in NP_CASES].index(label)
+    assert _same(want[index], got[index])
+
+
+NP_CALLS = r"""
+import json
+from mxnet import np
+a = np.array([[1., 2., 3.], [4., 5., 6.]])
+EXPRS = ["np.concatenate([a, a], 1)", "np.concatenate([a, a], axis=0)", "np.split(a, 2)",
+         "np.split(a, 3, axis=1)", "np.split(a, [1], axis=1)", "np.split(a, [1, 2], 1)",
+         "np.split(a, 1)", "np.stack([a, a], 1)", "np.cumsum(a, 1)", "np.tril(a, 1)"]
+def encode(x):
+    if isinstance(x, (list, tuple)):
+        return [encode(v) for v in x]
+    return [list(x.shape), str(x.dtype), x.asnumpy().tolist()]
+result = {e: encode(eval(e)) for e in EXPRS}
+"""
+
+
+@pytest.mark.oracle
+def test_np_calls_with_numpy_signatures_equal_mxnet_2(mx2, gb_structural):
+    """Positional attributes after a list of arrays, and ``np.split``'s int-or-indices
+    argument, as 2.0.0b1's Python functions take them."""
+    assert gb_structural.run(THROUGH_SHIM + NP_CALLS) == mx2.run(NP_CALLS)

@@ -1,5 +1,6 @@
 """The opt-in ``mxnet`` shim: MXNet 1.9.1's own model-zoo sources, imported through the shim and
 built on gluonbridge, name every model exactly as MXNet 1.9.1 does."""
+import importlib
 import sys
 import types
 
@@ -65,3 +66,9 @@ def test_shim_is_explicit_and_removable():
     finally:
         mxnet_shim.uninstall()
     assert "mxnet" not in sys.modules
+
+
+@pytest.mark.parametrize("short", ["init", "sym", "symbol", "nd", "np", "npx", "autograd", "random"])
+def test_import_gluonbridge_as_mx_has_mxnets_short_module_names(short):
+    import gluonbridge
+    assert getattr(gluonbridge, short) is importlib.import_module(mxnet_shim.ROOT_MODULES[short])

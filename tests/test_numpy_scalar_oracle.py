@@ -90,3 +90,35 @@ def test_mxnet1_numpy_graphs_keep_mxnet1_dtypes(mx1):
         out = make_session(to_onnx(graph, {"x": (x.shape, x.dtype)}, {}), "onnxruntime")([x])[0]
         assert (key, str(out.dtype)) == (key, dtype)
         np.testing.assert_allclose(out.astype(np.float64), values, rtol=1e-6, err_msg=key)
+
+
+EXPORT = """
+from mxnet import gluon
+class Block(gluon.HybridBlock):
+    def forward(self, x):
+        return (mx.np.maximum(x, 2.5), mx.np.minimum(x, 1.5), mx.np.maximum(x, 2),
+                mx.np.minimum(x, True))
+block = Block()
+block.hybridize()
+block(mx.np.array([1, 2, 3, 4], dtype="int32"))
+block.export(PREFIX)
+result = 0
+"""
+
+IMPORT = """
+from mxnet import gluon
+net = gluon.SymbolBlock.imports(PREFIX + "-symbol.json", ["data"])
+result = [[str(o.dtype), o.asnumpy().tolist()]
+          for o in net(mx.np.array([1, 2, 3, 4], dtype="int32"))]
+"""
+
+
+def test_scalar_ops_of_an_mxnet_2_graph_promote_as_mxnet2(mx2, gb_structural, tmp_path):
+    """2.0.0b1 writes ``np.maximum(x, 2.5)`` as ``_maximum_scalar`` (its 1.x name) and runs it
+    with numpy-mode promotion: an int32 array and a float number give float64."""
+    prefix = f"PREFIX = {str(tmp_path / 'scalars')!r}\n"
+    mx2.run(prefix + EXPORT)
+    want = mx2.run(prefix + IMPORT)
+    assert want[0][0] == "float64"
+    assert gb_structural.run(prefix + "from gluonbridge import mxnet_shim\nmxnet_shim.install()\n"
+                             + IMPORT) == want

@@ -120,3 +120,12 @@ except Exception as err:
                                       .replace("mx.nd.array", "None"))
     assert real[0] and ours[0], (real, ours)
     assert real[1] == 1 and ours[2] > 1      # MXNet stops at the first; we list them all
+
+
+def test_nd_load_of_an_npz_lists_keys_as_mxnet_2_does(mx2, gb_structural, tmp_path):
+    path = str(tmp_path / "keys.npz")
+    np.savez(path, **{key: np.full(2, i, "float32")
+                      for i, key in enumerate(["zeta", "alpha", "mid.b", "Mid", "a_1", "a.0"])})
+    snippet = (f"loaded = mx.nd.load({path!r})\n"
+               "result = [[k, v.asnumpy().tolist()] for k, v in loaded.items()]\n")
+    assert gb_structural.run(snippet) == mx2.run(snippet)

@@ -85,7 +85,7 @@ def call(name, args, kwargs):
     arrays = []
     args = [_split_arrays(a, arrays) for a in args]
     kwargs = {k: _split_arrays(v, arrays) for k, v in kwargs.items()}
-    arrays = [np.ascontiguousarray(a) for a in arrays]
+    arrays = [np.require(a, requirements="C") for a in arrays]    # 0-d stays 0-d
     result = run_cached(name, args, kwargs, arrays)
     if out is None:
         return result
@@ -295,5 +295,7 @@ class NamespaceModule:
 ND = Namespace("mx.nd", ("", "_"))
 ND_CONTRIB = Namespace("mx.nd.contrib", ("_contrib_", ""))
 # mx.np's Python-level names for ops registered under another name
-NP = Namespace("mx.np", ("_npi_", "_np_", "", "_"), aliases={"divide": "_npi_true_divide"})
+NP = Namespace("mx.np", ("_npi_", "_np_", "", "_"),
+               aliases={"divide": "_npi_true_divide", "abs": "_npi_absolute",
+                        "round": "_npi_around", "round_": "_npi_around"})
 NPX = Namespace("mx.npx", ("_npx_", "", "_"))

@@ -290,7 +290,7 @@ def model_proto(lowered: Lowered, weights=None, params=()):
     inits = []
     for n, a in lowered.initializers.items():
         if weights is not None and n in params:
-            weights[n] = np.ascontiguousarray(a)
+            weights[n] = np.require(a, requirements="C")    # 0-d stays 0-d
             inits.append(external_reference(n, weights[n]))
         else:
             inits.append(numpy_helper.from_array(np.require(a, requirements="C"), n))  # 0-d stays 0-d

@@ -332,9 +332,13 @@ class Tracer:
     def _split(self, entry, op_name, args, kwargs):
         """(input values, attribute kwargs) of a call: positional arguments fill the inputs in
         order, then the attributes in their declared order (MXNet's generated signatures)."""
-        if entry.variadic:
-            if len(args) == 1 and isinstance(args[0], (list, tuple)):
-                args = tuple(args[0])
+        if entry.variadic:       # f(a, b, ...) or f([a, b, ...], attribute, ...)
+            if args and isinstance(args[0], (list, tuple)):
+                args, extra = tuple(args[0]), list(args[1:])
+                if len(extra) > len(entry.attrs):
+                    raise unsupported(self.where(), entry.name,
+                                      f"{len(extra) + 1} positional arguments")
+                kwargs.update(zip([k for k in entry.attrs if k not in kwargs], extra))
             return list(args), kwargs
         names = entry.input_names()
         values = dict(zip(names, args))

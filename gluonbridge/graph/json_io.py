@@ -14,6 +14,7 @@ import json
 import os
 
 from ..checkpoint.errors import CorruptHeaderError, DuplicateKey, unique_keys
+from . import mx2_nodes
 from .ir import Entry, Graph, Node
 
 MAX_SYMBOL_BYTES = 1 << 28     # 256 MiB; the largest zoo graph is a few MiB
@@ -199,6 +200,20 @@ def _rename_ops(doc: dict) -> dict:
     return doc
 
 
+# Ops MXNet 2 writes under their 1.x name although they run with numpy-mode semantics there
+# (``np.maximum(x, 2.5)`` is written ``_maximum_scalar`` and promotes an integer array):
+# written name -> the op table's numpy-mode spelling
+NUMPY_OPS_WRITTEN_AS_1X = {written: ours for ours, written in mx2_nodes.SCALAR.items()
+                           if ours.startswith("_npi_") and not written.startswith("_np")}
+
+
+def _numpy_ops_of_mxnet_2(doc: dict) -> dict:
+    if version(doc) >= 20000:
+        for node in doc["nodes"]:
+            node["op"] = NUMPY_OPS_WRITTEN_AS_1X.get(node["op"], node["op"])
+    return doc
+
+
 def _hidden_keys(doc: dict) -> dict:
     """Before 1.9.1's version: ``lr_mult`` -> ``__lr_mult__`` (MXNet's UpgradeJSON_FixParsing,
     exact keys; ``weight_lr_mult`` moves to the ``weight`` variable when the node names it
@@ -267,8 +282,8 @@ def _stamp_version(doc: dict) -> dict:
 
 
 # Upgrade steps, applied in order to a validated document (each returns the document).
-UPGRADES = [_merge_attr_spellings, _rename_ops, _hidden_keys, _pre_090_inputs, _argminmax_axis,
-            _stamp_version]
+UPGRADES = [_merge_attr_spellings, _rename_ops, _numpy_ops_of_mxnet_2, _hidden_keys,
+            _pre_090_inputs, _argminmax_axis, _stamp_version]
 
 
 def upgrade(doc: dict) -> dict:

@@ -90,12 +90,14 @@ FULL.update((op, Written(name, {})) for op, name in {
     "_npi_not_equal": "_npi_not_equal", "_npi_matmul": "_npi_matmul",
     "_npi_where": "_npi_where", "tanh": "_npi_tanh", "exp": "_npi_exp", "sqrt": "_npi_sqrt",
     "abs": "_npi_absolute", "log": "_npi_log", "negative": "_npi_negative",
+    "_npi_absolute": "_npi_absolute", "_npi_negative": "_npi_negative",
     "_npi_tanh": "_npi_tanh", "_npi_exp": "_npi_exp", "_npi_sqrt": "_npi_sqrt",
     "_npi_log": "_npi_log"}.items())
 
 # op table name -> the name 2.0.0b1 writes
 KWARGS = {
     "Flatten": "Flatten", "relu": "_npx_relu", "sigmoid": "_npx_sigmoid", "Cast": "Cast",
+    "_npx_relu": "_npx_relu", "_npx_sigmoid": "_npx_sigmoid",
     "erf": "erf", "_npx_reshape": "_npx_reshape", "InstanceNorm": "InstanceNorm"}
 
 # op table name -> the name 2.0.0b1 writes

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...checkpoint.dtypes import DTYPES
+
 FLT_MAX = float(np.finfo(np.float32).max)
 
 
@@ -21,12 +23,23 @@ def fill(values, n, default):
     return tuple(values) * n if len(values) == 1 and n > 1 else tuple(values)
 
 
+# the float types whose Pow is computed in float64
+_NARROW_FLOATS = (np.dtype(np.float16), np.dtype(np.float32))
+
+
 def binary(g, onnx_op, a, b, dtype=None):
     """``a <op> b`` with numpy broadcasting; a Python number becomes a constant of ``a``'s
-    dtype."""
+    dtype. A float32/float16 ``Pow`` is computed in float64 and rounded once, as C's correctly
+    rounded ``powf`` gives it (onnxruntime's float32 Pow is an ulp off it on some CPUs)."""
     if not hasattr(b, "name"):
         b = g.constant(b, dtype=a.dtype)
-    return g.node(onnx_op, [a, b], broadcast(a.shape, b.shape), dtype or a.dtype)
+    shape = broadcast(a.shape, b.shape)
+    if onnx_op == "Pow" and a.dtype in _NARROW_FLOATS and b.dtype == a.dtype:
+        wide = [g.node("Cast", [x], x.shape, np.float64, to=DTYPES["float64"].onnx)
+                for x in (a, b)]
+        result = g.node("Pow", wide, shape, np.float64)
+        return g.node("Cast", [result], shape, a.dtype, to=DTYPES[a.dtype.name].onnx)
+    return g.node(onnx_op, [a, b], shape, dtype or a.dtype)
 
 
 def reshape(g, data, shape):

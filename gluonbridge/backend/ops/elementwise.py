@@ -203,7 +203,7 @@ def _declare_scalar(onnx_op, names, reverse):
     def lower(g, a, data):
         scalar = g.constant(a.scalar, dtype=data.dtype)
         lhs, rhs = (scalar, data) if reverse else (data, scalar)
-        return g.node(onnx_op, [lhs, rhs], data.shape, data.dtype)
+        return binary(g, onnx_op, lhs, rhs)
 
 
 for _onnx, (_elemwise, _broadcast, _numpy) in BINARY.items():
@@ -216,10 +216,47 @@ for _onnx, _groups in SCALAR.items():
         _declare_scalar(_onnx, _names, _reverse)
 
 
-def _declare_unary(onnx_op, names):
-    @op(names[0], *names[1:], shape=same_shape)
+def _onnx_unary(onnx_op):
+    return lambda g, x: g.node(onnx_op, [x], x.shape, x.dtype)
+
+
+# MXNet 2.0.0b1's numpy-mode unary ops that have no bool kernel (they fail when run: "Unknown
+# type enum 7"), and those that round a bool array to float16 (integers keep their dtype)
+NUMPY_NO_BOOL_KERNEL = {"_npi_absolute", "_npi_negative", "_npi_sign", "_npx_relu",
+                        "_npi_square", "_npi_reciprocal"}
+NUMPY_BOOL_TO_FLOAT16 = {"_npi_floor", "_npi_ceil", "_npi_trunc"}
+
+
+def _numpy_unary_dtype(name):
+    if name in NUMPY_BOOL_TO_FLOAT16:
+        return lambda a, data: np.dtype(np.float16) if data == _BOOL else data
+    return None
+
+
+def _numpy_unary(name, build):
+    """``build(g, x)`` as MXNet 2.0.0b1's numpy-mode op ``name`` runs it on a bool array."""
     def lower(g, a, data):
-        return g.node(onnx_op, [data], data.shape, data.dtype)
+        if data.dtype == _BOOL and name in NUMPY_NO_BOOL_KERNEL:
+            g.fail(f"a bool array: MXNet 2's {name} has no kernel for bool "
+                   "(cast it with astype first)")
+        if data.dtype == _BOOL and name in NUMPY_BOOL_TO_FLOAT16:
+            data = as_dtype(g, data, np.float16)
+        return build(g, data)
+    return lower
+
+
+def declare_unary(names, build, legacy_lower=None):
+    """One unary op: its 1.x spellings lowered by ``legacy_lower(g, x)`` (default ``build``),
+    each numpy-mode spelling (``_npi_``/``_npx_``) by ``build`` under :func:`_numpy_unary`."""
+    legacy = [n for n in names if not n.startswith("_np")]
+    if legacy:
+        lower_legacy = legacy_lower or build
+        op(legacy[0], *legacy[1:], shape=same_shape)(
+            lambda g, a, data: lower_legacy(g, data))
+    for name in names:
+        if name.startswith("_np"):
+            op(name, shape=same_shape, dtype=_numpy_unary_dtype(name))(
+                _numpy_unary(name, build))
 
 
 for _onnx, _names in {
@@ -227,9 +264,21 @@ for _onnx, _names in {
         "Abs": ("abs", "_npi_absolute", "absolute"),
         "Identity": ("_copy", "identity", "copy", "_npi_copy"),
         "Neg": ("negative", "_npi_negative"), "Floor": ("floor", "_npi_floor"),
-        "Ceil": ("ceil", "_npi_ceil"), "Sign": ("sign", "_npi_sign"),
+        "Ceil": ("ceil", "_npi_ceil"),
 }.items():
-    _declare_unary(_onnx, _names)
+    declare_unary(_names, _onnx_unary(_onnx))
+
+
+def _sign(g, x):
+    """mshadow's sign: -1, 0 or 1, and 0 for NaN (ONNX Sign keeps NaN)."""
+    sign = g.node("Sign", [x], x.shape, x.dtype)
+    if x.dtype.kind != "f":
+        return sign
+    return g.node("Where", [g.node("IsNaN", [x], x.shape, _BOOL), g.constant(0.0, x.dtype), sign],
+                  x.shape, x.dtype)
+
+
+declare_unary(("sign", "_npi_sign"), _sign)
 
 # MXNet 1.9.1 computes float math on an integer array in float64 and converts back as C does
 # (NaN, +-inf and values beyond the type's range become its minimum: INT_MIN for int32; the
@@ -289,10 +338,6 @@ def tanh(g, a, x):
     return _saturating(g, x, 20)
 
 
-def _onnx_unary(onnx_op):
-    return lambda g, x: g.node(onnx_op, [x], x.shape, x.dtype)
-
-
 def numpy_float_dtype(dtype):
     """MXNet 2.0.0b1's result dtype of float math (``np.sin`` ...) on an array: bool and 8-bit
     integers give float16, other integers float32, floats their own dtype."""
@@ -338,8 +383,7 @@ for _onnx, _names in {
 }.items():
     _declare_float_math(_names, _onnx_unary(_onnx))
 # MXNet 2 keeps an integer reciprocal integer (1.x's conversion: 1/0 is INT_MIN)
-op("reciprocal", "_npi_reciprocal", shape=same_shape)(
-    lambda g, a, data, _build=float_math(_onnx_unary("Reciprocal")): _build(g, data))
+declare_unary(("reciprocal", "_npi_reciprocal"), float_math(_onnx_unary("Reciprocal")))
 
 
 @op("hard_sigmoid", attrs={"alpha": Float(0.2), "beta": Float(0.5)}, shape=same_shape)
@@ -413,21 +457,27 @@ def _snap(g, y, inverse, x):
     return g.node("Where", [exact, r, y], y.shape, y.dtype)
 
 
+def _rint(g, x):
+    """mshadow's rint takes the floor at .5 (2.5 -> 2, -2.5 -> -3): ceil(x - 0.5)."""
+    return g.node("Ceil", [binary(g, "Sub", x, 0.5)], x.shape, x.dtype)
+
+
 # unary ops made of several ONNX nodes: names -> lowering(g, data)
 _COMPOSED = {
     ("square", "_npi_square"): lambda g, x: binary(g, "Mul", x, x),
     ("round",): lambda g, x: _toward_zero(g, x, 0.5),
-    # mshadow's rint takes the floor at .5 (2.5 -> 2, -2.5 -> -3): ceil(x - 0.5)
-    ("rint", "_npi_rint"): lambda g, x: g.node("Ceil", [binary(g, "Sub", x, 0.5)], x.shape,
-                                               x.dtype),
-    ("fix", "trunc", "_npi_fix", "_npi_trunc"): lambda g, x: _toward_zero(g, x, 0.0),
+    ("rint",): _rint,
+    ("fix", "trunc", "_npi_trunc"): lambda g, x: _toward_zero(g, x, 0.0),
     ("erfinv", "_npx_erfinv"): _erfinv_op,
     ("logical_not",): lambda g, x: g.node("Cast", [binary(g, "Equal", x, 0.0, np.dtype(bool))],
                                           x.shape, x.dtype, to=onnx_dtype(x.dtype)),
     ("_npi_logical_not",): lambda g, x: binary(g, "Equal", x, 0, np.dtype(bool)),
 }
-# float math made of several ONNX nodes (integer inputs: see _declare_float_math)
+# float math made of several ONNX nodes (integer inputs: see _declare_float_math); MXNet 2's
+# numpy rint and fix are float math, its trunc is not
 _FLOAT_MATH_COMPOSED = {
+    ("_npi_rint",): _rint,
+    ("_npi_fix",): lambda g, x: _toward_zero(g, x, 0.0),
     ("rsqrt",): lambda g, x: g.node("Reciprocal", [g.node("Sqrt", [x], x.shape, x.dtype)],
                                     x.shape, x.dtype),
     ("rcbrt",): lambda g, x: g.node("Reciprocal", [_cbrt(g, x)], x.shape, x.dtype),
@@ -454,10 +504,11 @@ def onnx_dtype(dtype):
 
 
 def _declare_composed(names, build):
-    bool_out = names[0] == "_npi_logical_not"
-    op(names[0], *names[1:], shape=same_shape,
-       dtype=(lambda a, data: np.dtype(bool)) if bool_out else None)(
-        lambda g, a, data: build(g, data))
+    if names[0] == "_npi_logical_not":
+        op(names[0], shape=same_shape, dtype=lambda a, data: np.dtype(bool))(
+            lambda g, a, data: build(g, data))
+    else:
+        declare_unary(names, build)
 
 
 for _names, _build in _COMPOSED.items():

@@ -198,12 +198,17 @@ def sort(g, a, data):
     return _topk(g, a, data, "value", not a.is_ascend)
 
 
-@op("argsort", "_npi_argsort", attrs={"axis": Int(-1), "is_ascend": Bool(True),
-                                      "dtype": Dtype(np.dtype(np.float32))},
-    shape=lambda a, data: _topk_shapes(a, data)[0], dtype=lambda a, data: a.dtype)
-def argsort(g, a, data):
-    a.k = 0
-    return _topk(g, a, data, "indices", not a.is_ascend)
+def _declare_argsort(name, default_dtype):
+    @op(name, attrs={"axis": Int(-1), "is_ascend": Bool(True),
+                     "dtype": Dtype(np.dtype(default_dtype))},
+        shape=lambda a, data: _topk_shapes(a, data)[0], dtype=lambda a, data: a.dtype)
+    def argsort(g, a, data):
+        a.k = 0
+        return _topk(g, a, data, "indices", not a.is_ascend)
+
+
+_declare_argsort("argsort", np.float32)      # MXNet 1.x: float32 indices
+_declare_argsort("_npi_argsort", np.int64)   # numpy mode: int64, as NumPy
 
 
 # -- sequences ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...graph.attrs import Bool, Float, Str
+from .. import cpu
 from . import nn   # Convolution geometry; Pooling's entry, which quantized pooling shares
 from .common import binary, reshape
 from .registry import OPS, Unsupported, op
@@ -144,7 +145,8 @@ def _int32_range(g, weight_max, data_max, data_dtype, weight_first):
 
 # ---------------------------------------------------------------- fused MKL-DNN int8 nodes
 #
-# Measured against the oracle's CPU (AVX2 without VNNI) and reproduced exactly:
+# Measured against the oracle on CPUs without VNNI (AVX2) and with AVX-512 VNNI, reproduced
+# exactly; the description is of the first:
 #
 # * _sg_mkldnn_conv (quantized): Convolution (+BatchNorm folded into the float weights and
 #   bias, ``alpha = gamma / sqrt(var + eps)`` in double as MXNet's double eps makes it)
@@ -169,8 +171,9 @@ def _int32_range(g, weight_max, data_max, data_dtype, weight_first):
 # 1e-5 of the weights'.
 #
 # The integer accumulations run as float32 Conv/MatMul on integer values: exact while every
-# partial sum stays below 2**24 (true for these layer sizes). A VNNI CPU (no halving) gives
-# different int8 results in MXNet itself; these lowerings reproduce the non-VNNI ones.
+# partial sum stays below 2**24 (true for these layer sizes). On a CPU with AVX-512 VNNI,
+# MXNet itself computes differently: no weight halving and exact int32 sums (no int16
+# saturation). The lowerings follow the CPU they run on (:func:`.cpu.has_vnni`), as MXNet does.
 
 def _static(g, value, what):
     array = g.initializers.get(value.name)
@@ -304,7 +307,8 @@ def sg_mkldnn_conv(g, a, *inputs):
             g, given["beta"], "beta")
         w, b = w.astype(np.float32), b.astype(np.float32)
     f32 = np.float32
-    halve = data.dtype == np.int8     # oneDNN's s8-source weight adjustment (no VNNI)
+    vnni = cpu.has_vnni()
+    halve = data.dtype == np.int8 and not vnni    # oneDNN's s8-source weight adjustment
     adj = f32(0.5) if halve else f32(1.0)
     if _calibrated(a):   # one weight scale per output channel
         ws = (f32(127.5) / np.abs(w).reshape(w.shape[0], -1).max(1)).astype(f32)
@@ -323,7 +327,7 @@ def sg_mkldnn_conv(g, a, *inputs):
     x = g.node("Cast", [data], data.shape, f32, to=1)
     out = _sg_conv_shape(a, data.shape)[0]
     k, s, d, p = nn._conv_geometry(c, data.shape)
-    if halve:
+    if halve or vnni:    # exact int32 sums
         acc = g.node("Conv", [x, g.constant(qw)], out, f32, kernel_shape=list(k),
                      strides=list(s), dilations=list(d), pads=list(p) * 2,
                      group=int(c.num_group))
@@ -441,8 +445,12 @@ def sg_mkldnn_fully_connected(g, a, *inputs):
     if x.ndim != 2:     # flatten=False: the leading axes as rows
         x = g.node("Reshape", [x, g.constant([-1, x.shape[-1]], np.int64)],
                    (int(np.prod(lead)), x.shape[-1]), f32)
-    acc = _saturating_matmul(g, x, _static(g, weight, "the weight").astype(f32),
-                             data.dtype == np.int8)
+    qw = _static(g, weight, "the weight").astype(f32)
+    if cpu.has_vnni():   # exact int32 sums
+        acc = g.node("MatMul", [x, g.constant(np.ascontiguousarray(qw.T))],
+                     (x.shape[0], qw.shape[0]), f32)
+    else:
+        acc = _saturating_matmul(g, x, qw, data.dtype == np.int8)
     if len(lead) != 1:
         acc = reshape(g, acc, lead + (fc.num_hidden,))
     acc = binary(g, "Add", acc, qb)

@@ -52,6 +52,18 @@ def _nan_to(g, data, value):
 _PREPARE = {"nansum": lambda g, x: _nan_to(g, x, 0), "nanprod": lambda g, x: _nan_to(g, x, 1)}
 
 
+def numpy_default_dtype(onnx_op, data):
+    """MXNet 2.0.0b1's result dtype of a numpy-mode reduction given no ``dtype``: ``mean``
+    float32 (of any input, float64 included), ``sum``/``prod`` of bools int64, else the
+    input's."""
+    data = np.dtype(data)
+    if onnx_op == "ReduceMean":
+        return np.dtype(np.float32)
+    if onnx_op in ("ReduceSum", "ReduceProd") and data == np.bool_:
+        return np.dtype(np.int64)
+    return data
+
+
 def _declare(onnx_op, names, numpy_mode, prepare=None):
     attrs = {"axis": IntOrInts(None), "keepdims": Bool(False)}
     if numpy_mode:
@@ -65,14 +77,19 @@ def _declare(onnx_op, names, numpy_mode, prepare=None):
             raise Unsupported(f"initial={a.initial!r}")
         return _reduced(a, data, numpy_mode)
 
-    @op(names[0], *names[1:], attrs=attrs, shape=shape,
-        dtype=lambda a, data: getattr(a, "dtype", None) or data)
+    def dtype(a, data):
+        if getattr(a, "dtype", None) is not None:
+            return a.dtype
+        return numpy_default_dtype(onnx_op, data) if numpy_mode else data
+
+    @op(names[0], *names[1:], attrs=attrs, shape=shape, dtype=dtype)
     def lower(g, a, data):
         out_shape = shape(a, data.shape)
         if prepare is not None:
             data = prepare(g, data)
-        if getattr(a, "dtype", None) is not None and a.dtype != data.dtype:
-            data = g.node("Cast", [data], data.shape, a.dtype, to=onnx_dtype(a.dtype))
+        wanted = dtype(a, data.dtype)
+        if wanted != data.dtype:
+            data = g.node("Cast", [data], data.shape, wanted, to=onnx_dtype(wanted))
         axes = _axes(a, data.shape)
         if onnx_op == "ReduceMean" and axes and data.dtype.kind == "f" and \
                 not all(data.shape[i] for i in axes):       # MXNet: 0 / 0, NaN (ONNX: 0)

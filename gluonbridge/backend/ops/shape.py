@@ -173,6 +173,8 @@ def _transpose_axes(a, data):
     shape=lambda a, data: tuple(data[i] for i in _transpose_axes(a, data)))
 def transpose(g, a, data):
     perm = _transpose_axes(a, data.shape)
+    if not perm:      # a 0-d array is its own transpose (ONNX takes no empty perm)
+        return g.node("Identity", [data], data.shape, data.dtype)
     return g.node("Transpose", [data], tuple(data.shape[i] for i in perm), data.dtype, perm=perm)
 
 

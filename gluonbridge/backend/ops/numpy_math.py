@@ -1,0 +1,293 @@
+"""NumPy functions MXNet 2 added as ``_npi_*`` ops (``np.isnan``, ``np.arctan2``, ``np.fmod``,
+``np.cumsum``, ``np.tril``...), with MXNet 2.0.0b1's result dtypes and refusals (probed on
+2.0.0b1; tests/test_eager_oracle.py compares every one with it).
+
+Dtype rules of the binary ops (``RULES``): "float" takes two floating arrays (their promotion);
+"arith" is the arithmetic rule of :func:`.elementwise.numpy_result`; "same" takes two arrays of
+one dtype. None of them has a bool kernel.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...graph.attrs import Bool, Dtype, Int, IntOrInts
+from .common import binary, broadcast, same_shape
+from .elementwise import (as_dtype, numpy_float_dtype, numpy_float_math, numpy_result,
+                          onnx_dtype)
+from .reduce import _axes, _reduce, _reduced
+from .registry import Unsupported, op
+
+_BOOL = np.dtype(bool)
+
+
+def _unary(g, onnx_op, x, dtype=None):
+    return g.node(onnx_op, [x], x.shape, dtype or x.dtype)
+
+
+# ------------------------------------------------------------------ unary
+def _is(test):
+    """A bool-valued test of a float array; integer and bool arrays (never NaN or infinite)
+    are tested as float32."""
+    def lower(g, a, data):
+        if data.dtype.kind != "f":
+            data = as_dtype(g, data, np.float32)
+        return test(g, data)
+    return lower
+
+
+_TESTS = {
+    "_npi_isnan": lambda g, x: _unary(g, "IsNaN", x, _BOOL),
+    "_npi_isinf": lambda g, x: g.node("IsInf", [x], x.shape, _BOOL),
+    "_npi_isposinf": lambda g, x: g.node("IsInf", [x], x.shape, _BOOL, detect_negative=0),
+    "_npi_isneginf": lambda g, x: g.node("IsInf", [x], x.shape, _BOOL, detect_positive=0),
+    "_npi_isfinite": lambda g, x: _unary(g, "Not", g.node("Or", [
+        g.node("IsInf", [x], x.shape, _BOOL), _unary(g, "IsNaN", x, _BOOL)], x.shape, _BOOL)),
+}
+for _name, _test in _TESTS.items():
+    op(_name, shape=same_shape, dtype=lambda a, data: _BOOL)(_is(_test))
+
+# degrees and radians: float math (integers and bools give float16/float32, as np.sin)
+for _names, _factor in ((("_npi_degrees", "_npi_rad2deg"), 180.0 / math.pi),
+                        (("_npi_radians", "_npi_deg2rad"), math.pi / 180.0)):
+    op(_names[0], *_names[1:], shape=same_shape, dtype=lambda a, data: numpy_float_dtype(data))(
+        lambda g, a, data, _build=numpy_float_math(
+            lambda g, x, _f=_factor: binary(g, "Mul", x, _f)): _build(g, data))
+
+
+def _no_bool(name):
+    def check(g, data):
+        if data.dtype == _BOOL:
+            g.fail(f"a bool array: MXNet 2's {name} has no kernel for bool "
+                   "(cast it with astype first)")
+    return check
+
+
+@op("_npi_fabs", shape=same_shape)
+def fabs(g, a, data):
+    """``|x|`` in the input's dtype (MXNet keeps integers integer, unlike NumPy)."""
+    _no_bool("fabs")(g, data)
+    return _unary(g, "Abs", data)
+
+
+@op("_npi_positive", shape=same_shape)
+def positive(g, a, data):
+    return _unary(g, "Identity", data)
+
+
+# ------------------------------------------------------------------ binary
+def _binary_dtype(rule, name):
+    def dtype(a, lhs, rhs):
+        lhs, rhs = np.dtype(lhs), np.dtype(rhs)
+        if _BOOL in (lhs, rhs):
+            raise Unsupported(f"a bool array: MXNet 2's {name} has no kernel for bool "
+                              "(cast it with astype first)")
+        if rule == "float" and (lhs.kind != "f" or rhs.kind != "f"):
+            raise Unsupported(f"inputs of dtypes {lhs} and {rhs}: MXNet 2's {name} takes "
+                              "floating arrays (cast with astype)")
+        return numpy_result("same" if rule == "same" else "arith", name, lhs, rhs)
+    return dtype
+
+
+def _arctan2(g, y, x):
+    """atan2 from atan: ``atan(y / x)`` moved by +-pi where x < 0, +-pi/2 where x == 0."""
+    shape = broadcast(y.shape, x.shape)
+    base = _unary(g, "Atan", binary(g, "Div", y, x))
+    zero = g.constant(0.0, x.dtype)
+    y_negative = binary(g, "Less", y, zero, _BOOL)
+    half_turn = g.node("Where", [y_negative, g.constant(-math.pi, x.dtype),
+                                 g.constant(math.pi, x.dtype)], shape, x.dtype)
+    left = binary(g, "Add", base, half_turn)
+    quarter = g.node("Where", [y_negative, g.constant(-math.pi / 2, x.dtype),
+                               g.constant(math.pi / 2, x.dtype)], shape, x.dtype)
+    on_axis = g.node("Where", [binary(g, "Equal", y, zero, _BOOL), zero, quarter], shape,
+                     x.dtype)
+    return g.node("Where", [binary(g, "Less", x, zero, _BOOL), left, g.node(
+        "Where", [binary(g, "Equal", x, zero, _BOOL), on_axis, base], shape, x.dtype)],
+        shape, x.dtype)
+
+
+def _floor_divide(g, lhs, rhs):
+    """``floor(a / b)``; integers: the truncated quotient, one less where the signs differ and
+    the division is not exact (Python's ``//``)."""
+    if lhs.dtype.kind == "f":
+        return _unary(g, "Floor", binary(g, "Div", lhs, rhs))
+    quotient = binary(g, "Div", lhs, rhs)
+    inexact = _unary(g, "Not", binary(g, "Equal", binary(g, "Mul", quotient, rhs), lhs, _BOOL),
+                     _BOOL)
+    signs_differ = binary(g, "Xor", binary(g, "Less", lhs, g.constant(0, lhs.dtype), _BOOL),
+                          binary(g, "Less", rhs, g.constant(0, rhs.dtype), _BOOL), _BOOL)
+    lower = g.node("And", [inexact, signs_differ], quotient.shape, _BOOL)
+    return binary(g, "Sub", quotient, g.node("Cast", [lower], quotient.shape, quotient.dtype,
+                                             to=onnx_dtype(quotient.dtype)))
+
+
+def _fmod(g, lhs, rhs):
+    """C's fmod: the remainder with the dividend's sign (ONNX Mod with fmod=1); by 0 it is 0,
+    as MXNet's mod."""
+    shape = broadcast(lhs.shape, rhs.shape)
+    zero = g.constant(0, lhs.dtype)
+    safe = g.node("Where", [binary(g, "Equal", rhs, zero, _BOOL), g.constant(1, rhs.dtype), rhs],
+                  rhs.shape, rhs.dtype)
+    remainder = g.node("Mod", [lhs, safe], shape, lhs.dtype, fmod=1)
+    return g.node("Where", [binary(g, "Equal", rhs, zero, _BOOL), zero, remainder], shape,
+                  lhs.dtype)
+
+
+def _copysign(g, lhs, rhs):
+    """``|a|`` where ``b >= 0``, else ``-|a|`` (MXNet's test: a NaN ``b`` gives ``-|a|``)."""
+    magnitude = _unary(g, "Abs", lhs)
+    positive = binary(g, "GreaterOrEqual", rhs, g.constant(0, rhs.dtype), _BOOL)
+    shape = broadcast(lhs.shape, rhs.shape)
+    return g.node("Where", [positive, magnitude, _unary(g, "Neg", magnitude)], shape, lhs.dtype)
+
+
+def _nan_ignoring(onnx_op):
+    """fmax/fmin: the other operand where one is NaN."""
+    def lower(g, lhs, rhs):
+        shape = broadcast(lhs.shape, rhs.shape)
+        both = g.node(onnx_op, [lhs, rhs], shape, lhs.dtype)
+        if lhs.dtype.kind != "f":
+            return both
+        lhs_nan, rhs_nan = _unary(g, "IsNaN", lhs, _BOOL), _unary(g, "IsNaN", rhs, _BOOL)
+        return g.node("Where", [lhs_nan, g.node("Expand", [rhs, g.shape_constant(shape)], shape,
+                                                rhs.dtype), g.node(
+            "Where", [rhs_nan, g.node("Expand", [lhs, g.shape_constant(shape)], shape,
+                                      lhs.dtype), both], shape, lhs.dtype)], shape, lhs.dtype)
+    return lower
+
+
+def _logaddexp(g, lhs, rhs):
+    """``max + log1p(exp(-|a - b|))``, without overflow."""
+    top = binary(g, "Max", lhs, rhs)
+    gap = _unary(g, "Neg", _unary(g, "Abs", binary(g, "Sub", lhs, rhs)))
+    return binary(g, "Add", top, _unary(g, "Log", binary(g, "Add", _unary(g, "Exp", gap), 1.0)))
+
+
+def _ldexp(g, lhs, rhs):
+    """``a * 2**b``."""
+    if lhs.dtype.kind != "f":
+        wide = np.dtype(np.float64)
+        scaled = _ldexp(g, as_dtype(g, lhs, wide), as_dtype(g, rhs, wide))
+        return g.node("Cast", [scaled], scaled.shape, lhs.dtype, to=onnx_dtype(lhs.dtype))
+    return binary(g, "Mul", lhs, binary(g, "Pow", g.constant(2.0, rhs.dtype), rhs))
+
+
+for _name, _rule, _compute in (
+        ("_npi_arctan2", "float", _arctan2), ("_npi_floor_divide", "arith", _floor_divide),
+        ("_npi_fmod", "same", _fmod), ("_npi_copysign", "same", _copysign),
+        ("_npi_fmax", "same", _nan_ignoring("Max")), ("_npi_fmin", "same", _nan_ignoring("Min")),
+        ("_npi_logaddexp", "float", _logaddexp), ("_npi_ldexp", "same", _ldexp)):
+    _dtype = _binary_dtype(_rule, _name[len("_npi_"):])
+    op(_name, inputs=("lhs", "rhs"), uniform=False,
+       shape=lambda a, lhs, rhs: broadcast(lhs, rhs), dtype=_dtype)(
+        lambda g, a, lhs, rhs, _c=_compute, _d=_dtype: _c(
+            g, as_dtype(g, lhs, _d(a, lhs.dtype, rhs.dtype)),
+            as_dtype(g, rhs, _d(a, lhs.dtype, rhs.dtype))))
+
+
+# ------------------------------------------------------------------ reductions and scans
+def _truth(g, data):
+    if data.dtype == _BOOL:
+        return data
+    return _unary(g, "Not", binary(g, "Equal", data, g.constant(0, data.dtype), _BOOL), _BOOL)
+
+
+def _declare_truth_reduction(name, onnx_op):
+    """np.all (ReduceMin of the truth values as int32: an empty array is all true) / np.any
+    (ReduceSum: an empty one has none)."""
+    attrs = {"axis": IntOrInts(None), "keepdims": Bool(False)}
+
+    def shape(a, data):
+        a.numpy_mode = True
+        return _reduced(a, data, True)
+
+    @op(name, attrs=attrs, shape=shape, dtype=lambda a, data: _BOOL)
+    def lower(g, a, data):
+        values = as_dtype(g, _truth(g, data), np.int64)
+        out = _reduce(g, onnx_op, values, _axes(a, data.shape), a.keepdims, shape(a, data.shape))
+        return _truth(g, out)
+
+
+_declare_truth_reduction("_npi_all", "ReduceMin")
+_declare_truth_reduction("_npi_any", "ReduceSum")
+
+
+@op("_npi_cumsum", attrs={"axis": Int(None), "dtype": Dtype(None)},
+    shape=lambda a, data: data if a.axis is not None else (int(np.prod(data)),),
+    dtype=lambda a, data: a.dtype or (np.dtype(np.int64) if data == _BOOL else data))
+def cumsum(g, a, data):
+    """Running sums along ``axis`` (of the flattened array without one)."""
+    dtype = a.dtype or (np.dtype(np.int64) if data.dtype == _BOOL else data.dtype)
+    axis = a.axis
+    if axis is None:
+        size = int(np.prod(data.shape))
+        data = g.node("Reshape", [data, g.shape_constant((size,))], (size,), data.dtype)
+        axis = 0
+    data = as_dtype(g, data, dtype)
+    return g.node("CumSum", [data, g.constant(axis % max(data.ndim, 1), np.int64)], data.shape,
+                  dtype)
+
+
+def _declare_moment(name, root):
+    """np.var / np.std: the mean squared deviation over ``axis`` with ``ddof``, in the input's
+    dtype. For integers MXNet takes the mean in the integer dtype (truncated); the deviations
+    from it are then computed in float64 and the result truncated."""
+    attrs = {"axis": IntOrInts(None), "dtype": Dtype(None), "ddof": Int(0),
+             "keepdims": Bool(False)}
+
+    def shape(a, data):
+        a.numpy_mode = True
+        return _reduced(a, data, True)
+
+    def dtype(a, data):
+        if np.dtype(data) == _BOOL:
+            raise Unsupported(f"a bool array: MXNet 2's {name[len('_npi_'):]} has no kernel for "
+                              "bool (cast it with astype first)")
+        return a.dtype or data
+
+    @op(name, attrs=attrs, shape=shape, dtype=dtype)
+    def lower(g, a, data):
+        out_dtype = dtype(a, data.dtype)
+        work = out_dtype if out_dtype.kind == "f" else np.dtype(np.float64)
+        x = as_dtype(g, data, work)
+        axes = _axes(a, data.shape)
+        count = int(np.prod([data.shape[i] for i in axes])) if axes else 1
+        mean = _reduce(g, "ReduceMean", x, axes, True,
+                       tuple(1 if i in axes else d for i, d in enumerate(data.shape)))
+        if out_dtype.kind != "f":
+            mean = g.node("Cast", [g.node("Cast", [mean], mean.shape, np.int64,
+                                          to=onnx_dtype(np.int64))], mean.shape, work,
+                          to=onnx_dtype(work))
+        deviation = binary(g, "Sub", x, mean)
+        total = _reduce(g, "ReduceSum", binary(g, "Mul", deviation, deviation), axes,
+                        a.keepdims, shape(a, data.shape))
+        result = binary(g, "Div", total, float(max(count - a.ddof, 0)))
+        if root:
+            result = _unary(g, "Sqrt", result)
+        return as_dtype(g, result, out_dtype)
+
+
+_declare_moment("_npi_var", False)
+_declare_moment("_npi_std", True)
+
+
+# ------------------------------------------------------------------ triangles
+def _declare_triangle(name, upper):
+    """np.tril / np.triu; of a vector, of the square matrix repeating it in every row."""
+    @op(name, attrs={"k": Int(0)},
+        shape=lambda a, data: data if len(data) > 1 else (data[0], data[0]))
+    def lower(g, a, data):
+        _no_bool(name[len("_npi_"):])(g, data)
+        if data.ndim == 0:
+            g.fail("a 0-d array")
+        if data.ndim == 1:
+            square = (data.shape[0],) * 2
+            data = g.node("Expand", [data, g.shape_constant(square)], square, data.dtype)
+        return g.node("Trilu", [data, g.constant(a.k, np.int64)], data.shape, data.dtype,
+                      upper=int(upper))
+
+
+_declare_triangle("_npi_tril", False)
+_declare_triangle("_npi_triu", True)
