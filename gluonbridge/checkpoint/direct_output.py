@@ -8,13 +8,16 @@ traffic, not the disk, cost most of the time: 1 GiB took 2-5 s to ``cp`` + ``syn
 0.2 CPU-s.
 
 :class:`DirectOutput` fills :data:`BUFFER`-sized page-aligned buffers: payload ranges are read
-with ``preadv`` straight into them (their CRC-32 taken block by block while the block is in the
-core's cache), headers copied in. A writer thread writes each full buffer at its place with
-``O_DIRECT`` (disk-block-aligned offsets and sizes, no page cache) while the next buffers fill;
-the last, partial buffer goes through the page cache. Where ``O_DIRECT`` is refused (not Linux,
-tmpfs before 6.6, some network and FUSE file systems, a start that is not block-aligned, a
-device with blocks above :data:`ALIGN`) the same pipeline writes through the page cache.
-The durability is the caller's, unchanged: the file is fsynced before it is renamed into place.
+with ``preadv`` straight into them, headers copied in. Where a CRC-32 is wanted (npz members),
+a helper thread reads and checksums the second half of each buffer's piece while the filling
+thread does the first, block by block while the block is in the core's cache, and the two
+CRC-32s are joined (:func:`.crc32.combine`). A writer thread writes each full buffer at its
+place with ``O_DIRECT`` (disk-block-aligned offsets and sizes, no page cache) while the next
+buffers fill; the last, partial buffer's tail goes through the page cache. Where ``O_DIRECT``
+is refused (not Linux, tmpfs before 6.6, some network and FUSE file systems, a start that is
+not block-aligned, a device with blocks above :data:`ALIGN`) the same pipeline writes through
+the page cache. The durability is the caller's, unchanged: the file is fsynced before it is
+renamed into place.
 """
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ import os
 import queue
 import threading
 import zlib
+
+from .crc32 import combine
 
 BUFFER = 8 << 20                # one O_DIRECT write; a multiple of ALIGN
 BUFFERS = 3                     # one being written, the others filling
@@ -66,7 +71,7 @@ class DirectOutput:
         for _ in range(BUFFERS):
             self._free.put(memoryview(mmap.mmap(-1, BUFFER)))   # page-aligned
         self._buffer, self._filled, self._start = None, 0, position
-        self._error = None
+        self._error, self._helper = None, None
         self._writer = threading.Thread(target=self._write_buffers, daemon=True,
                                         name="gluonbridge-direct-write")
         self._writer.start()
@@ -90,18 +95,28 @@ class DirectOutput:
         done = 0
         while done < nbytes:
             buffer = self._current()
-            block = buffer[self._filled:self._filled + min(nbytes - done, READ_BLOCK,
-                                                          BUFFER - self._filled)]
-            got = os.preadv(src, [block], offset + done)
-            if not got:
-                raise OSError(f"the input shrank while being read (byte {offset + done})")
-            if crc is not None:
-                crc = zlib.crc32(block[:got], crc)
-            self._advance(got)
-            done += got
+            count = min(nbytes - done, BUFFER - self._filled)
+            crc = self._fill(src, offset + done, buffer[self._filled:self._filled + count], crc)
+            self._advance(count)
+            done += count
             if progress:
-                progress(got)
+                progress(count)
         return crc
+
+    def _fill(self, src: int, offset: int, target, crc: int | None) -> int | None:
+        """Read ``target``'s bytes from ``offset`` of ``src``; with ``crc``, the second half
+        is read and checksummed on the helper thread meanwhile and the CRC-32s joined."""
+        half = len(target) // 2 // READ_BLOCK * READ_BLOCK
+        if crc is None or not half:
+            return _read_into(src, offset, target, crc)
+        if self._helper is None:
+            self._helper = _Helper()
+        self._helper.start(src, offset + half, target[half:])
+        try:
+            crc = _read_into(src, offset, target[:half], crc)
+        finally:
+            second = self._helper.result()
+        return combine(crc, second, len(target) - half)
 
     def flush(self) -> None:
         """Write what is buffered and wait until everything is written; errors are raised."""
@@ -117,6 +132,8 @@ class DirectOutput:
             self._error = self._error or OSError("stopped")
             self._full.put(None)
             self._writer.join()
+        if self._helper is not None:
+            self._helper.stop()
         if self._flags is not None:
             _set_flags(self.fd, self._flags)
 
@@ -172,6 +189,51 @@ class DirectOutput:
                 self._direct = False
                 continue
             block, position = block[written:], position + written
+
+
+class _Helper:
+    """A thread that reads and checksums one piece at a time for :meth:`DirectOutput._fill`."""
+
+    def __init__(self):
+        self._jobs, self._results = queue.Queue(), queue.Queue()
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name="gluonbridge-checksum")
+        self._thread.start()
+
+    def start(self, src: int, offset: int, target) -> None:
+        self._jobs.put((src, offset, target))
+
+    def result(self) -> int:
+        value = self._results.get()
+        if isinstance(value, BaseException):
+            raise value
+        return value
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        for src, offset, target in iter(self._jobs.get, None):
+            try:
+                self._results.put(_read_into(src, offset, target, 0))
+            except BaseException as err:     # raised in the filling thread
+                self._results.put(err)
+
+
+def _read_into(src: int, offset: int, target, crc: int | None) -> int | None:
+    """Fill ``target`` from ``offset`` of ``src`` in READ_BLOCK reads, each checksummed (with
+    ``crc``) while it is in the core's cache; the CRC-32 continued, or None."""
+    done = 0
+    while done < len(target):
+        block = target[done:done + READ_BLOCK]
+        got = os.preadv(src, [block], offset + done)
+        if not got:
+            raise OSError(f"the input shrank while being read (byte {offset + done})")
+        if crc is not None:
+            crc = zlib.crc32(block[:got], crc)
+        done += got
+    return crc
 
 
 def _fcntl_flags(fd: int) -> int | None:

@@ -25,14 +25,16 @@ ALIGN = direct_output.ALIGN
 @pytest.fixture
 def small_pieces(monkeypatch):
     """Buffers of 4 pages, reads of one page, every output through DirectOutput: small files
-    take every path (full buffers, reads across buffer ends, an unaligned last buffer)."""
+    take every path (full buffers, reads across buffer ends, pieces checksummed in two halves
+    on two threads, an unaligned last buffer)."""
     monkeypatch.setattr(direct_output, "BUFFER", 4 * ALIGN)
     monkeypatch.setattr(direct_output, "READ_BLOCK", ALIGN)
     monkeypatch.setattr(direct_output, "MIN_BYTES", 0)
 
 
 def _writer_threads():
-    return [t for t in threading.enumerate() if t.name == "gluonbridge-direct-write"]
+    return [t for t in threading.enumerate()
+            if t.name in ("gluonbridge-direct-write", "gluonbridge-checksum")]
 
 
 def _supports_direct_io(folder) -> bool:
@@ -64,7 +66,8 @@ def _copy(src_path, dst_path, pieces, head=b""):
     return crcs
 
 
-@pytest.mark.parametrize("nbytes", [0, 1, ALIGN - 1, 4 * ALIGN, 4 * ALIGN + 1, 13 * ALIGN + 77])
+@pytest.mark.parametrize("nbytes", [0, 1, ALIGN - 1, 2 * ALIGN, 4 * ALIGN, 4 * ALIGN + 1,
+                                    13 * ALIGN + 77])
 @pytest.mark.parametrize("offset", [0, 61])
 def test_copy_range_copies_and_checksums(nbytes, offset, small_pieces, tmp_path):
     data = os.urandom(offset + nbytes + 9)
