@@ -8,15 +8,15 @@ traffic, not the disk, cost most of the time: 1 GiB took 2-5 s to ``cp`` + ``syn
 0.2 CPU-s.
 
 :class:`DirectOutput` fills :data:`BUFFER`-sized page-aligned buffers: payload ranges are read
-with ``preadv`` straight into them, headers copied in. Where a CRC-32 is wanted (npz members),
-a helper thread reads and checksums the second half of each buffer's piece while the filling
-thread does the first, block by block while the block is in the core's cache, and the two
-CRC-32s are joined (:func:`.crc32.combine`). A writer thread writes each full buffer at its
-place with ``O_DIRECT`` (disk-block-aligned offsets and sizes, no page cache) while the next
-buffers fill; the last, partial buffer's tail goes through the page cache. Where ``O_DIRECT``
-is refused (not Linux, tmpfs before 6.6, some network and FUSE file systems, a start that is
-not block-aligned, a device with blocks above :data:`ALIGN`) the same pipeline writes through
-the page cache. The durability is the caller's, unchanged: the file is fsynced before it is
+with ``preadv`` straight into them, headers copied in. Where a CRC-32 is wanted (npz members;
+:func:`.crc32.fast`), a helper thread reads and checksums the second half of each buffer's
+piece while the filling thread does the first, block by block while the block is in the core's
+cache, and the two CRC-32s are joined (:func:`.crc32.combine`). A writer thread writes each
+full buffer at its place with ``O_DIRECT`` (disk-block-aligned offsets and sizes, no page
+cache) while the next buffers fill; the last, partial buffer's tail goes through the page
+cache. Where ``O_DIRECT`` is refused (not Linux, tmpfs before 6.6, some network and FUSE file
+systems, a start that is not block-aligned, a device with blocks above :data:`ALIGN`) the same
+pipeline writes through the page cache. The durability is the caller's, unchanged: the file is fsynced before it is
 renamed into place.
 """
 from __future__ import annotations
@@ -28,9 +28,8 @@ import mmap
 import os
 import queue
 import threading
-import zlib
 
-from .crc32 import combine
+from .crc32 import combine, fast
 
 BUFFER = 8 << 20                # one O_DIRECT write; a multiple of ALIGN
 BUFFERS = 3                     # one being written, the others filling
@@ -224,14 +223,14 @@ class _Helper:
 def _read_into(src: int, offset: int, target, crc: int | None) -> int | None:
     """Fill ``target`` from ``offset`` of ``src`` in READ_BLOCK reads, each checksummed (with
     ``crc``) while it is in the core's cache; the CRC-32 continued, or None."""
-    done = 0
+    done, checksum = 0, fast()
     while done < len(target):
         block = target[done:done + READ_BLOCK]
         got = os.preadv(src, [block], offset + done)
         if not got:
             raise OSError(f"the input shrank while being read (byte {offset + done})")
         if crc is not None:
-            crc = zlib.crc32(block[:got], crc)
+            crc = checksum(block[:got], crc)
         done += got
     return crc
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gluonbridge.checkpoint import direct_output, formats, read_index
+from gluonbridge.checkpoint import crc32, direct_output, formats, read_index
 from gluonbridge.checkpoint.direct_output import DirectOutput
 from gluonbridge.checkpoint.tensor import Checkpoint, tensor_from_array
 
@@ -35,6 +35,31 @@ def small_pieces(monkeypatch):
 def _writer_threads():
     return [t for t in threading.enumerate()
             if t.name in ("gluonbridge-direct-write", "gluonbridge-checksum")]
+
+
+@pytest.mark.parametrize("sizes", [(0, 0), (0, 5), (5, 0), (1, 1), (3000, 17), (17, 3000),
+                                   (65536, 65537), (1 << 20, 12345)])
+def test_combine_equals_the_crc_of_the_whole(sizes):
+    a, b = os.urandom(sizes[0]), os.urandom(sizes[1])
+    assert crc32.combine(zlib.crc32(a), zlib.crc32(b), len(b)) == zlib.crc32(a + b)
+
+
+@pytest.mark.parametrize("size", [0, 1, 15, 16, 63, 64, 65, 4095, 100_003, 1 << 20])
+def test_the_fast_crc32_is_zlibs(size):
+    """ISA-L's CRC-32 (the test extras install it), continued from any value, is zlib's."""
+    data = os.urandom(size)
+    for seed in (0, 1, 0xDEADBEEF, 0xFFFFFFFF):
+        assert crc32.fast()(data, seed) == zlib.crc32(data, seed)
+    assert crc32.fast()(memoryview(data)) == zlib.crc32(data)
+
+
+def test_without_isal_the_crc32_is_zlibs(monkeypatch):
+    monkeypatch.setitem(sys.modules, "isal.isal_zlib", None)     # import fails
+    crc32.fast.cache_clear()
+    try:
+        assert crc32.fast() is zlib.crc32
+    finally:
+        crc32.fast.cache_clear()
 
 
 def _supports_direct_io(folder) -> bool:
