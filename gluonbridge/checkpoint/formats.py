@@ -15,6 +15,7 @@ import struct
 
 from . import mxnet_binary, npz, safetensors_format
 from ..atomic import atomic_output
+from .direct_output import direct_output
 from .errors import TruncatedError, UnknownFormatError, UnsupportedError
 from .mxnet_binary import RecordVersion
 from .tensor import Checkpoint, checkpoint_from_arrays
@@ -74,21 +75,23 @@ def load(path, format: str | None = None):
 
 def write(out, checkpoint: Checkpoint, format: str, progress=None,
           records: RecordVersion = RecordVersion.LEGACY):
-    """Write ``checkpoint`` in ``format`` to the raw binary file ``out``; ``records`` chooses
-    the NDArray records of an ``mxnet-binary`` file (:class:`~.mxnet_binary.RecordVersion`)."""
-    if format == "mxnet-binary":
-        mxnet_binary.write_ndarray_list(out, checkpoint, records, progress)
-    elif format == "npz":
-        npz.write_npz(out, checkpoint, progress)
-    elif format == "npy":
-        npz.write_npy(out, checkpoint, progress)
-    elif format == "safetensors":
-        safetensors_format.write_safetensors(out, checkpoint, progress)
-    elif format == "onnx":
-        from . import onnx_initializers
-        onnx_initializers.write_onnx(out, checkpoint, progress)
-    else:
+    """Write ``checkpoint`` in ``format`` to the raw binary file ``out`` (large outputs through
+    :mod:`.direct_output`); ``records`` chooses the NDArray records of an ``mxnet-binary`` file
+    (:class:`~.mxnet_binary.RecordVersion`)."""
+    if format not in ARRAY_FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of {ARRAY_FORMATS}")
+    with direct_output(out, checkpoint.nbytes) as sink:
+        if format == "mxnet-binary":
+            mxnet_binary.write_ndarray_list(sink, checkpoint, records, progress)
+        elif format == "npz":
+            npz.write_npz(sink, checkpoint, progress)
+        elif format == "npy":
+            npz.write_npy(sink, checkpoint, progress)
+        elif format == "safetensors":
+            safetensors_format.write_safetensors(sink, checkpoint, progress)
+        else:
+            from . import onnx_initializers
+            onnx_initializers.write_onnx(sink, checkpoint, progress)
 
 
 def save(path, arrays, format: str, force: bool = False, progress=None,

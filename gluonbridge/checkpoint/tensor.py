@@ -8,14 +8,13 @@ straight from the input file (:meth:`Part.write_to`), and memory use stays flat.
 """
 from __future__ import annotations
 
-import io
 import mmap
 import os
 import zlib
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
 
-from . import range_copy
+from .direct_output import DirectOutput
 from .dtypes import DTYPES, dtype_of_array
 from .errors import CorruptDataError, UnsupportedError
 
@@ -69,18 +68,14 @@ class FileRange:
         return self._copy(out, progress, value)
 
     def copy_to(self, out, progress: Callable[[int], None] | None) -> None:
-        """Copy the bytes to ``out`` at its current position: on two threads
-        (:mod:`.range_copy`) when ``out`` is a raw (unbuffered) file, else through a buffer."""
+        """Copy the bytes to ``out``: read straight into its buffers if it is a
+        :class:`.DirectOutput`, else through a buffer."""
         self._copy(out, progress, None)
 
     def _copy(self, out, progress, crc: int | None) -> int | None:
         with open(self.path, "rb", buffering=0) as fh:
-            if isinstance(out, io.FileIO) and out.seekable() and "a" not in out.mode:
-                position = out.tell()
-                crc = range_copy.copy_range(fh.fileno(), self.offset, self.nbytes,
-                                            out.fileno(), position, crc, progress)
-                out.seek(position + self.nbytes)
-                return crc
+            if isinstance(out, DirectOutput):
+                return out.copy_range(fh.fileno(), self.offset, self.nbytes, crc, progress)
             fh.seek(self.offset)
             left = self.nbytes
             while left:
