@@ -424,8 +424,12 @@ def trace(block, arrays, spec=None):
     input_names = ["data"] if len(arrays) == 1 else [f"data{i}" for i in range(len(arrays))]
     inputs = {n: (tuple(a.shape), np.dtype(a.dtype)) for n, a in zip(input_names, arrays)}
     symbols = [tracer.input(n, s, d) for n, (s, d) in inputs.items()]
+    # the trace of a block's own call records its implementation: the call's hooks and a
+    # subclass's ``__call__`` (GluonNLP's RoBERTaModel, whose arguments differ from its
+    # hybrid_forward's) already ran around it, on the arrays
+    call = block._call_impl if block.__dict__.get("_tracing_own_call") else block
     with active(tracer):
-        out = block(*(symbols if spec is None else unflatten(spec, symbols)))
+        out = call(*(symbols if spec is None else unflatten(spec, symbols)))
     outs, out_spec = flatten(out)
     for sym in outs:
         if isinstance(sym, ParamRef):

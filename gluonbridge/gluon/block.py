@@ -367,8 +367,6 @@ class Block:
         return load_params
 
     def __call__(self, *args):
-        if self.__dict__.get("_tracing_own_call"):   # re-entered by the trace of this very call:
-            return self._call_impl(*args)             # its hooks already ran (on the arrays)
         for hook in self._forward_pre_hooks.values():
             hook(self, args)
         out = self._call_impl(*args)
@@ -429,7 +427,7 @@ class HybridBlock(Block):
         from ..backend import nest, runtime
         leaves, spec = nest.flatten(tuple(args))
         arrays = [as_input_array(a) for a in leaves]
-        self.__dict__["_tracing_own_call"] = True   # a trace re-enters __call__: no 2nd hooks
+        self.__dict__["_tracing_own_call"] = True   # the trace records _call_impl: no 2nd hooks
         try:
             executor = runtime.executor_for(self, self._executors, arrays, runtime.current(),
                                             spec)

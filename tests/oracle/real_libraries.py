@@ -72,6 +72,39 @@ def _transformer():
                                            max_src_length=16, max_tgt_length=16)[0]
 
 
+def _vocab(cls, size):
+    """A GluonNLP vocabulary of ``size`` tokens (its special tokens and made-up words)."""
+    import collections
+    import gluonnlp
+    special = len(getattr(gluonnlp.vocab, cls)(collections.Counter()))
+    words = collections.Counter({f"w{i}": 1 for i in range(size - special)})
+    return getattr(gluonnlp.vocab, cls)(words)
+
+
+_SMALL_BERT = dict(pretrained=False, hparam_allow_override=True, num_layers=2, units=64,
+                   hidden_size=128, max_length=32, num_heads=4, embed_size=64)
+
+
+def _nlp(name, vocab_cls, **kwargs):
+    def build():
+        import gluonnlp
+        return gluonnlp.model.get_model(name, vocab=_vocab(vocab_cls, 100), **_SMALL_BERT,
+                                        **kwargs)[0]
+    return build
+
+
+def _transformer_nmt():
+    """transformer_en_de_512's NMTModel (shared embeddings, tied output), small."""
+    from gluonnlp.model.transformer import get_transformer_encoder_decoder
+    from gluonnlp.model.translation import NMTModel
+    encoder, decoder, one_step = get_transformer_encoder_decoder(
+        num_layers=2, units=64, hidden_size=128, num_heads=4, max_src_length=16,
+        max_tgt_length=16, scaled=True)
+    return NMTModel(src_vocab=_vocab("Vocab", 100), tgt_vocab=_vocab("Vocab", 100),
+                    encoder=encoder, decoder=decoder, one_step_ahead_decoder=one_step,
+                    share_embed=True, embed_size=64, tie_weights=True, prefix="transformer_")
+
+
 def _lstm_lm():
     from gluonnlp.model import StandardRNN
     return StandardRNN(mode="lstm", vocab_size=100, embed_size=200, hidden_size=200,
@@ -86,6 +119,22 @@ def _tokens(mx):
     rng = np.random.RandomState(0)
     return [mx.nd.array(rng.randint(0, 100, (2, 8))), mx.nd.array(rng.randint(0, 2, (2, 8))),
             mx.nd.array([8, 5])]
+
+
+def _bert_inputs(mx):
+    """tokens, token types, valid lengths and masked positions (BERTModel's four inputs)."""
+    return _tokens(mx) + [mx.nd.array([[1, 4], [0, 2]])]
+
+
+def _roberta_inputs(mx):
+    tokens, _, valid = _tokens(mx)
+    return [tokens, valid, mx.nd.array([[1, 4], [0, 2]])]
+
+
+def _nmt_inputs(mx):
+    rng = np.random.RandomState(0)
+    return [mx.nd.array(rng.randint(0, 100, (2, 8))), mx.nd.array(rng.randint(0, 100, (2, 6))),
+            mx.nd.array([8, 5]), mx.nd.array([6, 3])]
 
 
 # model -> (builder, inputs(mx) -> list of NDArrays)
@@ -110,6 +159,10 @@ MODELS = {
         mx.nd.array(np.random.RandomState(0).uniform(-1, 1, (2, 8, 64)).astype("float32"))]),
     "standard_lstm_lm": (_lstm_lm, lambda mx: [
         mx.nd.array(np.random.RandomState(0).randint(0, 100, (8, 2)))]),
+    "bert_12_768_12": (_nlp("bert_12_768_12", "BERTVocab"), _bert_inputs),
+    "ernie_12_768_12": (_nlp("ernie_12_768_12", "BERTVocab"), _bert_inputs),
+    "roberta_12_768_12": (_nlp("roberta_12_768_12", "Vocab"), _roberta_inputs),
+    "transformer_nmt": (_transformer_nmt, _nmt_inputs),
 }
 
 
