@@ -14,12 +14,14 @@ per hint that restarts for every block call (``_plus0``, ``relu0``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 
 import numpy as np
 
 from ..graph import ARG, AUX, INPUT, Entry, Graph, Node
 from ..graph.variables import variable_attrs
+from .control_flow import FUNCTIONS
 from .errors import IncompatibleInputError, LoweringError, unsupported
 from .ops import OPS
 from .ops.elementwise import ARITHMETIC, BROADCAST_FORM, SCALAR_FORM, scalar_attrs
@@ -351,6 +353,7 @@ SPELLINGS = {
     "contrib": ("_contrib_{}", "{}"),
     "linalg": ("_linalg_{}", "linalg_{}"),
     "image": ("_image_{}",),
+    "_internal": ("{}",),       # F._internal._plus: the op under its registered name
 }
 
 
@@ -362,8 +365,9 @@ def resolve(space, name):
 
 class OpNamespace:
     """``F`` inside ``hybrid_forward``: every op of the table, recording into the trace;
-    ``F.np``, ``F.npx``, ``F.contrib``, ``F.linalg``, ``F.image`` are the ops under those
-    namespaces' names (:data:`SPELLINGS`)."""
+    ``F.np``, ``F.npx``, ``F.contrib``, ``F.linalg``, ``F.image``, ``F._internal`` are the ops
+    under those namespaces' names (:data:`SPELLINGS`); ``F.contrib.foreach`` is unrolled
+    (:mod:`.control_flow`)."""
 
     def __init__(self, tracer, space=""):
         self._tracer, self._space = tracer, space
@@ -373,6 +377,9 @@ class OpNamespace:
             raise AttributeError(name)
         if not self._space and name in SPELLINGS:
             return OpNamespace(self._tracer, name)
+        function = FUNCTIONS.get((self._space, name))
+        if function is not None:
+            return functools.partial(function, self._tracer)
         op_name = resolve(self._space, name)
         if op_name is None:
             qualified = f"F.{self._space}.{name}" if self._space else f"F.{name}"

@@ -105,6 +105,20 @@ def _transformer_nmt():
                     share_embed=True, embed_size=64, tie_weights=True, prefix="transformer_")
 
 
+def _classifier(cls, model, vocab_cls):
+    def build():
+        import gluonnlp
+        bert = _nlp(model, vocab_cls, use_pooler=True, use_decoder=False,
+                    use_classifier=False)()
+        return getattr(gluonnlp.model, cls)(bert, num_classes=3, dropout=0.1)
+    return build
+
+
+def _elmo():
+    import gluonnlp
+    return gluonnlp.model.get_model("elmo_2x1024_128_2048cnn_1xhighway", pretrained=False)[0]
+
+
 def _lstm_lm():
     from gluonnlp.model import StandardRNN
     return StandardRNN(mode="lstm", vocab_size=100, embed_size=200, hidden_size=200,
@@ -137,6 +151,18 @@ def _nmt_inputs(mx):
             mx.nd.array([8, 5]), mx.nd.array([6, 3])]
 
 
+def _elmo_inputs(mx):
+    """characters (batch 2, 6 tokens of 50), the (forward, backward) states of both layers
+    ((batch, 128) and (batch, 1024)), and the tokens' mask."""
+    rng = np.random.RandomState(0)
+
+    def states():
+        return [[mx.nd.array(rng.uniform(-0.5, 0.5, (2, n)).astype("float32"))
+                 for n in (128, 1024)] for _ in range(2)]
+    return [mx.nd.array(rng.randint(0, 262, (2, 6, 50))), (states(), states()),
+            mx.nd.array([[1, 1, 1, 1, 1, 1], [1, 1, 1, 0, 0, 0]])]
+
+
 # model -> (builder, inputs(mx) -> list of NDArrays)
 MODELS = {
     "resnet18_v1b": (_cv("resnet18_v1b"), _image(64)),
@@ -163,6 +189,13 @@ MODELS = {
     "ernie_12_768_12": (_nlp("ernie_12_768_12", "BERTVocab"), _bert_inputs),
     "roberta_12_768_12": (_nlp("roberta_12_768_12", "Vocab"), _roberta_inputs),
     "transformer_nmt": (_transformer_nmt, _nmt_inputs),
+    "distilbert_6_768_12": (_nlp("distilbert_6_768_12", "Vocab", dataset_name=None),
+                            lambda mx: _roberta_inputs(mx)[:2]),
+    "bert_classifier": (_classifier("BERTClassifier", "bert_12_768_12", "BERTVocab"),
+                        lambda mx: _tokens(mx)),
+    "roberta_classifier": (_classifier("RoBERTaClassifier", "roberta_12_768_12", "Vocab"),
+                           lambda mx: _roberta_inputs(mx)[:2]),
+    "elmo_2x1024_128_2048cnn_1xhighway": (_elmo, _elmo_inputs),
 }
 
 
