@@ -60,6 +60,17 @@ class Methods(HybridBlock):
         return a, (h > y) + y, y * (h <= 0.1) - b, c, -h, self.lam(h), self.named(h)
 net = Methods()
 """, [(2, 3, 4), (2, 3, 6)], False),
+    "parameter_methods": ("""
+class ParamMethods(HybridBlock):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Dense(6, in_units=4)
+    def forward(self, x):
+        w, b = self.fc.weight.data(), self.fc.bias.data()
+        y = np.matmul(x, w.transpose().transpose((1, 0)).transpose()) + b.reshape(1, -1)
+        return y, w.reshape(2, -1, 4).sum(axis=1), -w + w.reshape(-1).reshape(6, 4), b.astype('float32')
+net = ParamMethods()
+""", [(2, 4)], False),
 }
 
 
