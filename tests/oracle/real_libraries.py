@@ -119,6 +119,13 @@ def _elmo():
     return gluonnlp.model.get_model("elmo_2x1024_128_2048cnn_1xhighway", pretrained=False)[0]
 
 
+def _nlp_lm(name):
+    def build():
+        import gluonnlp
+        return gluonnlp.model.get_model(name, vocab=_vocab("Vocab", 100), pretrained=False)[0]
+    return build
+
+
 def _lstm_lm():
     from gluonnlp.model import StandardRNN
     return StandardRNN(mode="lstm", vocab_size=100, embed_size=200, hidden_size=200,
@@ -163,6 +170,13 @@ def _elmo_inputs(mx):
             mx.nd.array([[1, 1, 1, 1, 1, 1], [1, 1, 1, 0, 0, 0]])]
 
 
+def _big_rnn_inputs(mx):
+    """tokens (length 8, batch 2) and the LSTMP cell's begin states ((2, 512), (2, 2048))."""
+    rng = np.random.RandomState(0)
+    return [mx.nd.array(rng.randint(0, 100, (8, 2))),
+            [mx.nd.array(rng.uniform(-0.5, 0.5, (2, n)).astype("float32")) for n in (512, 2048)]]
+
+
 # model -> (builder, inputs(mx) -> list of NDArrays)
 MODELS = {
     "resnet18_v1b": (_cv("resnet18_v1b"), _image(64)),
@@ -196,6 +210,7 @@ MODELS = {
     "roberta_classifier": (_classifier("RoBERTaClassifier", "roberta_12_768_12", "Vocab"),
                            lambda mx: _roberta_inputs(mx)[:2]),
     "elmo_2x1024_128_2048cnn_1xhighway": (_elmo, _elmo_inputs),
+    "big_rnn_lm_2048_512": (_nlp_lm("big_rnn_lm_2048_512"), _big_rnn_inputs),
 }
 
 
