@@ -37,7 +37,8 @@ class ParamMethods(HybridBlock):
     def hybrid_forward(self, F, x, w, b):
         w3 = w.reshape(shape=(2, -1, 0), reverse=True)
         y = F.broadcast_add(F.dot(x, w.transpose().transpose(axes=(1, 0))), b.reshape((1, -1)))
-        return y, w3.sum(axis=1), -w + w.expand_dims(axis=0).squeeze(axis=0), b.astype('float32')
+        return (y, w3.sum(axis=1), -w + w.expand_dims(axis=0).squeeze(axis=0), b.astype('float32'),
+                w.reshape(-1), y.reshape(-1))   # a lone number: MXNet writes shape='-1'
 net = ParamMethods()
 """, [(2, 4)], False),
 }

@@ -4,6 +4,8 @@ handed to ``hybrid_forward`` or returned by ``Parameter.data()``; it becomes a v
 when an op uses it). Arithmetic and methods record MXNet ops in the active trace."""
 from __future__ import annotations
 
+import numbers
+
 # Array methods Gluon code calls on a Symbol (MXNet 1.x Symbol's) -> (the 1.x op, the numpy-mode
 # op) they record;
 # the methods with their own signatures (reshape, transpose, ...) are defined on Symbol.
@@ -117,7 +119,8 @@ class _Methods(_Arithmetic):
         """1.x: ``Reshape`` with its codes (0 copies a dimension, ...). Numpy mode: as 2.0.0b1's
         ``ndarray.reshape``, ``_npi_reshape`` (``_npx_reshape``'s codes: -1 infers, -2 copies a
         dimension, ...), which takes ``order`` as its only keyword."""
-        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        given = shape[0] if len(shape) == 1 else shape
+        shape = given if isinstance(given, (tuple, list)) else shape
         if self._tracer().numpy_mode:
             unknown = set(kwargs) - {"order"}
             if unknown:
@@ -127,8 +130,10 @@ class _Methods(_Arithmetic):
                 raise TypeError("reshape() takes exactly 1 argument (0 given)")
             return self._method("_npi_reshape", newshape=tuple(shape),
                                 order=kwargs.get("order", "C"))
-        shape = kwargs.pop("shape", shape)     # x.reshape(shape=(...)), as MXNet accepts
-        return self._method("Reshape", shape=tuple(shape), **kwargs)
+        shape = kwargs.pop("shape", given)     # x.reshape(shape=(...)), as MXNet accepts
+        # a lone number is recorded as given, as 1.9.1 writes it (reshape(-1): shape='-1')
+        return self._method("Reshape", shape=shape if isinstance(shape, numbers.Integral)
+                            else tuple(shape), **kwargs)
 
     def transpose(self, *axes, **kwargs):
         axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
