@@ -409,9 +409,27 @@ class HybridBlock(Block):
         super().hybridize(active, **kwargs)
 
     def _call_impl(self, *args):
+        """As MXNet 1.x calls ``forward``: a subclass's own ``forward`` around its
+        ``hybrid_forward`` (GluonNLP's TransformerOneStepDecoder) runs, and its
+        ``super().forward(...)`` lands in :meth:`forward`; the trace of the block's own call
+        records that hybrid part."""
+        if self.__dict__.get("_tracing_own_call") or not self._wraps_hybrid_forward():
+            return HybridBlock.forward(self, *args)
+        return self.forward(*args)
+
+    def _wraps_hybrid_forward(self):
+        """Whether ``forward`` is defined where ``hybrid_forward`` is, or below it."""
+        if not hasattr(self, "hybrid_forward"):
+            return False
+        mro = type(self).__mro__
+        owner = next(k for k in mro if "forward" in k.__dict__)
+        hybrid_owner = next(k for k in mro if "hybrid_forward" in k.__dict__)
+        return owner is not HybridBlock and issubclass(owner, hybrid_owner)
+
+    def forward(self, *args):
         """Inside a trace: record this block's ops (``hybrid_forward(F, x, **params)`` in the
-        1.x style, else ``forward(x)``). On arrays: run the traced ONNX graph of this
-        signature, tracing it on first use."""
+        1.x style, else the subclass's ``forward(x)``). On arrays: run the traced ONNX graph of
+        this signature, tracing it on first use."""
         tracer = current_trace()
         if tracer is None:
             return self._execute(args)
@@ -419,6 +437,8 @@ class HybridBlock(Block):
             if hasattr(self, "hybrid_forward"):
                 params = {name: ParamRef(p) for name, p in self._reg_params.items()}
                 return self.hybrid_forward(tracer.namespace, *args, **params)
+            if type(self).forward is HybridBlock.forward:
+                raise NotImplementedError(f"{type(self).__name__} does not define forward()")
             return self.forward(*args)
 
     def _execute(self, args):
