@@ -119,6 +119,26 @@ def _elmo():
     return gluonnlp.model.get_model("elmo_2x1024_128_2048cnn_1xhighway", pretrained=False)[0]
 
 
+def _nmt_steps():
+    """The NMT model decoding two steps with its one-step-ahead decoder, as beam search calls
+    it: encode, the decoder's states from the encoder, then ``decode_step`` twice."""
+    import mxnet as mx
+
+    class Steps(mx.gluon.Block):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            with self.name_scope():
+                self.model = _transformer_nmt()
+
+        def forward(self, src, valid, first, second):
+            encoded, _ = self.model.encode(src, valid_length=valid)
+            states = self.model.decoder.init_state_from_encoder(encoded, valid)
+            out1, states, _ = self.model.decode_step(first, states)
+            out2, states, _ = self.model.decode_step(second, states)
+            return out1, out2, states
+    return Steps()
+
+
 def _nlp_lm(name):
     def build():
         import gluonnlp
@@ -211,6 +231,8 @@ MODELS = {
                            lambda mx: _roberta_inputs(mx)[:2]),
     "elmo_2x1024_128_2048cnn_1xhighway": (_elmo, _elmo_inputs),
     "big_rnn_lm_2048_512": (_nlp_lm("big_rnn_lm_2048_512"), _big_rnn_inputs),
+    "transformer_nmt_decode_steps": (_nmt_steps, lambda mx: [
+        _nmt_inputs(mx)[0], _nmt_inputs(mx)[2], mx.nd.array([2, 7]), mx.nd.array([9, 4])]),
 }
 
 
