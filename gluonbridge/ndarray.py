@@ -324,6 +324,23 @@ class NDArray(np.ndarray):
     def tolist(self):
         return np.asarray(self).tolist()
 
+    def __getattr__(self, name):
+        """MXNet's fluent methods numpy arrays lack (``x.expand_dims(axis=1)``,
+        ``x.slice_axis(...)``, ``x.topk(...)``): the op the same method records on a traced
+        Symbol (:data:`gluonbridge.backend.symbol.METHODS`), run eagerly."""
+        from .backend.ops import OPS
+        from .backend.runtime import run_op
+        from .backend.symbol import METHODS
+        ops = METHODS.get(name)
+        if ops is None:
+            raise AttributeError(f"'NDArray' object has no attribute {name!r}")
+        op_name = ops[0] if _legacy() or ops[1] not in OPS else ops[1]
+
+        def method(*args, **kwargs):
+            return run_op(op_name, self, *args, **kwargs)
+        method.__name__ = name
+        return method
+
 
 def array(source, dtype=None, ctx=None):
     """An NDArray of ``source``: float32 unless ``dtype`` is given or ``source`` is an NDArray

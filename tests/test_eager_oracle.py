@@ -201,6 +201,11 @@ EXPRS = [
     "mx.nd.array(np.arange(3.0))", "mx.nd.array([1, 2])", "mx.nd.zeros((2, 3))",
     "mx.nd.ones((2,), dtype='int32')", "mx.nd.full((2, 2), 7)", "mx.nd.arange(5)",
     "mx.nd.arange(1, 4, 0.5, repeat=2)", "mx.nd.array(3.0)",
+    # fluent methods numpy arrays lack (GluonNLP's beam search calls them on NDArrays)
+    "a.expand_dims(axis=1)", "a.slice_axis(axis=1, begin=0, end=2)", "a.topk(k=2)",
+    "a.pick(mx.nd.array([0, 2]), axis=1)", "r.broadcast_to((2, 3))",
+    "r.broadcast_axes(axis=0, size=2)", "i.one_hot(8)", "a.tile((1, 2))", "a.zeros_like()",
+    "a.flip(axis=1)", "a.abs()", "a.no_such_method()",
 ]
 def run(expr):
     try:

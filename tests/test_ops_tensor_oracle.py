@@ -173,6 +173,18 @@ CASES = [
      [((2, 3, 4), F32, "n"), ((2, 5, 3), F32, "n")]),
     ("linalg_gemm2", "mx.sym.linalg.gemm2(a, b, transpose_b=True, alpha=2.0)", [((2, 3, 4), F32, "n"), ((2, 5, 4), F32, "n")]),
     ("div_sqrt_dim", "mx.sym.contrib.div_sqrt_dim(a)", [((2, 9), F32, "n")]),
+    # interleaved attention (GluonNLP's BERT / Transformer cells): 2 heads of 3 features;
+    # length 4, batch 3 (queries of length 5 for encoder-decoder)
+    ("interleaved selfatt_qk", "mx.sym.contrib.interleaved_matmul_selfatt_qk(a, heads=2)",
+     [((4, 3, 18), F32, "n")]),
+    ("interleaved selfatt_valatt",
+     "mx.sym.contrib.interleaved_matmul_selfatt_valatt(a, b, heads=2)",
+     [((4, 3, 18), F32, "n"), ((6, 4, 4), F32, "n")]),
+    ("interleaved encdec_qk", "mx.sym.contrib.interleaved_matmul_encdec_qk(a, b, heads=2)",
+     [((5, 3, 6), F32, "n"), ((4, 3, 12), F32, "n")]),
+    ("interleaved encdec_valatt",
+     "mx.sym.contrib.interleaved_matmul_encdec_valatt(a, b, heads=2)",
+     [((4, 3, 12), F32, "n"), ((6, 5, 4), F32, "n")]),
     # -- numpy mode (npx.set_np): bool comparisons, 0-d and empty arrays --
     ("np greater scalar bool", "mx.sym.np.greater(a, 0.5)", [((2, 3), F32, "h")], True),
     ("np equal bool", "mx.sym.np.equal(a, b)", [((2, 3), F32, "s3"), ((3,), F32, "s3")], True),

@@ -78,3 +78,31 @@ def test_unrolled_cells_match_mxnet1(mx1, mode, request, tmp_path):
             for s, w in zip(states, want[1]):
                 np.testing.assert_allclose(np.array(s), np.array(w), rtol=1e-5, atol=1e-5,
                                            err_msg=where)
+
+
+DROPOUT_UNROLL = """
+import numpy as np
+import mxnet as mx
+from mxnet.gluon import rnn
+rng = np.random.RandomState(0)
+seq = rnn.HybridSequentialRNNCell()
+seq.add(rnn.LSTMCell(4, input_size=3))
+seq.add(rnn.DropoutCell(0.5))          # its step passes name='t0_fwd' to F.Dropout
+seq.initialize()
+for p in seq.collect_params().values():
+    p.set_data(mx.nd.array(rng.uniform(-1, 1, p.shape)))
+x = mx.nd.array(rng.uniform(-1, 1, (3, 2, 3)))
+outs, states = seq.unroll(3, x, layout='TNC', merge_outputs=True)
+result = [outs.asnumpy().tolist()] + [s.asnumpy().tolist() for s in states]
+"""
+
+
+@pytest.mark.oracle
+def test_dropout_cell_unrolled_eagerly_matches_mxnet(mx1, gb_legacy):
+    """GluonNLP's BigRNN unrolls LSTMP and dropout cells on NDArrays."""
+    want = mx1.run(DROPOUT_UNROLL)
+    got = gb_legacy.run("from gluonbridge import mxnet_shim\nmxnet_shim.install()\n"
+                        + DROPOUT_UNROLL)
+    assert len(got) == len(want) == 3
+    for mine, theirs in zip(got, want):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-5, atol=1e-5)

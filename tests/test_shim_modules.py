@@ -399,6 +399,47 @@ net.save_parameters(path)
 result['saved'] = path
 """
 
+CALL_OVERRIDE = COMMON + """
+from mxnet.gluon import nn
+class Doubled(nn.HybridBlock):   # __call__ unlike hybrid_forward, as GluonNLP's RoBERTaModel
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():
+            self.fc = nn.Dense(2, in_units=3)
+    def __call__(self, x):
+        return super().__call__(x, x * 2)
+    def hybrid_forward(self, F, x, y):
+        return F.broadcast_add(self.fc(x), F.sum(y, axis=1, keepdims=True))
+net = Doubled()
+net.initialize(mx.init.Constant(0.5))
+x = mx.nd.array([[1, 2, 3], [4, 5, 6]])
+result['eager'] = net(x).asnumpy().tolist()
+net.hybridize()
+result['hybridized'] = net(x).asnumpy().tolist()
+class Stepper(nn.HybridBlock):   # forward around hybrid_forward, as TransformerOneStepDecoder
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():
+            self.fc = nn.Dense(3, in_units=3, flatten=False)
+    def forward(self, x, states):
+        if len(states) == 2:          # eager bookkeeping before the graph part
+            x = mx.nd.concat(states[0], mx.nd.expand_dims(x, axis=1), dim=1)
+            states = states[1:]
+        else:
+            x = mx.nd.expand_dims(x, axis=1)
+        return super().forward(x, states)
+    def hybrid_forward(self, F, x, states):
+        return self.fc(x) + 1, [x] + states
+step = Stepper()
+step.initialize(mx.init.Constant(0.25))
+for mode in ('eager', 'hybridized'):
+    if mode == 'hybridized':
+        step.hybridize()
+    out, states = step(x, [x])
+    out2, states2 = step(x * 2, states)
+    result['step ' + mode] = [L(out), L(out2)] + [L(s) for s in states2]
+"""
+
 
 def _both(mx1, gb_legacy, snippet):
     return mx1.run(snippet), gb_legacy.run(THROUGH_SHIM + snippet)
@@ -490,6 +531,29 @@ def test_blocks_hooks_reset_ctx_constant_version_match_mxnet_2(mx2, gb_structura
     assert got == want
     from packaging.version import Version
     assert Version(got["version"]) == Version("2.0.0b1")
+
+
+@pytest.mark.oracle
+def test_subclass_call_and_forward_with_their_own_arguments_match_mxnet(mx1, gb_legacy):
+    """A subclass's ``__call__`` and its ``forward`` around ``hybrid_forward`` run as MXNet runs
+    them (once, eagerly); the trace records the hybrid part."""
+    want, got = _both(mx1, gb_legacy, CALL_OVERRIDE)
+    assert got == want
+
+
+AMP_FLAG = """
+from mxnet.contrib import amp
+before = amp.amp._amp_initialized
+amp.init()
+result = [before, amp.amp._amp_initialized]
+"""
+
+
+@pytest.mark.oracle
+def test_amp_initialized_flag_matches_mxnet(mx1, gb_legacy):
+    """GluonNLP's attention masks read ``amp._amp_initialized``."""
+    want, got = _both(mx1, gb_legacy, AMP_FLAG)
+    assert got == want
 
 
 @pytest.mark.oracle

@@ -25,6 +25,22 @@ class Methods(HybridBlock):
         return a, a != a * 0.5, (h > y) + y, (h <= 0.1) * h - h, c, -h, self.lam(h), self.named(h)
 net = Methods()
 """, [(2, 3, 4), (2, 3, 6)], False),
+    # a Parameter is a variable Symbol in the trace: its methods record ops too (GluonNLP's
+    # BERT reshapes its projection weights with ``reverse=True``)
+    "parameter_methods": ("""
+class ParamMethods(HybridBlock):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        with self.name_scope():
+            self.w = self.params.get('w', shape=(4, 6))
+            self.b = self.params.get('b', shape=(6,), init='zeros')
+    def hybrid_forward(self, F, x, w, b):
+        w3 = w.reshape(shape=(2, -1, 0), reverse=True)
+        y = F.broadcast_add(F.dot(x, w.transpose().transpose(axes=(1, 0))), b.reshape((1, -1)))
+        return (y, w3.sum(axis=1), -w + w.expand_dims(axis=0).squeeze(axis=0), b.astype('float32'),
+                w.reshape(-1), y.reshape(-1))   # a lone number: MXNet writes shape='-1'
+net = ParamMethods()
+""", [(2, 4)], False),
 }
 
 # 2.0.0b1 style: ``f(x)`` lambdas, numpy-style reshape (recorded as ``_npx_reshape``), ``-x`` as
@@ -45,6 +61,17 @@ class Methods(HybridBlock):
         return a, (h > y) + y, y * (h <= 0.1) - b, c, -h, self.lam(h), self.named(h)
 net = Methods()
 """, [(2, 3, 4), (2, 3, 6)], False),
+    "parameter_methods": ("""
+class ParamMethods(HybridBlock):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Dense(6, in_units=4)
+    def forward(self, x):
+        w, b = self.fc.weight.data(), self.fc.bias.data()
+        y = np.matmul(x, w.transpose().transpose((1, 0)).transpose()) + b.reshape(1, -1)
+        return y, w.reshape(2, -1, 4).sum(axis=1), -w + w.reshape(-1).reshape(6, 4), b.astype('float32')
+net = ParamMethods()
+""", [(2, 4)], False),
 }
 
 

@@ -182,7 +182,8 @@ def executor_for(block, cache, arrays, backend, spec=None):
     return executor
 
 
-def run_op(name, *arrays, **attrs):
-    """Run one op eagerly on arrays (cached one-op graph; see :mod:`.eager`)."""
+def run_op(op, /, *arrays, **attrs):
+    """Run one op eagerly on arrays (cached one-op graph; see :mod:`.eager`); ``attrs`` may
+    hold the node ``name`` MXNet code passes (``F.Dropout(x, name='t0_fwd')``)."""
     from . import eager
-    return eager.call(name, arrays, attrs)
+    return eager.call(op, arrays, attrs)

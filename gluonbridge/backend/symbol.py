@@ -4,6 +4,8 @@ handed to ``hybrid_forward`` or returned by ``Parameter.data()``; it becomes a v
 when an op uses it). Arithmetic and methods record MXNet ops in the active trace."""
 from __future__ import annotations
 
+import numbers
+
 # Array methods Gluon code calls on a Symbol (MXNet 1.x Symbol's) -> (the 1.x op, the numpy-mode
 # op) they record;
 # the methods with their own signatures (reshape, transpose, ...) are defined on Symbol.
@@ -90,7 +92,59 @@ class _Arithmetic:
     __hash__ = object.__hash__                # recorded values stay usable as dict keys
 
 
-class Symbol(_Arithmetic):
+class _Methods(_Arithmetic):
+    """The array methods MXNet's Symbol has (``x.reshape(...)``, ``x.sum(axis=1)``, ...),
+    recorded as ops in the active trace; Symbols and Parameters alike have them, as a
+    Parameter is a variable Symbol in MXNet's traced ``hybrid_forward``."""
+
+    __slots__ = ()
+
+    def _method(self, op_name, *args, **kwargs):
+        return self._tracer().call(op_name, (self,) + args, kwargs, hint=op_name.lower())
+
+    def __getattr__(self, name):
+        ops = METHODS.get(name)
+        if ops is None:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute {name!r}")
+        from .ops import OPS
+        tracer = self._tracer()
+        op_name = ops[1] if tracer.numpy_mode and ops[1] in OPS else ops[0]
+
+        def method(*args, **kwargs):
+            return tracer.call(op_name, (self,) + args, kwargs, hint=name)
+        method.__name__ = name
+        return method
+
+    def reshape(self, *shape, **kwargs):
+        """1.x: ``Reshape`` with its codes (0 copies a dimension, ...). Numpy mode: as 2.0.0b1's
+        ``ndarray.reshape``, ``_npi_reshape`` (``_npx_reshape``'s codes: -1 infers, -2 copies a
+        dimension, ...), which takes ``order`` as its only keyword."""
+        given = shape[0] if len(shape) == 1 else shape
+        shape = given if isinstance(given, (tuple, list)) else shape
+        if self._tracer().numpy_mode:
+            unknown = set(kwargs) - {"order"}
+            if unknown:
+                raise TypeError(f"{sorted(unknown)[0]!r} is an invalid keyword argument for "
+                                "reshape() on a numpy-mode array; pass the shape positionally")
+            if not shape:
+                raise TypeError("reshape() takes exactly 1 argument (0 given)")
+            return self._method("_npi_reshape", newshape=tuple(shape),
+                                order=kwargs.get("order", "C"))
+        shape = kwargs.pop("shape", given)     # x.reshape(shape=(...)), as MXNet accepts
+        # a lone number is recorded as given, as 1.9.1 writes it (reshape(-1): shape='-1')
+        return self._method("Reshape", shape=shape if isinstance(shape, numbers.Integral)
+                            else tuple(shape), **kwargs)
+
+    def transpose(self, *axes, **kwargs):
+        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        axes = kwargs.pop("axes", axes)        # x.transpose(axes=(...))
+        return self._method("transpose", **({"axes": tuple(axes)} if axes else {}))
+
+    def astype(self, dtype):
+        return self._method("Cast", dtype=dtype)
+
+
+class Symbol(_Methods):
     """Output ``index`` of node ``node`` of the graph being traced.
 
     Reading ``shape`` marks the trace as depending on the traced batch size (user code may
@@ -131,48 +185,8 @@ class Symbol(_Arithmetic):
     def __repr__(self):
         return f"<Symbol {self.name} shape={self._shape} dtype={self.dtype}>"
 
-    def _method(self, op_name, *args, **kwargs):
-        return self.tracer.call(op_name, (self,) + args, kwargs, hint=op_name.lower())
 
-    def __getattr__(self, name):
-        ops = METHODS.get(name)
-        if ops is None:
-            raise AttributeError(f"'Symbol' object has no attribute {name!r}")
-        from .ops import OPS
-        op_name = ops[1] if self.tracer.numpy_mode and ops[1] in OPS else ops[0]
-
-        def method(*args, **kwargs):
-            return self.tracer.call(op_name, (self,) + args, kwargs, hint=name)
-        method.__name__ = name
-        return method
-
-    def reshape(self, *shape, **kwargs):
-        """1.x: ``Reshape`` with its codes (0 copies a dimension, ...). Numpy mode: as 2.0.0b1's
-        ``ndarray.reshape``, ``_npi_reshape`` (``_npx_reshape``'s codes: -1 infers, -2 copies a
-        dimension, ...), which takes ``order`` as its only keyword."""
-        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
-        if self.tracer.numpy_mode:
-            unknown = set(kwargs) - {"order"}
-            if unknown:
-                raise TypeError(f"{sorted(unknown)[0]!r} is an invalid keyword argument for "
-                                "reshape() on a numpy-mode array; pass the shape positionally")
-            if not shape:
-                raise TypeError("reshape() takes exactly 1 argument (0 given)")
-            return self._method("_npi_reshape", newshape=tuple(shape),
-                                order=kwargs.get("order", "C"))
-        shape = kwargs.pop("shape", shape)     # x.reshape(shape=(...)), as MXNet accepts
-        return self._method("Reshape", shape=tuple(shape), **kwargs)
-
-    def transpose(self, *axes, **kwargs):
-        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
-        axes = kwargs.pop("axes", axes)        # x.transpose(axes=(...))
-        return self._method("transpose", **({"axes": tuple(axes)} if axes else {}))
-
-    def astype(self, dtype):
-        return self._method("Cast", dtype=dtype)
-
-
-class ParamRef(_Arithmetic):
+class ParamRef(_Methods):
     """A Parameter used inside a trace."""
 
     __slots__ = ("param",)

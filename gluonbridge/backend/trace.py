@@ -14,6 +14,7 @@ per hint that restarts for every block call (``_plus0``, ``relu0``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 
 import numpy as np
@@ -21,6 +22,7 @@ import numpy as np
 from ..graph import ARG, AUX, INPUT, Entry, Graph, Node
 from ..graph.infer import fill_unknown, infer_me_shape
 from ..graph.variables import variable_attrs
+from .control_flow import FUNCTIONS
 from .errors import IncompatibleInputError, LoweringError, unsupported
 from .ops import OPS
 from .ops.elementwise import ARITHMETIC, BROADCAST_FORM, SCALAR_FORM, scalar_attrs
@@ -407,6 +409,7 @@ SPELLINGS = {
     "contrib": ("_contrib_{}", "{}"),
     "linalg": ("_linalg_{}", "linalg_{}"),
     "image": ("_image_{}",),
+    "_internal": ("{}",),       # F._internal._plus: the op under its registered name
 }
 
 
@@ -418,8 +421,9 @@ def resolve(space, name):
 
 class OpNamespace:
     """``F`` inside ``hybrid_forward``: every op of the table, recording into the trace;
-    ``F.np``, ``F.npx``, ``F.contrib``, ``F.linalg``, ``F.image`` are the ops under those
-    namespaces' names (:data:`SPELLINGS`)."""
+    ``F.np``, ``F.npx``, ``F.contrib``, ``F.linalg``, ``F.image``, ``F._internal`` are the ops
+    under those namespaces' names (:data:`SPELLINGS`); ``F.contrib.foreach`` is unrolled
+    (:mod:`.control_flow`)."""
 
     def __init__(self, tracer, space=""):
         self._tracer, self._space = tracer, space
@@ -429,6 +433,9 @@ class OpNamespace:
             raise AttributeError(name)
         if not self._space and name in SPELLINGS:
             return OpNamespace(self._tracer, name)
+        function = FUNCTIONS.get((self._space, name))
+        if function is not None:
+            return functools.partial(function, self._tracer)
         op_name = resolve(self._space, name)
         if op_name is None:
             qualified = f"F.{self._space}.{name}" if self._space else f"F.{name}"
@@ -480,8 +487,12 @@ def trace(block, arrays, spec=None):
     input_names = ["data"] if len(arrays) == 1 else [f"data{i}" for i in range(len(arrays))]
     inputs = {n: (tuple(a.shape), np.dtype(a.dtype)) for n, a in zip(input_names, arrays)}
     symbols = [tracer.input(n, s, d) for n, (s, d) in inputs.items()]
+    # the trace of a block's own call records its implementation: the call's hooks and a
+    # subclass's ``__call__`` (GluonNLP's RoBERTaModel, whose arguments differ from its
+    # hybrid_forward's) already ran around it, on the arrays
+    call = block._call_impl if block.__dict__.get("_tracing_own_call") else block
     with active(tracer):
-        out = block(*(symbols if spec is None else unflatten(spec, symbols)))
+        out = call(*(symbols if spec is None else unflatten(spec, symbols)))
     outs, out_spec = flatten(out)
     for sym in outs:
         if isinstance(sym, ParamRef):

@@ -367,8 +367,6 @@ class Block:
         return load_params
 
     def __call__(self, *args):
-        if self.__dict__.get("_tracing_own_call"):   # re-entered by the trace of this very call:
-            return self._call_impl(*args)             # its hooks already ran (on the arrays)
         for hook in self._forward_pre_hooks.values():
             hook(self, args)
         out = self._call_impl(*args)
@@ -411,9 +409,27 @@ class HybridBlock(Block):
         super().hybridize(active, **kwargs)
 
     def _call_impl(self, *args):
+        """As MXNet 1.x calls ``forward``: a subclass's own ``forward`` around its
+        ``hybrid_forward`` (GluonNLP's TransformerOneStepDecoder) runs, and its
+        ``super().forward(...)`` lands in :meth:`forward`; the trace of the block's own call
+        records that hybrid part."""
+        if self.__dict__.get("_tracing_own_call") or not self._wraps_hybrid_forward():
+            return HybridBlock.forward(self, *args)
+        return self.forward(*args)
+
+    def _wraps_hybrid_forward(self):
+        """Whether ``forward`` is defined where ``hybrid_forward`` is, or below it."""
+        if not hasattr(self, "hybrid_forward"):
+            return False
+        mro = type(self).__mro__
+        owner = next(k for k in mro if "forward" in k.__dict__)
+        hybrid_owner = next(k for k in mro if "hybrid_forward" in k.__dict__)
+        return owner is not HybridBlock and issubclass(owner, hybrid_owner)
+
+    def forward(self, *args):
         """Inside a trace: record this block's ops (``hybrid_forward(F, x, **params)`` in the
-        1.x style, else ``forward(x)``). On arrays: run the traced ONNX graph of this
-        signature, tracing it on first use."""
+        1.x style, else the subclass's ``forward(x)``). On arrays: run the traced ONNX graph of
+        this signature, tracing it on first use."""
         tracer = current_trace()
         if tracer is None:
             return self._execute(args)
@@ -422,6 +438,8 @@ class HybridBlock(Block):
                 tracer.declare_variables(self._reg_params.values())
                 params = {name: ParamRef(p) for name, p in self._reg_params.items()}
                 return self.hybrid_forward(tracer.namespace, *args, **params)
+            if type(self).forward is HybridBlock.forward:
+                raise NotImplementedError(f"{type(self).__name__} does not define forward()")
             return self.forward(*args)
 
     def _execute(self, args):
@@ -430,7 +448,7 @@ class HybridBlock(Block):
         from ..backend import nest, runtime
         leaves, spec = nest.flatten(tuple(args))
         arrays = [as_input_array(a) for a in leaves]
-        self.__dict__["_tracing_own_call"] = True   # a trace re-enters __call__: no 2nd hooks
+        self.__dict__["_tracing_own_call"] = True   # the trace records _call_impl: no 2nd hooks
         try:
             executor = runtime.executor_for(self, self._executors, arrays, runtime.current(),
                                             spec)

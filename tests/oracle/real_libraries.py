@@ -72,6 +72,80 @@ def _transformer():
                                            max_src_length=16, max_tgt_length=16)[0]
 
 
+def _vocab(cls, size):
+    """A GluonNLP vocabulary of ``size`` tokens (its special tokens and made-up words)."""
+    import collections
+    import gluonnlp
+    special = len(getattr(gluonnlp.vocab, cls)(collections.Counter()))
+    words = collections.Counter({f"w{i}": 1 for i in range(size - special)})
+    return getattr(gluonnlp.vocab, cls)(words)
+
+
+_SMALL_BERT = dict(pretrained=False, hparam_allow_override=True, num_layers=2, units=64,
+                   hidden_size=128, max_length=32, num_heads=4, embed_size=64)
+
+
+def _nlp(name, vocab_cls, **kwargs):
+    def build():
+        import gluonnlp
+        return gluonnlp.model.get_model(name, vocab=_vocab(vocab_cls, 100), **_SMALL_BERT,
+                                        **kwargs)[0]
+    return build
+
+
+def _transformer_nmt():
+    """transformer_en_de_512's NMTModel (shared embeddings, tied output), small."""
+    from gluonnlp.model.transformer import get_transformer_encoder_decoder
+    from gluonnlp.model.translation import NMTModel
+    encoder, decoder, one_step = get_transformer_encoder_decoder(
+        num_layers=2, units=64, hidden_size=128, num_heads=4, max_src_length=16,
+        max_tgt_length=16, scaled=True)
+    return NMTModel(src_vocab=_vocab("Vocab", 100), tgt_vocab=_vocab("Vocab", 100),
+                    encoder=encoder, decoder=decoder, one_step_ahead_decoder=one_step,
+                    share_embed=True, embed_size=64, tie_weights=True, prefix="transformer_")
+
+
+def _classifier(cls, model, vocab_cls):
+    def build():
+        import gluonnlp
+        bert = _nlp(model, vocab_cls, use_pooler=True, use_decoder=False,
+                    use_classifier=False)()
+        return getattr(gluonnlp.model, cls)(bert, num_classes=3, dropout=0.1)
+    return build
+
+
+def _elmo():
+    import gluonnlp
+    return gluonnlp.model.get_model("elmo_2x1024_128_2048cnn_1xhighway", pretrained=False)[0]
+
+
+def _nmt_steps():
+    """The NMT model decoding two steps with its one-step-ahead decoder, as beam search calls
+    it: encode, the decoder's states from the encoder, then ``decode_step`` twice."""
+    import mxnet as mx
+
+    class Steps(mx.gluon.Block):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            with self.name_scope():
+                self.model = _transformer_nmt()
+
+        def forward(self, src, valid, first, second):
+            encoded, _ = self.model.encode(src, valid_length=valid)
+            states = self.model.decoder.init_state_from_encoder(encoded, valid)
+            out1, states, _ = self.model.decode_step(first, states)
+            out2, states, _ = self.model.decode_step(second, states)
+            return out1, out2, states
+    return Steps()
+
+
+def _nlp_lm(name):
+    def build():
+        import gluonnlp
+        return gluonnlp.model.get_model(name, vocab=_vocab("Vocab", 100), pretrained=False)[0]
+    return build
+
+
 def _lstm_lm():
     from gluonnlp.model import StandardRNN
     return StandardRNN(mode="lstm", vocab_size=100, embed_size=200, hidden_size=200,
@@ -86,6 +160,41 @@ def _tokens(mx):
     rng = np.random.RandomState(0)
     return [mx.nd.array(rng.randint(0, 100, (2, 8))), mx.nd.array(rng.randint(0, 2, (2, 8))),
             mx.nd.array([8, 5])]
+
+
+def _bert_inputs(mx):
+    """tokens, token types, valid lengths and masked positions (BERTModel's four inputs)."""
+    return _tokens(mx) + [mx.nd.array([[1, 4], [0, 2]])]
+
+
+def _roberta_inputs(mx):
+    tokens, _, valid = _tokens(mx)
+    return [tokens, valid, mx.nd.array([[1, 4], [0, 2]])]
+
+
+def _nmt_inputs(mx):
+    rng = np.random.RandomState(0)
+    return [mx.nd.array(rng.randint(0, 100, (2, 8))), mx.nd.array(rng.randint(0, 100, (2, 6))),
+            mx.nd.array([8, 5]), mx.nd.array([6, 3])]
+
+
+def _elmo_inputs(mx):
+    """characters (batch 2, 6 tokens of 50), the (forward, backward) states of both layers
+    ((batch, 128) and (batch, 1024)), and the tokens' mask."""
+    rng = np.random.RandomState(0)
+
+    def states():
+        return [[mx.nd.array(rng.uniform(-0.5, 0.5, (2, n)).astype("float32"))
+                 for n in (128, 1024)] for _ in range(2)]
+    return [mx.nd.array(rng.randint(0, 262, (2, 6, 50))), (states(), states()),
+            mx.nd.array([[1, 1, 1, 1, 1, 1], [1, 1, 1, 0, 0, 0]])]
+
+
+def _big_rnn_inputs(mx):
+    """tokens (length 8, batch 2) and the LSTMP cell's begin states ((2, 512), (2, 2048))."""
+    rng = np.random.RandomState(0)
+    return [mx.nd.array(rng.randint(0, 100, (8, 2))),
+            [mx.nd.array(rng.uniform(-0.5, 0.5, (2, n)).astype("float32")) for n in (512, 2048)]]
 
 
 # model -> (builder, inputs(mx) -> list of NDArrays)
@@ -110,6 +219,20 @@ MODELS = {
         mx.nd.array(np.random.RandomState(0).uniform(-1, 1, (2, 8, 64)).astype("float32"))]),
     "standard_lstm_lm": (_lstm_lm, lambda mx: [
         mx.nd.array(np.random.RandomState(0).randint(0, 100, (8, 2)))]),
+    "bert_12_768_12": (_nlp("bert_12_768_12", "BERTVocab"), _bert_inputs),
+    "ernie_12_768_12": (_nlp("ernie_12_768_12", "BERTVocab"), _bert_inputs),
+    "roberta_12_768_12": (_nlp("roberta_12_768_12", "Vocab"), _roberta_inputs),
+    "transformer_nmt": (_transformer_nmt, _nmt_inputs),
+    "distilbert_6_768_12": (_nlp("distilbert_6_768_12", "Vocab", dataset_name=None),
+                            lambda mx: _roberta_inputs(mx)[:2]),
+    "bert_classifier": (_classifier("BERTClassifier", "bert_12_768_12", "BERTVocab"),
+                        lambda mx: _tokens(mx)),
+    "roberta_classifier": (_classifier("RoBERTaClassifier", "roberta_12_768_12", "Vocab"),
+                           lambda mx: _roberta_inputs(mx)[:2]),
+    "elmo_2x1024_128_2048cnn_1xhighway": (_elmo, _elmo_inputs),
+    "big_rnn_lm_2048_512": (_nlp_lm("big_rnn_lm_2048_512"), _big_rnn_inputs),
+    "transformer_nmt_decode_steps": (_nmt_steps, lambda mx: [
+        _nmt_inputs(mx)[0], _nmt_inputs(mx)[2], mx.nd.array([2, 7]), mx.nd.array([9, 4])]),
 }
 
 

@@ -3,8 +3,9 @@
 Importing this package registers every entry: ``OPS`` maps every spelling to its
 :class:`~.registry.Op`.
 """
-from . import (activation, creation, detection, elementwise, heads, index, matmul, nn,  # noqa: F401
-               norm, numpy_math, quantization, reduce, rnn, shape, slicing, vision)
+from . import (activation, attention, creation, detection, elementwise, heads,  # noqa: F401
+               index, matmul, nn, norm, numpy_math, quantization, reduce, rnn, shape, slicing,
+               vision)
 from .registry import (OPS, Op, Unsupported, aux_positions, graph_rule, lookup, num_outputs, op,
                        register)
 

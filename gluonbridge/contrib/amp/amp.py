@@ -3,10 +3,16 @@ changes nothing and the ``convert_*`` functions return the model unchanged (gluo
 the Parameters' own dtypes; cast a block with ``block.cast('float16')`` to change them)."""
 from ...base import without_mxnet
 
+# MXNet's flag, read by library code (GluonNLP masks attention scores with -1e4 instead of
+# -1e18 once AMP is on)
+_amp_initialized = False
+
 
 def init(target_dtype="float16", target_precision_ops=None, conditional_fp32_ops=None,
          fp32_ops=None, layout_optimization=False):
-    """No-op: mixed precision is not simulated."""
+    """Sets ``_amp_initialized`` as MXNet does; mixed precision itself is not simulated."""
+    global _amp_initialized
+    _amp_initialized = True
 
 
 def init_trainer(optimizer_or_trainer):

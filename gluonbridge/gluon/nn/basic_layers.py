@@ -288,7 +288,9 @@ class HybridLambda(HybridBlock):
 
     def forward(self, x, *args):
         """``f(x, *args)``, as MXNet 2.0.0b1 calls it (a name is looked up in ``np``, then
-        ``npx``)."""
+        ``npx``); under legacy naming HybridBlock's, which calls ``hybrid_forward``."""
+        if hasattr(self, "hybrid_forward"):
+            return HybridBlock.forward(self, x, *args)
         function = self._function
         if isinstance(function, str):
             from ... import numpy as np_ops, numpy_extension as npx_ops
