@@ -23,7 +23,8 @@ MAX_STRING = 1 << 20           # one name or attribute value
 MXNET_VERSION = 10901   # the version 1.9.1 stamps into attrs.mxnet_version
 SUBGRAPHS = "__subgraphs__"   # the node attribute holding a fused node's "subgraphs" JSON
 # the node attribute giving a numpy-mode scalar op (``_npi_*_scalar``) of a graph written before
-# MXNet 2 that graph's ``mxnet_version`` (1.9.1 keeps the array's dtype, 2.x promotes)
+# MXNet 2, or an op of NUMPY_OPS_WRITTEN_AS_1X written by MXNet 2, that graph's
+# ``mxnet_version`` (1.9.1 keeps the array's dtype, 2.x promotes)
 MXNET_VERSION_ATTR = "__mxnet_version__"
 MAX_KNOWN_VERSION = 30000   # 3.0.0: generations after 2.x are unknown
 
@@ -202,16 +203,10 @@ def _rename_ops(doc: dict) -> dict:
 
 # Ops MXNet 2 writes under their 1.x name although they run with numpy-mode semantics there
 # (``np.maximum(x, 2.5)`` is written ``_maximum_scalar`` and promotes an integer array):
-# written name -> the op table's numpy-mode spelling
+# written name -> the op table's numpy-mode spelling. Such a node keeps its name and gets
+# MXNET_VERSION_ATTR, by which its lowering runs the numpy-mode op.
 NUMPY_OPS_WRITTEN_AS_1X = {written: ours for ours, written in mx2_nodes.SCALAR.items()
                            if ours.startswith("_npi_") and not written.startswith("_np")}
-
-
-def _numpy_ops_of_mxnet_2(doc: dict) -> dict:
-    if version(doc) >= 20000:
-        for node in doc["nodes"]:
-            node["op"] = NUMPY_OPS_WRITTEN_AS_1X.get(node["op"], node["op"])
-    return doc
 
 
 def _hidden_keys(doc: dict) -> dict:
@@ -282,8 +277,8 @@ def _stamp_version(doc: dict) -> dict:
 
 
 # Upgrade steps, applied in order to a validated document (each returns the document).
-UPGRADES = [_merge_attr_spellings, _rename_ops, _numpy_ops_of_mxnet_2, _hidden_keys,
-            _pre_090_inputs, _argminmax_axis, _stamp_version]
+UPGRADES = [_merge_attr_spellings, _rename_ops, _hidden_keys, _pre_090_inputs, _argminmax_axis,
+            _stamp_version]
 
 
 def upgrade(doc: dict) -> dict:
@@ -303,7 +298,8 @@ def from_document(doc: dict, aux_positions=None, input_names=("data",)) -> Graph
         attrs = dict(node.get("attrs", {}))
         if "subgraphs" in node:   # fused MKL-DNN nodes (_sg_mkldnn_conv): kept as JSON text
             attrs[SUBGRAPHS] = json.dumps(node["subgraphs"])
-        if written_by < 20000 and node["op"].startswith("_npi_") and node["op"].endswith("_scalar"):
+        if written_by < 20000 and node["op"].startswith("_npi_") and node["op"].endswith("_scalar") \
+                or written_by >= 20000 and node["op"] in NUMPY_OPS_WRITTEN_AS_1X:
             attrs[MXNET_VERSION_ATTR] = str(written_by)
         graph.add(Node(node["op"], node["name"], attrs,
                        [Entry(*e) for e in node.get("inputs", [])]))

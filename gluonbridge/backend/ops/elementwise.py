@@ -10,9 +10,9 @@ import numpy as np
 
 from ...checkpoint.dtypes import DTYPES
 from ...graph.attrs import Bool, Dtype, Float, Int, Str
-from ...graph.json_io import MXNET_VERSION_ATTR
+from ...graph.json_io import MXNET_VERSION_ATTR, NUMPY_OPS_WRITTEN_AS_1X
 from .common import binary, broadcast, same_shape
-from .registry import Unsupported, op
+from .registry import OPS, Unsupported, op
 
 # ONNX op -> the MXNet ops computing it on two arrays, each (name, aliases...): the elemwise
 # form (equal shapes), the broadcast form (and the 1.x Python functions calling it:
@@ -199,8 +199,17 @@ def _declare_scalar(onnx_op, names, reverse):
         _declare_numpy_scalar(compute, names[0], reverse)
         return
 
-    @op(names[0], *names[1:], attrs=_SCALAR_ATTRS, shape=same_shape)
+    twin = NUMPY_OPS_WRITTEN_AS_1X.get(names[0])
+
+    def numpy_written(a):
+        """A node MXNet 2 wrote under this 1.x name: it runs as the numpy-mode ``twin``."""
+        return twin is not None and (written_by(a) or 0) >= 20000
+
+    @op(names[0], *names[1:], attrs=_SCALAR_ATTRS, shape=same_shape,
+        dtype=lambda a, data: OPS[twin].dtype_rule(a, data) if numpy_written(a) else data)
     def lower(g, a, data):
+        if numpy_written(a):
+            return OPS[twin].lower(g, a, data)
         scalar = g.constant(a.scalar, dtype=data.dtype)
         lhs, rhs = (scalar, data) if reverse else (data, scalar)
         return binary(g, onnx_op, lhs, rhs)
