@@ -104,14 +104,17 @@ def lowered_session(lowered, params, backend):
     """:func:`make_session` for a :class:`.lower.Lowered` graph whose initializers named in
     ``params`` are weights. onnxruntime's session goes through the disk cache, where a hit
     needs neither the ModelProto nor the onnx package; its weights are handed over as arrays,
-    not copied through the protobuf."""
+    not copied through the protobuf, batch normalizations already folded into their
+    convolutions (:mod:`.fold`: the same bits as onnxruntime's own folding)."""
     if backend != "onnxruntime":
         return make_session(model_proto(lowered), backend)
     from . import session_cache
+    from .fold import fold_batch_norms
 
     def build():
         weights = {}
-        return model_proto(lowered, weights, params).SerializeToString(), weights
+        folded, new = fold_batch_norms(lowered)
+        return model_proto(folded, weights, set(params) | new).SerializeToString(), weights
     return _onnxruntime_session(build, session_cache.entry(lowered))
 
 
