@@ -32,7 +32,7 @@ def fold_batch_norms(lowered: Lowered) -> tuple:
     graph_outputs = {name for name, _, _ in lowered.outputs}
     consumer = {ins[0]: index for index, (op, ins, _, _) in enumerate(lowered.nodes)
                 if op == "BatchNormalization" and ins}
-    nodes, new, folded, products = [], {}, set(), []
+    nodes, new, folded = [], {}, set()
     for index, node in enumerate(lowered.nodes):
         if index in folded:
             continue
@@ -43,23 +43,21 @@ def fold_batch_norms(lowered: Lowered) -> tuple:
         if fused is None:
             nodes.append(node)
             continue
-        weight, factor, bias = fused
+        weight, bias = fused
         names = [f"{ins[1]}_bnfold_{index}", f"{ins[1]}_bnfold_bias_{index}"]
-        new[names[1]] = bias
-        products.append((names[0], weight, factor))
+        new.update(zip(names, (weight, bias)))
         nodes.append(("Conv", [ins[0]] + names, lowered.nodes[bn][2], attrs))
         folded.add(bn)
     if not folded:
         return lowered, set()
-    new.update(_scaled(products))
     used = {name for _, ins, _, _ in nodes for name in ins}
     initializers = {n: a for n, a in {**inits, **new}.items() if n in used}
     return lowered._replace(nodes=nodes, initializers=initializers), set(new)
 
 
 def _fold(conv, bn, inits, uses, graph_outputs):
-    """``(weight, factor, folded bias)`` of a Conv and the BatchNormalization after it (the
-    folded weight is ``weight * factor``), or None when onnxruntime would not fold them."""
+    """The folded ``(weight, bias)`` of a Conv and the BatchNormalization after it, or None
+    when onnxruntime would not fold them."""
     _, conv_ins, conv_outs, _ = conv
     _, bn_ins, bn_outs, bn_attrs = bn
     if (uses[conv_outs[0]] != 1 or conv_outs[0] in graph_outputs or len(bn_outs) != 1
@@ -80,20 +78,6 @@ def _fold(conv, bn, inits, uses, graph_outputs):
         return None
     root = np.sqrt(var + dtype.type(np.float32(bn_attrs["epsilon"])))   # a float attribute
     factor = scale / root
+    weight = weight * factor.reshape((-1,) + (1,) * (weight.ndim - 1))
     bias = (bias - mean) * factor + beta if bias is not None else beta - mean * factor
-    return weight, factor.reshape((-1,) + (1,) * (weight.ndim - 1)), bias
-
-
-def _scaled(products):
-    """``{name: weight * factor}`` for ``(name, weight, factor)``, the products in one fresh
-    buffer (one allocation the kernel can back with huge pages, where an array per weight
-    costs a page fault per 4 KiB), each starting on a 64-byte boundary."""
-    step = 64 // DTYPES[0].itemsize
-    sizes = [-(-w.size // step) * step for _, w, _ in products]
-    buffer = np.empty(sum(sizes), DTYPES[0])
-    out, start = {}, 0
-    for (name, weight, factor), size in zip(products, sizes):
-        out[name] = np.multiply(weight, factor,
-                                out=buffer[start:start + weight.size].reshape(weight.shape))
-        start += size
-    return out
+    return weight, bias

@@ -17,7 +17,7 @@ from typing import Callable, Iterator, Sequence
 
 from . import range_copy
 from .dtypes import DTYPES, dtype_of_array
-from .errors import CorruptDataError, TruncatedError, UnsupportedError
+from .errors import CorruptDataError, UnsupportedError
 
 CHUNK = 1 << 20                 # larger buffers measured slower (cache misses)
 SPARSE_PART_NAMES = {
@@ -289,48 +289,10 @@ class Checkpoint:
 
     def to_numpy(self):
         """A dict (or list, for list-form files) of dense NumPy arrays; None for 'none' arrays."""
-        return self._container([None if t.stype == "none" else t.to_numpy()
-                                for t in self.tensors])
-
-    def read_numpy(self):
-        """As :meth:`to_numpy`, every array in memory the process owns instead of mapped from
-        the file (a later change of the file does not reach them). The stored bytes of the
-        dense arrays are read at once into one buffer, which the kernel can back with huge
-        pages (an array each would cost a page fault per 4 KiB); an array whose offset does
-        not suit its dtype's alignment, or not stored as it is, is copied on its own."""
-        import numpy as np
-        stored = {}
-        for i, t in enumerate(self.tensors):
-            source = t.parts[0].source if t.stype == "default" else None
-            if (isinstance(source, FileRange) and source.nbytes and source.path == self.path
-                    and source.offset % DTYPES[t.dtype].numpy.alignment == 0):
-                stored[i] = source
-        values = {}
-        if stored:
-            start = min(s.offset for s in stored.values())
-            end = max(s.offset + s.nbytes for s in stored.values())
-            buffer = np.empty(end - start, np.uint8)
-            with open(self.path, "rb", buffering=0) as fh:
-                fh.seek(start)
-                view = memoryview(buffer)
-                while view:
-                    count = fh.readinto(view)
-                    if not count:
-                        raise TruncatedError(self.path, None, f"{end - start} bytes of arrays",
-                                             "the end of the file",
-                                             "was it truncated while being read?",
-                                             offset=end - len(view))
-                    view = view[count:]
-            for i, s in stored.items():
-                t = self.tensors[i]
-                values[i] = ArrayRange(buffer[s.offset - start:s.offset - start + s.nbytes]
-                                       ).array(DTYPES[t.dtype].numpy, t.shape)
-        return self._container([values[i] if i in values else None if t.stype == "none"
-                                else np.array(t.to_numpy(), copy=True)
-                                for i, t in enumerate(self.tensors)])
-
-    def _container(self, values):
-        return values if self.container == "list" else dict(zip(self.keys(), values))
+        values = [None if t.stype == "none" else t.to_numpy() for t in self.tensors]
+        if self.container == "list":
+            return values
+        return dict(zip(self.keys(), values))
 
     @property
     def nbytes(self) -> int:

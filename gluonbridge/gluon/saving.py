@@ -70,10 +70,8 @@ def save_parameter_dict(params, filename, strip_prefix: str = "") -> None:
 # -- loading -------------------------------------------------------------------------------
 
 def read_named_arrays(filename) -> dict:
-    """The arrays of any checkpoint file as ``{key: numpy array}``, roles (``arg:``) kept; read
-    into memory, not mapped (:meth:`~gluonbridge.checkpoint.Checkpoint.read_numpy`), so
-    :func:`adopt` takes them as they are."""
-    arrays = checkpoint.read_index(filename).read_numpy()
+    """The arrays of any checkpoint file as ``{key: numpy array}``, roles (``arg:``) kept."""
+    arrays = checkpoint.load(filename)
     if isinstance(arrays, list) and not arrays:    # MXNet writes no names for no arrays
         return {}
     if not isinstance(arrays, dict):
@@ -84,15 +82,9 @@ def read_named_arrays(filename) -> dict:
 
 
 def assign(param, value, adopt_dtype: bool) -> None:
-    """Set ``param`` to a copy of ``value`` (the caller's array stays the caller's)."""
-    adopt(param, np.array(value, copy=True), adopt_dtype)
-
-
-def adopt(param, value, adopt_dtype: bool) -> None:
-    """Set ``param`` to ``value`` itself: an array nobody else holds (read_named_arrays)."""
     if adopt_dtype:
         param._dtype = value.dtype
-    param.set_data(value)
+    param.set_data(np.array(value, copy=True))   # detach from the memory-mapped file
     param._deferred_init = ()
 
 
@@ -100,7 +92,7 @@ def load_block(block, filename, allow_missing=False, ignore_extra=False, cast_dt
                dtype_source="current", namemap=None) -> LoadReport:
     """``Block.load_parameters``: any format, either naming; returns the report."""
     return _load(block, read_named_arrays(filename), os.fspath(filename), allow_missing,
-                 ignore_extra, cast_dtype, dtype_source, namemap, adopt)
+                 ignore_extra, cast_dtype, dtype_source, namemap)
 
 
 def load_block_dict(block, param_dict: dict, allow_missing=False, ignore_extra=False,
@@ -108,15 +100,15 @@ def load_block_dict(block, param_dict: dict, allow_missing=False, ignore_extra=F
     """``Block.load_dict``: a ``{key: array}`` dict, either naming; returns the report."""
     loaded = {k: np.asarray(v) for k, v in param_dict.items()}
     return _load(block, loaded, "param_dict", allow_missing, ignore_extra, cast_dtype,
-                 dtype_source, namemap, assign)
+                 dtype_source, namemap)
 
 
 def _load(block, loaded, source, allow_missing, ignore_extra, cast_dtype, dtype_source,
-          namemap, setter) -> LoadReport:
+          namemap) -> LoadReport:
     table = block.parameter_table()
     targets, keyed, report = loading.match(table, loaded, namemap)
     return loading.load(targets, keyed, report, source, lambda r: loading.hint(table.api, r),
-                        setter, allow_missing, ignore_extra, cast_dtype, dtype_source)
+                        assign, allow_missing, ignore_extra, cast_dtype, dtype_source)
 
 
 def load_parameter_dict(params, param_dict: dict, source: str, allow_missing=False,

@@ -95,7 +95,7 @@ class SymbolBlock(HybridBlock):
                    if k not in self._labels or k in loaded}
         return loading.load(targets, loaded, report, os.fspath(param_file),
                             lambda r: "check that the parameters belong to this symbol file",
-                            saving.adopt, allow_missing, ignore_extra, cast_dtype=True,
+                            saving.assign, allow_missing, ignore_extra, cast_dtype=True,
                             dtype_source="saved")
 
     def _call_impl(self, *args):

@@ -206,27 +206,3 @@ def test_pickled_npz_is_refused(tmp_path):
     with pytest.raises(CheckpointError) as info:
         read_index(tmp_path / "p.npz")
     assert "|O" in str(info.value)
-
-
-@pytest.mark.parametrize("name", ["mx1_all_dtypes.params", "mx1_dtype_bfloat16.params"])
-def test_read_arrays_equal_the_mapped_ones_and_stay_when_the_file_changes(name, tmp_path):
-    copy = tmp_path / name
-    copy.write_bytes(path(name).read_bytes())
-    index = read_index(copy)
-    mapped = {k: v.copy() for k, v in index.to_numpy().items()}
-    read = index.read_numpy()
-    assert list(read) == list(mapped)
-    for key, value in read.items():
-        assert value.dtype == mapped[key].dtype and value.tobytes() == mapped[key].tobytes()
-        assert value.flags.aligned and not isinstance(value.base, np.memmap)
-    copy.write_bytes(b"\0" * copy.stat().st_size)       # the file changes in place
-    assert all(read[k].tobytes() == mapped[k].tobytes() for k in read)
-
-
-def test_read_arrays_of_a_file_truncated_meanwhile_are_refused(tmp_path):
-    copy = tmp_path / "m.params"
-    copy.write_bytes(path("mx1_all_dtypes.params").read_bytes())
-    index = read_index(copy)
-    copy.write_bytes(copy.read_bytes()[:len(copy.read_bytes()) // 2])
-    with pytest.raises(CheckpointError, match="truncated"):
-        index.read_numpy()
