@@ -4,9 +4,10 @@ onnxruntime sees the graph.
 It is the rewrite onnxruntime's own ConvBNFusion makes when it optimizes a session, with the
 same float arithmetic in the same order (``var + eps``, its square root, ``scale / that``, each
 weight row times its scale; the bias ``(b - mean) * scale + beta`` or ``beta - mean * scale``),
-so the session computes the same bits. Done here it costs one pass over each weight; onnxruntime
-converts every weight to a protobuf tensor and back to fuse it, which on a first call (resnet50_v1)
-was 40% of the fresh memory it touched and a third of its session time.
+so the session computes the same bits. Done here it costs one pass over each weight;
+onnxruntime converts every weight to a protobuf tensor and back to fuse it (measured on
+resnet50_v1's model alone: the session touched 63k fresh pages instead of 104k, and the
+rule-based pass holding this fusion took 136 of the session's 423 ms).
 
 The conditions are onnxruntime's: a Conv whose only consumer is a BatchNormalization (neither
 output a graph output); the Conv's weight and bias and the normalization's four inputs are
