@@ -1,7 +1,9 @@
-"""Atomic output: write to a temporary file in the target's directory, fsync, then rename.
+"""Atomic output: write to a temporary file (or directory) in the target's directory, fsync,
+then rename.
 
 A crash (even SIGKILL) at any point leaves either no file or the complete old file under the
-target name, never a partial one; at worst a ``.<name>.gb-tmp-*`` file remains beside it.
+target name, never a partial one; at worst a ``.<name>.gb-tmp-*`` file or directory (or a
+``.<name>.gb-old-*`` directory being removed) remains beside it.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import contextlib
 import functools
 import os
 import secrets
+import shutil
 import sys
 import threading
 
@@ -53,27 +56,38 @@ def atomic_output(path, force: bool = False, permissions: int | None = None):
 
 
 @contextlib.contextmanager
-def atomic_path(path):
-    """Yield the name of a new empty temporary file beside ``path``, for a library that writes
-    a file by name (onnxruntime's optimized model); on success it is fsynced and replaces
-    ``path`` atomically, an existing one included (the last of concurrent writers wins)."""
+def atomic_directory(path):
+    """Yield the name of a new empty temporary directory beside ``path``, for a library that
+    writes files by name (onnxruntime's optimized model and its weights); on success every file
+    in it is fsynced and it replaces ``path`` as a whole, an existing one included (moved aside,
+    then removed). Of concurrent writers, one wins and the others' directories are removed:
+    a reader finds either a complete directory or none."""
     path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = _create_temporary(directory, os.path.basename(path))
-    os.close(fd)
+    parent = os.path.dirname(os.path.abspath(path))
+    name = os.path.basename(path)
+    tmp = _create_temporary_directory(parent, name)
     try:
         yield tmp
-        fd = os.open(tmp, os.O_RDONLY)
+        for item in os.listdir(tmp):
+            fd = os.open(os.path.join(tmp, item), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_directory(tmp)
+        if os.path.exists(path):
+            old = os.path.join(parent, f".{name}.gb-old-{secrets.token_hex(4)}")
+            with contextlib.suppress(OSError):     # gone meanwhile: another writer moved it
+                os.rename(path, old)
+                shutil.rmtree(old, ignore_errors=True)
         try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+            os.rename(tmp, path)
+        except OSError:                 # a concurrent writer's complete directory is there
+            shutil.rmtree(tmp, ignore_errors=True)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _fsync_directory(directory)
+    _fsync_directory(parent)
 
 
 def _fsync_directory(directory: str) -> None:
@@ -98,6 +112,19 @@ def _create_temporary(directory: str, name: str) -> tuple:
         except FileExistsError:
             continue
     raise FileExistsError(f"{directory}: no free name for a temporary .{name}.gb-tmp-* file")
+
+
+def _create_temporary_directory(directory: str, name: str) -> str:
+    """The path of a new empty directory ``.<name>.gb-tmp-<random>`` in ``directory``."""
+    for _ in range(_TEMPORARY_NAME_ATTEMPTS):
+        tmp = os.path.join(directory, f".{name}.gb-tmp-{secrets.token_hex(4)}")
+        try:
+            os.mkdir(tmp)
+            return tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{directory}: no free name for a temporary .{name}.gb-tmp-* "
+                          "directory")
 
 
 @contextlib.contextmanager

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from gluonbridge.atomic import atomic_output, atomic_path
+from gluonbridge.atomic import atomic_directory, atomic_output
 from gluonbridge.checkpoint.errors import OutputExistsError
 
 
@@ -109,20 +109,37 @@ def test_files_created_meanwhile_by_other_threads_see_the_umask(tmp_path, umask_
     assert modes == {0o644}
 
 
-def test_a_file_written_by_name_replaces_the_target_or_leaves_nothing(tmp_path):
-    target = tmp_path / "entry.onnx"
-    target.write_bytes(b"old")
-    with atomic_path(target) as name:
-        assert os.path.dirname(name) == str(tmp_path) and os.path.getsize(name) == 0
-        with open(name, "wb") as out:         # as a library writing the file itself
-            out.write(b"new")
-        assert target.read_bytes() == b"old"
-    assert target.read_bytes() == b"new"
-    assert [p.name for p in tmp_path.iterdir()] == ["entry.onnx"]
+def test_a_directory_written_by_name_replaces_the_target_or_leaves_nothing(tmp_path):
+    target = tmp_path / "entry"
+    target.mkdir()
+    (target / "model").write_bytes(b"old")
+    with atomic_directory(target) as name:
+        assert os.path.dirname(name) == str(tmp_path) and os.listdir(name) == []
+        for part in ("model", "weights"):     # as a library writing files by name
+            with open(os.path.join(name, part), "wb") as out:
+                out.write(b"new " + part.encode())
+        assert (target / "model").read_bytes() == b"old"
+    assert sorted(os.listdir(target)) == ["model", "weights"]
+    assert (target / "weights").read_bytes() == b"new weights"
+    assert [p.name for p in tmp_path.iterdir()] == ["entry"]
     with pytest.raises(RuntimeError):
-        with atomic_path(target) as name:
-            with open(name, "wb") as out:
+        with atomic_directory(target) as name:
+            with open(os.path.join(name, "model"), "wb") as out:
                 out.write(b"partial")
             raise RuntimeError("crash")
-    assert target.read_bytes() == b"new"
-    assert [p.name for p in tmp_path.iterdir()] == ["entry.onnx"]
+    assert (target / "model").read_bytes() == b"new model"
+    assert [p.name for p in tmp_path.iterdir()] == ["entry"]
+
+
+def test_nested_directory_writers_each_leave_a_whole_entry(tmp_path):
+    target = tmp_path / "entry"
+    with atomic_directory(target) as first:
+        with atomic_directory(target) as second:
+            for name, text in ((second, b"second"), (first, b"first")):
+                for part in ("model", "weights"):
+                    with open(os.path.join(name, part), "wb") as out:
+                        out.write(text)
+        # the second finished first: its entry is there whole; the first then replaces it
+        assert {(target / p).read_bytes() for p in ("model", "weights")} == {b"second"}
+    assert {(target / p).read_bytes() for p in ("model", "weights")} == {b"first"}
+    assert [p.name for p in tmp_path.iterdir()] == ["entry"]

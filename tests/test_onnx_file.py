@@ -102,6 +102,21 @@ def test_every_initializer_kind_is_written_as_onnx_writes_it(kind):
     np.testing.assert_array_equal(onnx.numpy_helper.to_array(init), array)
 
 
+def test_external_initializers_are_written_as_onnx_writes_their_references():
+    lowered = one_node({}, {"w": np.ones((2, 3), np.float32), "c": np.arange(3)})
+    out = io.BytesIO()
+    write_model(out, lowered, external={"w"})
+    model = model_proto(lowered)
+    w, c = model.graph.initializer
+    w.ClearField("raw_data")                # as onnx writes a reference to external data
+    w.data_location = TensorProto.EXTERNAL
+    w.external_data.add(key="location", value="w")
+    assert out.getvalue() == model.SerializeToString()
+    w, c = onnx.load_from_string(out.getvalue()).graph.initializer
+    assert w.data_location == TensorProto.EXTERNAL and not w.raw_data
+    assert list(w.dims) == [2, 3] and c.raw_data
+
+
 def test_a_whole_model_round_trips_through_onnx():
     """Several nodes, initializers, a symbolic and an unknown dim, several outputs, opset 18."""
     lowered = Lowered(

@@ -186,27 +186,10 @@ def check_supported(graph) -> None:
                             "lowering")
 
 
-def external_reference(name, array):
-    """An initializer that names its data instead of holding it (ONNX external data, location
-    ``name``): the session gets the array itself (see runtime.make_session's ``weights``)."""
-    from onnx import TensorProto, helper
-    tensor = TensorProto()
-    tensor.name = name
-    tensor.data_type = helper.np_dtype_to_tensor_dtype(array.dtype)
-    tensor.dims.extend(array.shape)
-    tensor.data_location = TensorProto.EXTERNAL
-    entry = tensor.external_data.add()
-    entry.key, entry.value = "location", name
-    return tensor
-
-
 def to_onnx(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False,
-            weights=None, opset=OPSET):
-    """The ModelProto of ``graph`` (see :func:`lower_graph`). With a dict ``weights``,
-    parameter initializers are :func:`external_reference` entries and their arrays go into
-    ``weights`` instead of the protobuf (for onnxruntime sessions)."""
-    lowered = lower_graph(graph, inputs, params, name, where, batch_axis, opset)
-    return model_proto(lowered, weights, params)
+            opset=OPSET):
+    """The ModelProto of ``graph`` (see :func:`lower_graph`)."""
+    return model_proto(lower_graph(graph, inputs, params, name, where, batch_axis, opset))
 
 
 def lower_graph(graph, inputs, params, name="gluonbridge", where=None, batch_axis=False,
@@ -278,22 +261,17 @@ def lower_graph(graph, inputs, params, name="gluonbridge", where=None, batch_axi
                    [(v.name, v.dtype, d) for v, d in zip(outputs, output_dims)], opset)
 
 
-def model_proto(lowered: Lowered, weights=None, params=()):
-    """The onnx ModelProto of a lowered graph; with a dict ``weights``, the initializers named
-    in ``params`` are external references and their arrays go into ``weights``."""
+def model_proto(lowered: Lowered):
+    """The onnx ModelProto of a lowered graph (imports onnx; :mod:`.onnx_file` writes the same
+    bytes without it)."""
     from onnx import helper, numpy_helper
 
     def value_info(name, dtype, dims):
         return helper.make_tensor_value_info(name, helper.np_dtype_to_tensor_dtype(dtype), dims)
 
     nodes = [helper.make_node(op, ins, outs, **attrs) for op, ins, outs, attrs in lowered.nodes]
-    inits = []
-    for n, a in lowered.initializers.items():
-        if weights is not None and n in params:
-            weights[n] = np.require(a, requirements="C")    # 0-d stays 0-d
-            inits.append(external_reference(n, weights[n]))
-        else:
-            inits.append(numpy_helper.from_array(np.require(a, requirements="C"), n))  # 0-d stays 0-d
+    inits = [numpy_helper.from_array(np.require(a, requirements="C"), n)   # 0-d stays 0-d
+             for n, a in lowered.initializers.items()]
     proto = helper.make_graph(nodes, lowered.name, [value_info(*v) for v in lowered.inputs],
                               [value_info(*v) for v in lowered.outputs], inits)
     model = helper.make_model(proto, opset_imports=[helper.make_opsetid("", lowered.opset)],

@@ -131,6 +131,11 @@ def _node(op_type, inputs, outputs, attrs) -> bytes:
                        if v is not None))
 
 
+def _external_data(location) -> bytes:
+    """TensorProto's external_data (13: one key/value entry) and data_location (14: EXTERNAL)."""
+    return _bytes(13, _str(1, "location") + _str(2, location)) + _int(14, 1)
+
+
 def _value_info(name, dtype, dims) -> bytes:
     shape = b"".join(_bytes(1, b"" if d is None else _str(2, d) if isinstance(d, str)
                             else _int(1, d)) for d in dims)
@@ -138,16 +143,23 @@ def _value_info(name, dtype, dims) -> bytes:
     return _str(1, name) + _bytes(2, _bytes(1, tensor))
 
 
-def write_model(out, lowered, producer="gluonbridge") -> int:
+def write_model(out, lowered, producer="gluonbridge", external=()) -> int:
     """Write ``lowered`` as an ONNX ModelProto to the binary file ``out``; returns the bytes
     written. Fields go in field-number order: the graph's nodes and name, its initializers
-    streamed, its inputs and outputs, then the model's opset."""
+    streamed, its inputs and outputs, then the model's opset. The initializers named in
+    ``external`` are written as ``lower.external_reference`` writes them: their data is not in
+    the file (an onnxruntime session is given the arrays)."""
     graph_head = b"".join(_bytes(1, _node(*n)) for n in lowered.nodes) + _str(2, lowered.name)
     graph_tail = (b"".join(_bytes(11, _value_info(*v)) for v in lowered.inputs)
                   + b"".join(_bytes(12, _value_info(*v)) for v in lowered.outputs))
     tensors = []
     size = len(graph_head) + len(graph_tail)
     for name, array in lowered.initializers.items():
+        if name in external:
+            reference = _bytes(5, _tensor_header(name, array) + _external_data(name))
+            tensors.append((reference, None))
+            size += len(reference)
+            continue
         array = _little_endian(array)
         header = _tensor_header(name, array)
         body = len(header) + len(_key(9, LEN)) + len(_varint(array.nbytes)) + array.nbytes
@@ -158,7 +170,7 @@ def write_model(out, lowered, producer="gluonbridge") -> int:
     written = _write_all(out, model_head + graph_head)
     for prefix, array in tensors:
         written += _write_all(out, prefix)
-        if array.nbytes:
+        if array is not None and array.nbytes:
             written += _write_all(out, memoryview(array.reshape(-1).view(np.uint8)))
     return written + _write_all(out, graph_tail + _bytes(8, _str(1, "") + _int(2, lowered.opset)))
 

@@ -20,6 +20,7 @@ the disk cache when there is one (:mod:`.session_cache`; GLUONBRIDGE_SESSION_CAC
 from __future__ import annotations
 
 import contextvars
+import io
 import os
 
 import numpy as np
@@ -68,11 +69,10 @@ def _threads():
     return int(threads) if threads else None
 
 
-def make_session(model, backend, weights=None):
-    """A callable ``run(list of arrays) -> list of arrays`` for an ONNX ModelProto; ``weights``:
-    the arrays of its external initializers (onnxruntime only; see lower.to_onnx)."""
+def make_session(model, backend):
+    """A callable ``run(list of arrays) -> list of arrays`` for an ONNX ModelProto."""
     if backend == "onnxruntime":
-        return _onnxruntime_session(lambda: (model.SerializeToString(), weights or {}), None)
+        return _onnxruntime_session(lambda: (model.SerializeToString(), {}), None)
     if backend == "openvino":
         from . import openvino_backend
         return openvino_backend.session(model, _threads())
@@ -103,15 +103,23 @@ def _onnxruntime_session(build, entry):
 def lowered_session(lowered, params, backend):
     """:func:`make_session` for a :class:`.lower.Lowered` graph whose initializers named in
     ``params`` are weights. onnxruntime's session goes through the disk cache, where a hit
-    needs neither the ModelProto nor the onnx package; its weights are handed over as arrays,
-    not copied through the protobuf."""
+    needs neither the ModelProto nor the onnx package, nor does a miss (the model's bytes
+    are written by :mod:`.onnx_file`); its weights are handed over as arrays, not copied
+    through the protobuf, batch normalizations already folded into their
+    convolutions (:mod:`.fold`: the same bits as onnxruntime's own folding)."""
     if backend != "onnxruntime":
         return make_session(model_proto(lowered), backend)
     from . import session_cache
+    from .fold import fold_batch_norms
+    from .onnx_file import write_model
 
     def build():
-        weights = {}
-        return model_proto(lowered, weights, params).SerializeToString(), weights
+        folded, new = fold_batch_norms(lowered)
+        weights = {n: np.ascontiguousarray(a) for n, a in folded.initializers.items()
+                   if n in params or n in new}
+        out = io.BytesIO()
+        write_model(out, folded, external=weights)
+        return out.getvalue(), weights
     return _onnxruntime_session(build, session_cache.entry(lowered))
 
 

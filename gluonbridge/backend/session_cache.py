@@ -1,19 +1,23 @@
 """A disk cache of onnxruntime's optimized models: a block's first call in a later process loads
-the graph onnxruntime optimized before (fusions done, weights folded) instead of optimizing again
-(resnet50_v1: 0.2 s instead of 1.5 s; see the README's Benchmarks section).
+the graph onnxruntime optimized before (fusions done, weights folded and laid out) instead of
+optimizing again (resnet50_v1: 0.02 s instead of 0.3-1.5 s; see the README's Benchmarks
+section).
 
-    $XDG_CACHE_HOME/gluonbridge/onnxruntime/<key>.onnx     (default ~/.cache/gluonbridge/...)
-    GLUONBRIDGE_SESSION_CACHE=0                             # off
+    $XDG_CACHE_HOME/gluonbridge/onnxruntime/<key>/model.onnx    (default ~/.cache/gluonbridge/...)
+    $XDG_CACHE_HOME/gluonbridge/onnxruntime/<key>/weights.bin   its initializers (external data)
+    GLUONBRIDGE_SESSION_CACHE=0                                  # off
 
-The key is a SHA-256 of everything the optimized model depends on (:func:`key`): the lowered
-graph with every initializer's bytes, onnxruntime's version, the optimization options and the
-CPU (onnxruntime's layout transformations depend on its vector width). A hit needs neither the
-ModelProto nor the onnx package (whose import alone costs 0.7 s or more). Entries are written
-atomically (:func:`gluonbridge.atomic.atomic_path`: concurrent writers each write their own
-temporary file, the last rename wins, both complete); an entry onnxruntime cannot load
-(truncated, corrupt) is rebuilt and rewritten. Beyond :data:`MAX_BYTES` the least recently used
-entries are removed. Graphs under :data:`MIN_NODES` nodes are not cached: they build in
-milliseconds.
+The weights sit in their own file, which onnxruntime memory-maps when it loads the entry: a hit
+neither reads nor copies them (the pages come from the page cache as the first call touches
+them). The key is a SHA-256 of everything the optimized model depends on (:func:`key`): the
+lowered graph with every initializer's bytes, onnxruntime's version, the optimization options
+and the CPU (onnxruntime's layout transformations depend on its vector width). A hit needs
+neither the ModelProto nor the onnx package (whose import alone costs 0.7 s or more). An entry
+is a directory written atomically (:func:`gluonbridge.atomic.atomic_directory`: concurrent
+writers each write their own temporary directory, one wins, a reader sees a complete entry or
+none); an entry onnxruntime cannot load (truncated, corrupt) is rebuilt and replaced. Beyond
+:data:`MAX_BYTES` the least recently used entries are removed. Graphs under :data:`MIN_NODES`
+nodes are not cached: they build in milliseconds.
 """
 from __future__ import annotations
 
@@ -22,16 +26,18 @@ import functools
 import hashlib
 import os
 import platform
+import shutil
 import time
 from pathlib import Path
 
 import numpy as np
 
-FORMAT = 1                  # bump when what an entry holds changes
+FORMAT = 2                  # bump when what an entry holds changes (2: a directory)
 MAX_BYTES = 2 << 30         # the cache's size bound (2 GiB)
 MIN_NODES = 50
 STALE_TEMPORARY_S = 3600    # a writer's temporary file older than this was left by a crash
 PROVIDERS = ["CPUExecutionProvider"]
+MODEL, WEIGHTS = "model.onnx", "weights.bin"     # an entry's files
 
 
 def directory():
@@ -53,12 +59,12 @@ def _cpu():
 
 
 def entry(lowered):
-    """The cache entry (a path) for a :class:`.lower.Lowered` graph, or None: the cache is off,
-    or the graph is smaller than :data:`MIN_NODES`."""
+    """The cache entry (a directory's path) for a :class:`.lower.Lowered` graph, or None: the
+    cache is off, or the graph is smaller than :data:`MIN_NODES`."""
     folder = directory()
     if folder is None or len(lowered.nodes) < MIN_NODES:
         return None
-    return folder / f"{key(lowered)}.onnx"
+    return folder / key(lowered)
 
 
 def key(lowered) -> str:
@@ -123,12 +129,13 @@ def session(build, make_options, path=None):
 def _load(path, make_options):
     """The session of a cached optimized model, or None (no entry, or one that fails to load)."""
     import onnxruntime as ort
-    if not path.exists():
+    model = path / MODEL
+    if not model.exists():
         return None
     options = make_options()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # done before
     try:
-        session = ort.InferenceSession(str(path), options, providers=PROVIDERS)
+        session = ort.InferenceSession(str(model), options, providers=PROVIDERS)
     except Exception:   # truncated, corrupt, removed meanwhile: onnxruntime's errors vary
         return None
     with contextlib.suppress(OSError):
@@ -137,17 +144,22 @@ def _load(path, make_options):
 
 
 def _build_and_save(path, data, options):
-    """Build the session, onnxruntime writing its optimized model into the cache entry; a
-    cache that cannot be written (read-only, full) costs the entry only."""
+    """Build the session, onnxruntime writing its optimized model and the model's weights
+    into the cache entry; a cache that cannot be written (read-only, full) costs the entry
+    only."""
     import onnxruntime as ort
-    from ..atomic import atomic_path
+    from ..atomic import atomic_directory
     # onnxruntime warns that a layout-optimized model only suits this CPU: the key holds it
     options.log_severity_level = 3
+    options.add_session_config_entry(
+        "session.optimized_model_external_initializers_file_name", WEIGHTS)
+    options.add_session_config_entry(
+        "session.optimized_model_external_initializers_min_size_in_bytes", "1024")
     session = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(path) as temporary:
-            options.optimized_model_filepath = temporary
+        with atomic_directory(path) as temporary:
+            options.optimized_model_filepath = os.path.join(temporary, MODEL)
             session = ort.InferenceSession(data, options, providers=PROVIDERS)
     except Exception:   # OSError, or onnxruntime failing to write: build without the cache
         if session is None:     # (a model onnxruntime refuses raises again here)
@@ -160,20 +172,32 @@ def _build_and_save(path, data, options):
 
 
 def prune(folder, max_bytes=MAX_BYTES):
-    """Remove the least recently used entries beyond ``max_bytes`` in all, and temporary files
-    left by crashed writers. Entries removed meanwhile by another process are skipped."""
+    """Remove the least recently used entries beyond ``max_bytes`` in all, and temporary
+    directories left by crashed writers (and files of earlier cache formats). Entries removed
+    meanwhile by another process are skipped."""
     entries, now = [], time.time()
     for item in folder.iterdir():
         with contextlib.suppress(OSError):
             stat = item.stat()
-            if item.suffix == ".onnx" and not item.name.startswith("."):
-                entries.append((stat.st_mtime, stat.st_size, item))
-            elif ".gb-tmp-" in item.name and now - stat.st_mtime > STALE_TEMPORARY_S:
-                item.unlink()
+            if item.is_dir() and not item.name.startswith("."):
+                size = sum(f.stat().st_size for f in item.iterdir())
+                entries.append((stat.st_mtime, size, item))
+            elif item.is_file() and not item.name.startswith("."):
+                entries.append((0, stat.st_size, item))     # format 1: a file; never hit
+            elif ".gb-" in item.name and now - stat.st_mtime > STALE_TEMPORARY_S:
+                _remove(item)
     total = sum(size for _, size, _ in entries)
     for _, size, item in sorted(entries):
         if total <= max_bytes:
             break
+        _remove(item)
+        total -= size
+
+
+def _remove(item):
+    """Remove a file or a directory tree; gone meanwhile is fine."""
+    if item.is_dir():
+        shutil.rmtree(item, ignore_errors=True)
+    else:
         with contextlib.suppress(OSError):
             item.unlink()
-        total -= size
