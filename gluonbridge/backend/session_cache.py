@@ -22,15 +22,15 @@ nodes are not cached: they build in milliseconds.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
-import platform
 import shutil
 import time
 from pathlib import Path
 
 import numpy as np
+
+from . import cpu
 
 FORMAT = 2                  # bump when what an entry holds changes (2: a directory)
 MAX_BYTES = 2 << 30         # the cache's size bound (2 GiB)
@@ -46,16 +46,6 @@ def directory():
         return None
     root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(root) / "gluonbridge" / "onnxruntime"
-
-
-@functools.lru_cache(maxsize=None)
-def _cpu():
-    """The machine and its CPU flags (Linux), as one string."""
-    flags = ""
-    with contextlib.suppress(OSError):
-        with open("/proc/cpuinfo") as info:
-            flags = next((line for line in info if line.startswith("flags")), "")
-    return f"{platform.machine()} {flags.strip()}"
 
 
 def entry(lowered):
@@ -74,7 +64,7 @@ def key(lowered) -> str:
     import onnxruntime
     digest = hashlib.sha256()
     options = onnxruntime.SessionOptions().graph_optimization_level
-    for part in (FORMAT, onnxruntime.__version__, options, PROVIDERS, _cpu(), lowered.name,
+    for part in (FORMAT, onnxruntime.__version__, options, PROVIDERS, cpu.description(), lowered.name,
                  lowered.opset, lowered.inputs, lowered.outputs):
         digest.update(repr(part).encode() + b"\0")
     for op, inputs, outputs, attrs in lowered.nodes:
