@@ -104,19 +104,22 @@ KNOWN_GAPS = {}
 def _label(case):
     return f"{case[0]} {' '.join(case[1])}" + (f" {case[2]}" if case[2] else "")
 
-OP_SNIPPET = """
-import json, numpy as np
-import mxnet as mx
-ARRAYS = {arrays}
-CASES = {cases}
-
+# the snippets' encoding of a result (a format string, as the snippets are)
+ENCODE = """
 def encode(x):
     if isinstance(x, (list, tuple)):
         return [encode(v) for v in x]
     a = x.asnumpy()
     return {{"shape": list(a.shape), "dtype": str(a.dtype),
              "values": json.dumps(a.astype("float64").tolist())}}
+"""
 
+OP_SNIPPET = """
+import json, numpy as np
+import mxnet as mx
+ARRAYS = {arrays}
+CASES = {cases}
+""" + ENCODE + """
 def make(name):
     values, dtype = ARRAYS[name]
     return mx.nd.array(np.array(values, dtype=dtype), dtype=dtype)
@@ -155,18 +158,24 @@ def _same(want, got):
                        atol=1e-6, equal_nan=True)
 
 
-@pytest.mark.oracle
-def test_every_eager_op_equals_mxnet_1(op_results):
-    want, got = op_results
-    assert len(want) == len(got) == len(CASES)
+def _differences(cases, want, got, known):
+    """How many cases were compared, and the (case, MXNet's, gluonbridge's) that differ: every
+    case MXNet computes (not missing, not refused) and ``known`` does not list."""
+    assert len(want) == len(got) == len(cases)
     compared, wrong = 0, []
-    for case, w, g in zip(CASES, want, got):
-        if isinstance(w, dict) and ("missing" in w or "error" in w) or \
-                _label(case) in KNOWN_GAPS:
+    for case, w, g in zip(cases, want, got):
+        if isinstance(w, dict) and ("missing" in w or "error" in w) or _label(case) in known:
             continue
         compared += 1
         if not _same(w, g):
             wrong.append((case, w, g))
+    return compared, wrong
+
+
+@pytest.mark.oracle
+def test_every_eager_op_equals_mxnet_1(op_results):
+    want, got = op_results
+    compared, wrong = _differences(CASES, want, got, KNOWN_GAPS)
     assert compared > 100
     assert not wrong, f"{len(wrong)} of {compared} cases differ:\n" + "\n".join(
         f"{c}: mxnet {w} gluonbridge {g}" for c, w, g in wrong[:40])
@@ -467,14 +476,7 @@ import json, numpy as onp
 from mxnet import np, npx
 ARRAYS = {arrays}
 CASES = {cases}
-
-def encode(x):
-    if isinstance(x, (list, tuple)):
-        return [encode(v) for v in x]
-    a = x.asnumpy()
-    return {{"shape": list(a.shape), "dtype": str(a.dtype),
-             "values": json.dumps(a.astype("float64").tolist())}}
-
+""" + ENCODE + """
 result = []
 for spelling, inputs, attrs in CASES:
     namespace, name = spelling.split(".")
@@ -523,15 +525,7 @@ def test_every_eager_np_op_equals_mxnet_2(np_results):
     Where 2.0.0b1 refuses (no bool or float16 kernel, a missing argument), gluonbridge may
     still compute: those cases are not compared."""
     want, got = np_results
-    assert len(want) == len(got) == len(NP_CASES)
-    compared, wrong = 0, []
-    for case, w, g in zip(NP_CASES, want, got):
-        if isinstance(w, dict) and ("missing" in w or "error" in w) or \
-                _label(case) in NP_KNOWN_GAPS:
-            continue
-        compared += 1
-        if not _same(w, g):
-            wrong.append((case, w, g))
+    compared, wrong = _differences(NP_CASES, want, got, NP_KNOWN_GAPS)
     assert compared > 400
     assert not wrong, f"{len(wrong)} of {compared} cases differ:\n" + "\n".join(
         f"{c}: mxnet {w} gluonbridge {g}" for c, w, g in wrong)
