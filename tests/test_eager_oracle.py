@@ -544,9 +544,16 @@ NP_CALLS = r"""
 import json
 from mxnet import np
 a = np.array([[1., 2., 3.], [4., 5., 6.]])
+v = np.array([7., 8., 9.])
+c = np.arange(24).reshape(2, 3, 4)
 EXPRS = ["np.concatenate([a, a], 1)", "np.concatenate([a, a], axis=0)", "np.split(a, 2)",
          "np.split(a, 3, axis=1)", "np.split(a, [1], axis=1)", "np.split(a, [1, 2], 1)",
-         "np.split(a, 1)", "np.stack([a, a], 1)", "np.cumsum(a, 1)", "np.tril(a, 1)"]
+         "np.split(a, 1)", "np.stack([a, a], 1)", "np.cumsum(a, 1)", "np.tril(a, 1)",
+         "np.hstack([a, a])", "np.hstack([v, v])", "np.vstack([a, v])", "np.vstack([v, v])",
+         "np.dstack([a, a])", "np.dstack([v, v])", "np.column_stack([v, v])",
+         "np.column_stack([a, a])", "np.moveaxis(c, 0, -1)", "np.moveaxis(c, [0, 1], [2, 0])",
+         "np.roll(a, 1)", "np.roll(a, -4)", "np.roll(a, 1, axis=1)", "np.roll(a, 5, 0)",
+         "np.roll(c, (1, -1), axis=(0, 2))", "np.roll(v, 0)"]
 def encode(x):
     if isinstance(x, (list, tuple)):
         return [encode(v) for v in x]
@@ -557,6 +564,7 @@ result = {e: encode(eval(e)) for e in EXPRS}
 
 @pytest.mark.oracle
 def test_np_calls_with_numpy_signatures_equal_mxnet_2(mx2, gb_structural):
-    """Positional attributes after a list of arrays, and ``np.split``'s int-or-indices
-    argument, as 2.0.0b1's Python functions take them."""
+    """Positional attributes after a list of arrays, ``np.split``'s int-or-indices argument,
+    the stacking functions' reshaping of vectors, moveaxis and roll, as 2.0.0b1's Python
+    functions take them."""
     assert gb_structural.run(THROUGH_SHIM + NP_CALLS) == mx2.run(NP_CALLS)

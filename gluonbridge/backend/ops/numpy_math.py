@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ...graph.attrs import Bool, Dtype, Int, IntOrInts
+from ...graph.attrs import Bool, Dtype, Int, IntOrInts, Ints
 from .common import binary, broadcast, same_shape
 from .elementwise import (as_dtype, numpy_float_dtype, numpy_float_math, numpy_result,
                           onnx_dtype)
@@ -291,3 +291,111 @@ def _declare_triangle(name, upper):
 
 _declare_triangle("_npi_tril", False)
 _declare_triangle("_npi_triu", True)
+
+
+# ------------------------------------------------------------------ stacking and moving axes
+def _stack_layout(kind, shape):
+    """An input's shape as np.hstack/vstack/dstack/column_stack first reshapes it (NumPy's
+    ``atleast_1d``/``atleast_2d``/``atleast_3d`` rules; column_stack makes a vector a column)."""
+    shape = tuple(shape)
+    if kind == "hstack":
+        return shape or (1,)
+    if kind == "vstack":
+        return shape if len(shape) >= 2 else (1,) + (shape or (1,))
+    if kind == "column_stack":
+        return shape if len(shape) >= 2 else (shape or (1,)) + (1,)
+    if len(shape) >= 3:      # dstack
+        return shape
+    return {0: (1, 1, 1), 1: (1,) + shape + (1,), 2: shape + (1,)}[len(shape)]
+
+
+_STACK_AXIS = {"hstack": None, "vstack": 0, "dstack": 2, "column_stack": 1}
+
+
+def _stack_axis(kind, shapes):
+    axis = _STACK_AXIS[kind]
+    return (0 if len(shapes[0]) == 1 else 1) if axis is None else axis
+
+
+def _stacked_shape(kind, shapes):
+    shapes = [_stack_layout(kind, s) for s in shapes]
+    axis = _stack_axis(kind, shapes)
+    rest = {s[:axis] + s[axis + 1:] for s in shapes}
+    if len(rest) != 1 or len({len(s) for s in shapes}) != 1:
+        raise Unsupported(f"np.{kind} of arrays of shapes {shapes} (all but axis {axis} must "
+                          "agree)")
+    out = list(shapes[0])
+    out[axis] = sum(s[axis] for s in shapes)
+    return tuple(out)
+
+
+def _declare_stack(kind):
+    @op(f"_npi_{kind}", inputs="*data", attrs={"num_args": Int(None), "dim": Int(None)},
+        shape=lambda a, *data: _stacked_shape(kind, data))
+    def lower(g, a, *data):
+        parts = []
+        for x in data:
+            layout = _stack_layout(kind, x.shape)
+            parts.append(x if layout == x.shape else
+                         g.node("Reshape", [x, g.shape_constant(layout)], layout, x.dtype))
+        axis = _stack_axis(kind, [p.shape for p in parts])
+        return g.node("Concat", parts, _stacked_shape(kind, [x.shape for x in data]),
+                      data[0].dtype, axis=axis)
+
+
+for _kind in _STACK_AXIS:
+    _declare_stack(_kind)
+
+
+def _moved_axes(a, ndim):
+    source = [s % ndim for s in a.source]
+    destination = [d % ndim for d in a.destination]
+    if len(source) != len(destination) or len(set(source)) != len(source) or \
+            len(set(destination)) != len(destination):
+        raise Unsupported(f"source={a.source!r}, destination={a.destination!r}")
+    order = [i for i in range(ndim) if i not in source]
+    for d, s in sorted(zip(destination, source)):
+        order.insert(d, s)
+    return order
+
+
+@op("_npi_moveaxis", attrs={"source": Ints(required=True), "destination": Ints(required=True)},
+    shape=lambda a, data: tuple(data[i] for i in _moved_axes(a, len(data))))
+def moveaxis(g, a, data):
+    perm = _moved_axes(a, data.ndim)
+    return g.node("Transpose", [data], tuple(data.shape[i] for i in perm), data.dtype, perm=perm)
+
+
+def _roll_axis(g, data, shift, axis):
+    size = data.shape[axis]
+    shift = shift % size if size else 0
+    if not shift:
+        return data
+
+    def part(start, end):
+        shape = list(data.shape)
+        shape[axis] = end - start
+        return g.node("Slice", [data, g.constant([start], np.int64), g.constant([end], np.int64),
+                                g.constant([axis], np.int64)], tuple(shape), data.dtype)
+    return g.node("Concat", [part(size - shift, size), part(0, size - shift)], data.shape,
+                  data.dtype, axis=axis)
+
+
+@op("_npi_roll", attrs={"shift": Ints(None), "axis": Ints(None)}, shape=same_shape)
+def roll(g, a, data):
+    """np.roll: elements shifted along ``axis`` (of the flattened array without one),
+    wrapping around."""
+    shifts = list(a.shift or (0,))
+    if a.axis is None:
+        size = int(np.prod(data.shape))
+        flat = g.node("Reshape", [data, g.shape_constant((size,))], (size,), data.dtype)
+        rolled = _roll_axis(g, flat, sum(shifts), 0)
+        return g.node("Reshape", [rolled, g.shape_constant(data.shape)], data.shape, data.dtype)
+    axes = [x % data.ndim for x in a.axis]
+    if len(shifts) == 1:
+        shifts = shifts * len(axes)
+    if len(shifts) != len(axes):
+        g.fail(f"shift={a.shift!r} for axis={a.axis!r}")
+    for shift, axis in zip(shifts, axes):
+        data = _roll_axis(g, data, shift, axis)
+    return data
