@@ -553,7 +553,10 @@ EXPRS = ["np.concatenate([a, a], 1)", "np.concatenate([a, a], axis=0)", "np.spli
          "np.dstack([a, a])", "np.dstack([v, v])", "np.column_stack([v, v])",
          "np.column_stack([a, a])", "np.moveaxis(c, 0, -1)", "np.moveaxis(c, [0, 1], [2, 0])",
          "np.roll(a, 1)", "np.roll(a, -4)", "np.roll(a, 1, axis=1)", "np.roll(a, 5, 0)",
-         "np.roll(c, (1, -1), axis=(0, 2))", "np.roll(v, 0)"]
+         "np.roll(c, (1, -1), axis=(0, 2))", "np.roll(v, 0)",
+         "np.dot(a, v)", "np.dot(v, v)", "np.dot(a.T, a)", "np.dot(c, np.ones((4, 2)))",
+         "np.dot(a, np.ones((2, 3, 5)))", "np.dot(c.astype('float32'), np.ones((3, 4, 2)))",
+         "np.dot(np.array(2.0), a)"]
 def encode(x):
     if isinstance(x, (list, tuple)):
         return [encode(v) for v in x]

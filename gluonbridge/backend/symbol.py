@@ -140,6 +140,11 @@ class _Methods(_Arithmetic):
         axes = kwargs.pop("axes", axes)        # x.transpose(axes=(...))
         return self._method("transpose", **({"axes": tuple(axes)} if axes else {}))
 
+    @property
+    def T(self):
+        """The axes reversed (``x.transpose()``), as on an MXNet 2 ndarray or Symbol."""
+        return self.transpose()
+
     def astype(self, dtype):
         return self._method("Cast", dtype=dtype)
 

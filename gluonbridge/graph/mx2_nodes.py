@@ -74,11 +74,13 @@ FULL = {
     "stack": Written("stack", {"axis": None, "num_args": None}),
     "_npi_reshape": Written("_npx_reshape", {"newshape": None, "order": None, "reverse": None}),
 }
-# reductions (``np.mean`` is left out: 2.0.0b1 prints the input's dtype as its ``dtype``)
+# reductions (``np.mean`` prints its dtype, float32 unless one is given, as it computes)
 _REDUCE = {"axis": None, "initial": None, "keepdims": None}
 FULL.update((op, Written(op, dict(_REDUCE, **extra), tuples=frozenset({"axis"})))
             for op, extra in {"_npi_sum": {"dtype": None}, "_npi_prod": {"dtype": None},
-                              "_npi_max": {}, "_npi_min": {}}.items())
+                              "_npi_max": {}, "_npi_min": {},
+                              "_npi_mean": {"dtype": "float32"}}.items())
+FULL["_npi_cumsum"] = Written("_npi_cumsum", {"axis": None, "dtype": None})
 # operators without parameters: op table name -> the name 2.0.0b1 writes
 FULL.update((op, Written(name, {})) for op, name in {
     "_npi_add": "_npi_add", "elemwise_add": "_npi_add", "_npi_subtract": "_npi_subtract",
@@ -90,7 +92,8 @@ FULL.update((op, Written(name, {})) for op, name in {
     "_npi_not_equal": "_npi_not_equal", "_npi_matmul": "_npi_matmul",
     "_npi_where": "_npi_where", "tanh": "_npi_tanh", "exp": "_npi_exp", "sqrt": "_npi_sqrt",
     "abs": "_npi_absolute", "log": "_npi_log", "negative": "_npi_negative",
-    "_npi_absolute": "_npi_absolute", "_npi_negative": "_npi_negative",
+    "_npi_absolute": "_npi_absolute", "_npi_negative": "_npi_negative", "_npi_dot": "_npi_dot",
+    "_npi_isnan": "_npi_isnan", "_npi_arctan2": "_npi_arctan2",
     "_npi_tanh": "_npi_tanh", "_npi_exp": "_npi_exp", "_npi_sqrt": "_npi_sqrt",
     "_npi_log": "_npi_log"}.items())
 

@@ -399,3 +399,37 @@ def roll(g, a, data):
     for shift, axis in zip(shifts, axes):
         data = _roll_axis(g, data, shift, axis)
     return data
+
+
+# ------------------------------------------------------------------ np.dot
+def _np_dot_shape(a, lhs, rhs):
+    lhs, rhs = tuple(lhs), tuple(rhs)
+    if not lhs or not rhs:
+        return lhs or rhs
+    inner_r = rhs[0] if len(rhs) == 1 else rhs[-2]
+    if lhs[-1] != inner_r:
+        raise Unsupported(f"np.dot of shapes {lhs} and {rhs} (the last axis of the first must "
+                          "match the second-to-last of the second)")
+    return lhs[:-1] + rhs[:-2] + rhs[-1:] if len(rhs) > 1 else lhs[:-1]
+
+
+@op("_npi_dot", inputs=("lhs", "rhs"), uniform=False, shape=_np_dot_shape,
+    dtype=lambda a, lhs, rhs: numpy_result("arith", "dot", lhs, rhs))
+def np_dot(g, a, lhs, rhs):
+    """NumPy's dot: a product over the last axis of ``lhs`` and the second-to-last of ``rhs``
+    (its only axis for a vector); a 0-d operand multiplies."""
+    dtype = numpy_result("arith", "dot", lhs.dtype, rhs.dtype)
+    lhs, rhs = as_dtype(g, lhs, dtype), as_dtype(g, rhs, dtype)
+    shape = _np_dot_shape(a, lhs.shape, rhs.shape)
+    if not lhs.shape or not rhs.shape:
+        return binary(g, "Mul", lhs, rhs)
+    if rhs.ndim <= 2:       # MatMul's broadcasting is dot's here
+        return g.node("MatMul", [lhs, rhs], shape, dtype)
+    k, m = rhs.shape[-2], rhs.shape[-1]
+    lead = rhs.shape[:-2]
+    perm = [rhs.ndim - 2] + list(range(rhs.ndim - 2)) + [rhs.ndim - 1]     # K first
+    moved = g.node("Transpose", [rhs], (k,) + lead + (m,), dtype, perm=perm)
+    right = g.node("Reshape", [moved, g.shape_constant((k, -1))],
+                   (k, int(np.prod(lead)) * m), dtype)
+    out = g.node("MatMul", [lhs, right], lhs.shape[:-1] + (int(np.prod(lead)) * m,), dtype)
+    return g.node("Reshape", [out, g.shape_constant(shape)], shape, dtype)
