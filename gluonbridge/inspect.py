@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from .checkpoint.errors import CheckpointError
@@ -148,11 +149,15 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
-    if args.json:
-        json.dump(info, sys.stdout, indent=1)
-        print()
-    else:
-        _print_table(info)
+    try:
+        if args.json:
+            json.dump(info, sys.stdout, indent=1)
+            print()
+        else:
+            _print_table(info)
+        sys.stdout.flush()
+    except BrokenPipeError:      # the reader left (`| head`): stop quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -291,3 +291,19 @@ def test_ctrl_c_in_inspect_exits_130(monkeypatch, capsys):
     monkeypatch.setattr(inspect_cli, "describe", interrupted)
     assert inspect_cli.main([str(path("mx1_collect_params.params"))]) == 130
     assert capsys.readouterr().err == "error: interrupted\n"
+
+
+def test_inspect_into_a_pipe_closed_early_stops_quietly(tmp_path):
+    """``gluonbridge-inspect big.params | head -1``: the table is larger than a pipe holds, the
+    reader leaves after one line; inspect exits 0 without a traceback."""
+    import numpy as np
+    from gluonbridge import checkpoint
+    big = tmp_path / "many.params"
+    checkpoint.save(big, {f"layer{i:05d}_weight": np.zeros(2, np.float32) for i in range(4000)},
+                    "mxnet-binary")
+    proc = subprocess.Popen([sys.executable, "-m", "gluonbridge.inspect", str(big)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    assert proc.stdout.readline().startswith(b"key")
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 0
+    assert proc.stderr.read() == b""
