@@ -242,12 +242,16 @@ def _numpy_unary_dtype(name):
     return None
 
 
+def no_bool_kernel(name):
+    """Why MXNet 2's numpy-mode op ``name`` refuses a bool array (its "Unknown type enum 7")."""
+    return f"a bool array: MXNet 2's {name} has no kernel for bool (cast it with astype first)"
+
+
 def _numpy_unary(name, build):
     """``build(g, x)`` as MXNet 2.0.0b1's numpy-mode op ``name`` runs it on a bool array."""
     def lower(g, a, data):
         if data.dtype == _BOOL and name in NUMPY_NO_BOOL_KERNEL:
-            g.fail(f"a bool array: MXNet 2's {name} has no kernel for bool "
-                   "(cast it with astype first)")
+            g.fail(no_bool_kernel(name))
         if data.dtype == _BOOL and name in NUMPY_BOOL_TO_FLOAT16:
             data = as_dtype(g, data, np.float16)
         return build(g, data)

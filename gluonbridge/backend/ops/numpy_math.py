@@ -14,8 +14,8 @@ import numpy as np
 
 from ...graph.attrs import Bool, Dtype, Int, IntOrInts, Ints
 from .common import binary, broadcast, same_shape
-from .elementwise import (as_dtype, numpy_float_dtype, numpy_float_math, numpy_result,
-                          onnx_dtype)
+from .elementwise import (as_dtype, no_bool_kernel, numpy_float_dtype, numpy_float_math,
+                          numpy_result, onnx_dtype)
 from .reduce import _axes, _reduce, _reduced
 from .registry import Unsupported, op
 
@@ -59,8 +59,7 @@ for _names, _factor in ((("_npi_degrees", "_npi_rad2deg"), 180.0 / math.pi),
 def _no_bool(name):
     def check(g, data):
         if data.dtype == _BOOL:
-            g.fail(f"a bool array: MXNet 2's {name} has no kernel for bool "
-                   "(cast it with astype first)")
+            g.fail(no_bool_kernel(name))
     return check
 
 
@@ -81,8 +80,7 @@ def _binary_dtype(rule, name):
     def dtype(a, lhs, rhs):
         lhs, rhs = np.dtype(lhs), np.dtype(rhs)
         if _BOOL in (lhs, rhs):
-            raise Unsupported(f"a bool array: MXNet 2's {name} has no kernel for bool "
-                              "(cast it with astype first)")
+            raise Unsupported(no_bool_kernel(name))
         if rule == "float" and (lhs.kind != "f" or rhs.kind != "f"):
             raise Unsupported(f"inputs of dtypes {lhs} and {rhs}: MXNet 2's {name} takes "
                               "floating arrays (cast with astype)")
@@ -151,10 +149,8 @@ def _nan_ignoring(onnx_op):
         if lhs.dtype.kind != "f":
             return both
         lhs_nan, rhs_nan = _unary(g, "IsNaN", lhs, _BOOL), _unary(g, "IsNaN", rhs, _BOOL)
-        return g.node("Where", [lhs_nan, g.node("Expand", [rhs, g.shape_constant(shape)], shape,
-                                                rhs.dtype), g.node(
-            "Where", [rhs_nan, g.node("Expand", [lhs, g.shape_constant(shape)], shape,
-                                      lhs.dtype), both], shape, lhs.dtype)], shape, lhs.dtype)
+        other = g.node("Where", [rhs_nan, lhs, both], shape, lhs.dtype)   # Where broadcasts
+        return g.node("Where", [lhs_nan, rhs, other], shape, lhs.dtype)
     return lower
 
 
@@ -188,6 +184,12 @@ for _name, _rule, _compute in (
 
 
 # ------------------------------------------------------------------ reductions and scans
+def _numpy_reduced(a, data):
+    """A numpy-mode reduction's output shape (a full reduction is 0-d)."""
+    a.numpy_mode = True
+    return _reduced(a, data, True)
+
+
 def _truth(g, data):
     if data.dtype == _BOOL:
         return data
@@ -199,14 +201,11 @@ def _declare_truth_reduction(name, onnx_op):
     (ReduceSum: an empty one has none)."""
     attrs = {"axis": IntOrInts(None), "keepdims": Bool(False)}
 
-    def shape(a, data):
-        a.numpy_mode = True
-        return _reduced(a, data, True)
-
-    @op(name, attrs=attrs, shape=shape, dtype=lambda a, data: _BOOL)
+    @op(name, attrs=attrs, shape=_numpy_reduced, dtype=lambda a, data: _BOOL)
     def lower(g, a, data):
         values = as_dtype(g, _truth(g, data), np.int64)
-        out = _reduce(g, onnx_op, values, _axes(a, data.shape), a.keepdims, shape(a, data.shape))
+        out = _reduce(g, onnx_op, values, _axes(a, data.shape), a.keepdims,
+                      _numpy_reduced(a, data.shape))
         return _truth(g, out)
 
 
@@ -237,17 +236,12 @@ def _declare_moment(name, root):
     attrs = {"axis": IntOrInts(None), "dtype": Dtype(None), "ddof": Int(0),
              "keepdims": Bool(False)}
 
-    def shape(a, data):
-        a.numpy_mode = True
-        return _reduced(a, data, True)
-
     def dtype(a, data):
         if np.dtype(data) == _BOOL:
-            raise Unsupported(f"a bool array: MXNet 2's {name[len('_npi_'):]} has no kernel for "
-                              "bool (cast it with astype first)")
+            raise Unsupported(no_bool_kernel(name[len("_npi_"):]))
         return a.dtype or data
 
-    @op(name, attrs=attrs, shape=shape, dtype=dtype)
+    @op(name, attrs=attrs, shape=_numpy_reduced, dtype=dtype)
     def lower(g, a, data):
         out_dtype = dtype(a, data.dtype)
         work = out_dtype if out_dtype.kind == "f" else np.dtype(np.float64)
@@ -262,7 +256,7 @@ def _declare_moment(name, root):
                           to=onnx_dtype(work))
         deviation = binary(g, "Sub", x, mean)
         total = _reduce(g, "ReduceSum", binary(g, "Mul", deviation, deviation), axes,
-                        a.keepdims, shape(a, data.shape))
+                        a.keepdims, _numpy_reduced(a, data.shape))
         result = binary(g, "Div", total, float(max(count - a.ddof, 0)))
         if root:
             result = _unary(g, "Sqrt", result)
