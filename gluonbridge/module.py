@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .buffers import copies_together
 from .translate import loading
 from .translate.report import LoadReport
 from .gluon import saving
@@ -84,7 +85,7 @@ class Module:
         loading.load(targets, loaded, LoadReport(), "Module.set_params",
                      lambda r: "pass allow_missing=True / allow_extra=True to skip names",
                      saving.assign, allow_missing, allow_extra, cast_dtype=True,
-                     dtype_source="saved")
+                     dtype_source="saved", detach=copies_together)
         self.params_initialized = True
 
     def init_params(self, initializer=None, arg_params=None, aux_params=None,

@@ -20,6 +20,7 @@ from collections import Counter
 
 import numpy as np
 
+from ..buffers import empty_together
 from .lower import Lowered
 
 DTYPES = (np.dtype(np.float32),)     # onnxruntime folds float64 too, but has no float64 Conv
@@ -33,7 +34,7 @@ def fold_batch_norms(lowered: Lowered) -> tuple:
     graph_outputs = {name for name, _, _ in lowered.outputs}
     consumer = {ins[0]: index for index, (op, ins, _, _) in enumerate(lowered.nodes)
                 if op == "BatchNormalization" and ins}
-    nodes, new, folded = [], {}, set()
+    nodes, new, folded, scalings = [], {}, set(), []
     for index, node in enumerate(lowered.nodes):
         if index in folded:
             continue
@@ -44,21 +45,26 @@ def fold_batch_norms(lowered: Lowered) -> tuple:
         if fused is None:
             nodes.append(node)
             continue
-        weight, bias = fused
+        weight, factor, bias = fused
         names = [f"{ins[1]}_bnfold_{index}", f"{ins[1]}_bnfold_bias_{index}"]
-        new.update(zip(names, (weight, bias)))
+        new[names[1]] = bias
+        scalings.append((names[0], weight, factor))
         nodes.append(("Conv", [ins[0]] + names, lowered.nodes[bn][2], attrs))
         folded.add(bn)
     if not folded:
         return lowered, set()
+    scaled = empty_together((weight.shape, weight.dtype) for _, weight, _ in scalings)
+    for (name, weight, factor), out in zip(scalings, scaled):
+        new[name] = np.multiply(weight, factor.reshape((-1,) + (1,) * (weight.ndim - 1)), out=out)
     used = {name for _, ins, _, _ in nodes for name in ins}
     initializers = {n: a for n, a in {**inits, **new}.items() if n in used}
     return lowered._replace(nodes=nodes, initializers=initializers), set(new)
 
 
 def _fold(conv, bn, inits, uses, graph_outputs):
-    """The folded ``(weight, bias)`` of a Conv and the BatchNormalization after it, or None
-    when onnxruntime would not fold them."""
+    """``(weight, factor, bias)`` folding a Conv and the BatchNormalization after it (the
+    folded weight is ``weight`` times ``factor`` along its first axis), or None when
+    onnxruntime would not fold them."""
     _, conv_ins, conv_outs, _ = conv
     _, bn_ins, bn_outs, bn_attrs = bn
     if (uses[conv_outs[0]] != 1 or conv_outs[0] in graph_outputs or len(bn_outs) != 1
@@ -79,6 +85,5 @@ def _fold(conv, bn, inits, uses, graph_outputs):
         return None
     root = np.sqrt(var + dtype.type(np.float32(bn_attrs["epsilon"])))   # a float attribute
     factor = scale / root
-    weight = weight * factor.reshape((-1,) + (1,) * (weight.ndim - 1))
     bias = (bias - mean) * factor + beta if bias is not None else beta - mean * factor
-    return weight, bias
+    return weight, factor, bias

@@ -93,7 +93,7 @@ def _read_shape(cur: _Cursor, what: str):
 def _payload(cur: _Cursor, dtype: str, shape, what: str) -> Part:
     nbytes = DTYPES[dtype].itemsize * element_count(shape)
     start = cur.need(nbytes, f"{what} ({dtype} {shape})")
-    return Part(dtype, tuple(shape), FileRange(cur.path, start, nbytes))
+    return Part(dtype, tuple(shape), FileRange(cur.path, start, nbytes, cur.buf))
 
 
 def _type_flag(cur: _Cursor, what: str) -> str:
@@ -288,7 +288,8 @@ def read_index(path) -> Checkpoint:
     """All keys, dtypes, shapes and payload locations of an NDArray list file.
 
     Only headers are read (plus sparse index arrays, which are validated); every length is
-    checked against the file size first. Raises a :class:`CheckpointError` subclass.
+    checked against the file size first; the payloads' ranges share the file's one memory
+    map. Raises a :class:`CheckpointError` subclass.
     """
     path = os.fspath(path)
     with open(path, "rb") as fh:
@@ -297,19 +298,16 @@ def read_index(path) -> Checkpoint:
             raise TruncatedError(path, None, "the MXNet NDArray list header (24 bytes)",
                                  "an empty file", offset=0)
         buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    seen_v2_ndim0: list = []
     try:
-        seen_v2_ndim0: list = []
+        return _parse(buf, path, True, seen_v2_ndim0)
+    except CheckpointError as first_error:
+        if not seen_v2_ndim0:
+            raise
         try:
-            return _parse(buf, path, True, seen_v2_ndim0)
-        except CheckpointError as first_error:
-            if not seen_v2_ndim0:
-                raise
-            try:
-                return _parse(buf, path, False, [])
-            except CheckpointError:
-                raise first_error from None
-    finally:
-        buf.close()
+            return _parse(buf, path, False, [])
+        except CheckpointError:
+            raise first_error from None
 
 
 # ------------------------------------------------------------------------------------ writing

@@ -34,20 +34,25 @@ def element_count(shape: Sequence[int]) -> int:
 
 
 class FileRange:
-    """``nbytes`` bytes at ``offset`` of the file ``path``, read on demand."""
+    """``nbytes`` bytes at ``offset`` of the file ``path``, read on demand. ``mapping``: the
+    whole file memory-mapped already, shared by every range of it (else each :meth:`array`
+    maps the file)."""
 
-    def __init__(self, path, offset: int, nbytes: int):
+    def __init__(self, path, offset: int, nbytes: int, mapping: mmap.mmap | None = None):
         self.path = os.fspath(path)
         self.offset = offset
         self.nbytes = nbytes
+        self.mapping = mapping
 
     def array(self, dtype: np.dtype, shape) -> np.ndarray:
         """A read-only memory-mapped view (a fresh empty array for zero bytes)."""
         import numpy as np
         if self.nbytes == 0:
             return np.empty(shape, dtype)
-        with open(self.path, "rb") as fh:
-            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        mapped = self.mapping
+        if mapped is None:
+            with open(self.path, "rb") as fh:
+                mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         count = self.nbytes // dtype.itemsize
         return np.frombuffer(mapped, dtype, count, self.offset).reshape(shape)
 

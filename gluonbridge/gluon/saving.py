@@ -22,6 +22,7 @@ import os
 import numpy as np
 
 from .. import checkpoint
+from ..buffers import copies_together
 from ..checkpoint.errors import CheckpointError
 from ..translate import loading
 from ..translate.loading import ParameterLoadError
@@ -82,9 +83,10 @@ def read_named_arrays(filename) -> dict:
 
 
 def assign(param, value, adopt_dtype: bool) -> None:
+    """Put ``value`` (a copy from :func:`gluonbridge.buffers.copies_together`) into ``param``."""
     if adopt_dtype:
         param._dtype = value.dtype
-    param.set_data(np.array(value, copy=True))   # detach from the memory-mapped file
+    param.set_data(value)
     param._deferred_init = ()
 
 
@@ -108,7 +110,8 @@ def _load(block, loaded, source, allow_missing, ignore_extra, cast_dtype, dtype_
     table = block.parameter_table()
     targets, keyed, report = loading.match(table, loaded, namemap)
     return loading.load(targets, keyed, report, source, lambda r: loading.hint(table.api, r),
-                        assign, allow_missing, ignore_extra, cast_dtype, dtype_source)
+                        assign, allow_missing, ignore_extra, cast_dtype, dtype_source,
+                        detach=copies_together)
 
 
 def load_parameter_dict(params, param_dict: dict, source: str, allow_missing=False,
@@ -125,4 +128,4 @@ def load_parameter_dict(params, param_dict: dict, source: str, allow_missing=Fal
     keyed = {restore_prefix + k: v for k, v in loaded.items()}
     hint = "make sure source and target networks have the same prefix (restore_prefix=)"
     return loading.load(dict(params.items()), keyed, report, source, lambda r: hint, assign,
-                        allow_missing, ignore_extra, cast_dtype, dtype_source)
+                        allow_missing, ignore_extra, cast_dtype, dtype_source, detach=copies_together)

@@ -18,6 +18,7 @@ import os
 
 from ..backend.lower import check_supported
 from ..backend.trace import current_trace
+from ..buffers import copies_together
 from ..graph import Graph
 from ..naming.policy import BlockNaming
 from ..translate import loading
@@ -96,7 +97,7 @@ class SymbolBlock(HybridBlock):
         return loading.load(targets, loaded, report, os.fspath(param_file),
                             lambda r: "check that the parameters belong to this symbol file",
                             saving.assign, allow_missing, ignore_extra, cast_dtype=True,
-                            dtype_source="saved")
+                            dtype_source="saved", detach=copies_together)
 
     def _call_impl(self, *args):
         tracer = current_trace()

@@ -137,11 +137,12 @@ def _check_fit(targets: dict, loaded: dict, report: LoadReport, cast_dtype: bool
 
 def load(targets: dict, loaded: dict, report: LoadReport, source: str, hint_text, assign,
          allow_missing: bool = False, ignore_extra: bool = False, cast_dtype: bool = False,
-         dtype_source: str = "current") -> LoadReport:
+         dtype_source: str = "current", detach=None) -> LoadReport:
     """Check everything, raise once listing every problem, then ``assign(param, array,
     adopt_dtype)`` each array (``adopt_dtype``: the Parameter takes the file's dtype).
 
-    ``hint_text(report)`` says what to do when something does not fit."""
+    ``hint_text(report)`` says what to do when something does not fit; ``detach(arrays) ->
+    arrays``, when given, first turns the arrays to assign into copies all at once."""
     if dtype_source not in DTYPE_SOURCES:
         raise AssertionError(f"dtype_source must be 'current' or 'saved', got {dtype_source!r}")
     dtype_problems = _check_fit(targets, loaded, report, cast_dtype)
@@ -158,10 +159,11 @@ def load(targets: dict, loaded: dict, report: LoadReport, source: str, hint_text
                                  f"{len(problems)} problem(s):\n  " + "\n  ".join(problems),
                                  hint_text(report))
     adopt = cast_dtype and dtype_source == "saved"
-    for key, value in loaded.items():
-        param = targets.get(key)
-        if param is not None:
-            if cast_dtype and not adopt:
-                value = value.astype(param.dtype, copy=False)
-            assign(param, value, adopt)
+    chosen = [(targets[key], value) for key, value in loaded.items() if key in targets]
+    if cast_dtype and not adopt:
+        chosen = [(param, value.astype(param.dtype, copy=False)) for param, value in chosen]
+    if detach is not None and chosen:
+        chosen = list(zip([param for param, _ in chosen], detach([v for _, v in chosen])))
+    for param, value in chosen:
+        assign(param, value, adopt)
     return report
