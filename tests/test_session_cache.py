@@ -13,22 +13,24 @@ from gluonbridge.backend.lower import Lowered
 ON = {"GLUONBRIDGE_SESSION_CACHE": "1"}    # conftest turns it off for other tests
 
 # A block of 64 nodes (over session_cache.MIN_NODES) with seeded weights; prints its output
-# and what each onnxruntime session was made from.
+# and what each onnxruntime session was made from ("write": the session writing the entry).
 RUN = """
 import json
 import sys
 import numpy as np
 import onnxruntime
 from gluonbridge import naming
+from gluonbridge.backend import session_cache
 from gluonbridge.gluon import nn
 
 made_from = []
 
 
 class Recording(onnxruntime.InferenceSession):
-    def __init__(self, model, *args, **kwargs):
-        made_from.append("cache" if isinstance(model, str) else "model")
-        super().__init__(model, *args, **kwargs)
+    def __init__(self, model, options, *args, **kwargs):
+        made_from.append("cache" if isinstance(model, str) else
+                         "write" if options.optimized_model_filepath else "model")
+        super().__init__(model, options, *args, **kwargs)
 
 
 onnxruntime.InferenceSession = Recording
@@ -42,12 +44,13 @@ for p in net.collect_params().values():
     p.set_data(rng.uniform(-1, 1, p.shape).astype("float32"))
 net.hybridize()
 out = np.asarray(net(np.ones((2, 32), "float32")))
+session_cache.wait()
 print(json.dumps({"made_from": made_from, "out": out.tolist(), "onnx": "onnx" in sys.modules}))
 """
 
 
-def _run(cache_home, **env):
-    done = subprocess.run([sys.executable, "-c", RUN], capture_output=True, text=True,
+def _run(cache_home, script=RUN, **env):
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           env={**os.environ, **ON, "XDG_CACHE_HOME": str(cache_home), **env})
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
@@ -60,7 +63,7 @@ def _entries(cache_home):
 
 def test_a_second_process_loads_the_optimized_model_from_the_cache(tmp_path):
     first = _run(tmp_path)
-    assert first["made_from"] == ["model"]
+    assert first["made_from"] == ["model", "write"]     # the entry written beside the call
     [entry] = _entries(tmp_path)
     files = sorted(p.name for p in (tmp_path / "gluonbridge" / "onnxruntime" / entry).iterdir())
     assert files == sorted([session_cache.MODEL, session_cache.WEIGHTS])   # weights apart
@@ -68,6 +71,12 @@ def test_a_second_process_loads_the_optimized_model_from_the_cache(tmp_path):
     assert second["made_from"] == ["cache"]
     assert not first["onnx"] and not second["onnx"]     # neither imports the onnx package
     assert np.array_equal(second["out"], first["out"])
+
+
+def test_the_process_end_waits_for_the_entry_being_written(tmp_path):
+    first = _run(tmp_path, RUN.replace("session_cache.wait()\n", ""))
+    assert first["made_from"][0] == "model"             # the caller's session did not wait
+    assert _run(tmp_path)["made_from"] == ["cache"]     # the entry was complete at exit
 
 
 def test_the_cache_can_be_turned_off(tmp_path):
@@ -90,7 +99,7 @@ def test_a_corrupt_entry_is_rebuilt_and_rewritten(tmp_path):
                 assert not np.array_equal(survived["out"], first["out"])
                 path.write_bytes(data)
                 continue
-            assert survived["made_from"] == ["cache", "model"]    # tried, failed, built afresh
+            assert survived["made_from"] == ["cache", "model", "write"]   # tried, failed, rebuilt
             assert np.array_equal(survived["out"], first["out"])
             assert path.read_bytes() == data                      # rewritten as it was
             assert _entries(tmp_path) == [entry]                  # nothing left beside it

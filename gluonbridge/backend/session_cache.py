@@ -18,6 +18,11 @@ writers each write their own temporary directory, one wins, a reader sees a comp
 none); an entry onnxruntime cannot load (truncated, corrupt) is rebuilt and replaced. Beyond
 :data:`MAX_BYTES` the least recently used entries are removed. Graphs under :data:`MIN_NODES`
 nodes are not cached: they build in milliseconds.
+
+A miss does not wait for the entry: the caller gets its session as soon as without the cache,
+and a thread of its own builds a second one that writes the entry (about the time of the
+first, on another core when there is one, and the memory of a second session meanwhile); the
+process's end waits for it (:func:`wait`).
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -98,22 +104,26 @@ def _update(digest, value):
 def session(build, make_options, path=None):
     """``(session, keep)``: an onnxruntime InferenceSession, loaded from the cache entry ``path``
     when it holds a model that loads, else made from ``build() -> (model bytes, external
-    weights)`` and, with a ``path``, written there. ``make_options()`` gives fresh
-    SessionOptions (threads set); ``keep``: the OrtValues the session may point into, to keep
-    as long as it lives."""
+    weights)`` and, with a ``path``, written there in the background (:func:`wait`).
+    ``make_options()`` gives fresh SessionOptions (threads set); ``keep``: the OrtValues the
+    session may point into, to keep as long as it lives."""
     import onnxruntime as ort
     if path is not None:
         loaded = _load(path, make_options)
         if loaded is not None:
             return loaded, []
     data, weights = build()
-    options = make_options()
     keep = [ort.OrtValue.ortvalue_from_numpy(a) for a in weights.values()]
-    if keep:
-        options.add_external_initializers(list(weights), keep)
-    if path is None:
-        return ort.InferenceSession(data, options, providers=PROVIDERS), keep
-    return _build_and_save(path, data, options), keep
+
+    def options():
+        made = make_options()
+        if keep:
+            made.add_external_initializers(list(weights), keep)
+        return made
+    made = ort.InferenceSession(data, options(), providers=PROVIDERS)
+    if path is not None:
+        _write_in_background(path, data, options)
+    return made, keep
 
 
 def _load(path, make_options):
@@ -133,32 +143,56 @@ def _load(path, make_options):
     return session
 
 
-def _build_and_save(path, data, options):
-    """Build the session, onnxruntime writing its optimized model and the model's weights
-    into the cache entry; a cache that cannot be written (read-only, full) costs the entry
-    only."""
+_writers: dict = {}     # entry path -> the thread writing it
+_writers_lock = threading.Lock()
+
+
+def _write_in_background(path, data, options):
+    """Write the entry ``path`` on a thread of its own: the caller's session is ready as soon
+    as without the cache, while a second session, optimized the same way, writes the model
+    (onnxruntime releases the GIL meanwhile). The thread is not a daemon: the process's end
+    waits for it, so the entry is complete when the process is gone."""
+    with _writers_lock:
+        if path in _writers:        # the same graph built twice before its entry is written
+            return
+        thread = threading.Thread(target=_write, args=(path, data, options),
+                                  name="gluonbridge session cache writer")
+        _writers[path] = thread
+    thread.start()
+
+
+def wait() -> None:
+    """Wait until every entry this process is writing is written (or given up)."""
+    with _writers_lock:
+        threads = list(_writers.values())
+    for thread in threads:
+        thread.join()
+
+
+def _write(path, data, options):
+    """Build a session from ``data`` and ``options()``, onnxruntime writing its optimized model
+    and the model's weights into the cache entry; a cache that cannot be written (read-only,
+    full) costs the entry only."""
     import onnxruntime as ort
     from ..atomic import atomic_directory
+    options = options()
     # onnxruntime warns that a layout-optimized model only suits this CPU: the key holds it
     options.log_severity_level = 3
     options.add_session_config_entry(
         "session.optimized_model_external_initializers_file_name", WEIGHTS)
     options.add_session_config_entry(
         "session.optimized_model_external_initializers_min_size_in_bytes", "1024")
-    session = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_directory(path) as temporary:
             options.optimized_model_filepath = os.path.join(temporary, MODEL)
-            session = ort.InferenceSession(data, options, providers=PROVIDERS)
-    except Exception:   # OSError, or onnxruntime failing to write: build without the cache
-        if session is None:     # (a model onnxruntime refuses raises again here)
-            options.optimized_model_filepath = ""
-            session = ort.InferenceSession(data, options, providers=PROVIDERS)
-        return session
-    with contextlib.suppress(OSError):
+            ort.InferenceSession(data, options, providers=PROVIDERS)
         prune(path.parent)
-    return session
+    except Exception:   # OSError, or onnxruntime failing to write: no entry
+        pass
+    finally:
+        with _writers_lock:
+            _writers.pop(path, None)
 
 
 def prune(folder, max_bytes=MAX_BYTES):
