@@ -153,3 +153,24 @@ def test_the_key_covers_every_initializer_byte_and_attribute():
     assert len(keys) == 4
     assert session_cache.key(lowered) == session_cache.key(lowered._replace(
         initializers={"w": big.copy()}))
+
+
+def test_a_forked_child_does_not_wait_for_its_parents_writer(tmp_path):
+    """A child forked while the parent's writer thread runs starts with no writer."""
+    script = RUN.replace("out = np.asarray(", """
+import os
+import threading
+gate, write = threading.Event(), session_cache._write
+session_cache._write = lambda *args: (gate.wait(), write(*args))   # the writer is held
+out = np.asarray(""").replace("session_cache.wait()\n", """
+pid = os.fork()
+if pid == 0:
+    os._exit(0 if not session_cache._writers and session_cache._writers_lock.acquire(False)
+             else 3)
+_, status = os.waitpid(pid, 0)
+gate.set()
+session_cache.wait()
+assert os.waitstatus_to_exitcode(status) == 0, status
+""")
+    assert _run(tmp_path, script)["made_from"] == ["model", "write"]
+    assert _run(tmp_path)["made_from"] == ["cache"]

@@ -147,6 +147,17 @@ _writers: dict = {}     # entry path -> the thread writing it
 _writers_lock = threading.Lock()
 
 
+def _forget_writers_in_child():
+    """A forked child has none of its parent's threads (and maybe a lock held by one)."""
+    global _writers_lock
+    _writers.clear()
+    _writers_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_writers_in_child)
+
+
 def _write_in_background(path, data, options):
     """Write the entry ``path`` on a thread of its own: the caller's session is ready as soon
     as without the cache, while a second session, optimized the same way, writes the model
