@@ -23,11 +23,12 @@ def empty_together(specs) -> list:
     """Uninitialised arrays for ``specs``, an iterable of ``(shape, dtype)``, in one buffer."""
     specs = [(tuple(shape), np.dtype(dtype)) for shape, dtype in specs]
     sizes = [int(np.prod(shape, dtype=np.int64)) * dtype.itemsize for shape, dtype in specs]
-    buffer = _buffer(sum(-(-size // ALIGNMENT) * ALIGNMENT for size in sizes))
+    padded = [-(-size // ALIGNMENT) * ALIGNMENT for size in sizes]
+    buffer = _buffer(sum(padded))
     arrays, start = [], 0
-    for (shape, dtype), size in zip(specs, sizes):
+    for (shape, dtype), size, step in zip(specs, sizes, padded):
         arrays.append(buffer[start:start + size].view(dtype).reshape(shape))
-        start += -(-size // ALIGNMENT) * ALIGNMENT
+        start += step
     return arrays
 
 
