@@ -5,8 +5,8 @@ convolution weights with BatchNorm folded in). Allocated one by one, each fresh 
 fault in one at a time as they are first written. One buffer holding them all, its pages
 mapped in one system call (Linux's MAP_POPULATE), is steadier and faster: resnet50_v1's 100 MB
 copied in 51-67 ms instead of 54-89 ms, measured in fresh processes on the project's VM. (A
-huge-page buffer, which numpy asks for on large allocations, took 16 ms there, but 170-240 ms
-in one run of three after another process had freed much memory: the VM's host has to supply
+huge-page buffer, which numpy asks for on large allocations, took 16 ms there, but 170-340 ms
+in about one run of three after another process had freed much memory: the VM's host has to supply
 those pages afresh. So not that.)
 """
 from __future__ import annotations

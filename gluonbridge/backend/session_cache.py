@@ -116,14 +116,14 @@ def session(build, make_options, path=None):
     keep = [ort.OrtValue.ortvalue_from_numpy(a) for a in weights.values()]
 
     def options():
-        made = make_options()
+        fresh = make_options()
         if keep:
-            made.add_external_initializers(list(weights), keep)
-        return made
-    made = ort.InferenceSession(data, options(), providers=PROVIDERS)
+            fresh.add_external_initializers(list(weights), keep)
+        return fresh
+    created = ort.InferenceSession(data, options(), providers=PROVIDERS)
     if path is not None:
         _write_in_background(path, data, options)
-    return made, keep
+    return created, keep
 
 
 def _load(path, make_options):

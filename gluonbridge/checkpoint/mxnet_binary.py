@@ -36,7 +36,8 @@ import struct
 from .dtypes import BY_MXNET_FLAG, DTYPES, INTEGER_DTYPES
 from .errors import (CheckpointError, CorruptDataError, CorruptHeaderError, TruncatedError,
                      UnknownFormatError, UnsupportedError)
-from .tensor import Checkpoint, FileRange, Part, Tensor, check_sparse_indices, element_count
+from .tensor import (Checkpoint, FileRange, MappedFile, Part, Tensor, check_sparse_indices,
+                     element_count)
 
 LIST_MAGIC = 0x112
 RECORD_MAGICS = {0xF993FAC8: "V1", 0xF993FAC9: "V2", 0xF993FACA: "V3"}
@@ -53,6 +54,7 @@ class _Cursor:
     def __init__(self, buf, path):
         self.buf = buf
         self.path = path
+        self.file = MappedFile(path, buf)       # the payloads' ranges share the map
         self.pos = 0
         self.size = len(buf)
 
@@ -93,7 +95,7 @@ def _read_shape(cur: _Cursor, what: str):
 def _payload(cur: _Cursor, dtype: str, shape, what: str) -> Part:
     nbytes = DTYPES[dtype].itemsize * element_count(shape)
     start = cur.need(nbytes, f"{what} ({dtype} {shape})")
-    return Part(dtype, tuple(shape), FileRange(cur.path, start, nbytes, cur.buf))
+    return Part(dtype, tuple(shape), FileRange(cur.path, start, nbytes, cur.file))
 
 
 def _type_flag(cur: _Cursor, what: str) -> str:
@@ -288,8 +290,8 @@ def read_index(path) -> Checkpoint:
     """All keys, dtypes, shapes and payload locations of an NDArray list file.
 
     Only headers are read (plus sparse index arrays, which are validated); every length is
-    checked against the file size first; the payloads' ranges share the file's one memory
-    map. Raises a :class:`CheckpointError` subclass.
+    checked against the file size first; the payloads' ranges share the map read here.
+    Raises a :class:`CheckpointError` subclass.
     """
     path = os.fspath(path)
     with open(path, "rb") as fh:

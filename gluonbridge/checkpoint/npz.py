@@ -26,7 +26,7 @@ import zlib
 from .dtypes import BY_NPY_DESCR, DTYPES, INTEGER_DTYPES, npy_descr_key
 from .errors import (CorruptDataError, CorruptHeaderError, TruncatedError,
                      UnsupportedError, ZipBombError)
-from .tensor import (CHUNK, ArrayRange, Checkpoint, FileRange, Part, Tensor,
+from .tensor import (CHUNK, ArrayRange, Checkpoint, FileRange, MappedFile, Part, Tensor,
                      check_sparse_indices, element_count)
 
 NPY_MAGIC = b"\x93NUMPY"
@@ -124,9 +124,9 @@ def parse_npy_header(head: bytes, path, where: str | None, offset: int = 0,
 class StoredMember:
     """The payload of a stored (uncompressed) ZIP member; its CRC-32 is checked on every read."""
 
-    def __init__(self, path, member, offset, nbytes, header, crc):
+    def __init__(self, path, member, offset, nbytes, header, crc, mapped):
         self.path, self.member = path, member
-        self.range = FileRange(path, offset, nbytes)
+        self.range = FileRange(path, offset, nbytes, mapped)
         self.nbytes = nbytes
         self.header, self.crc = header, crc   # the .npy header bytes (part of the CRC)
 
@@ -287,7 +287,7 @@ def _check_accounted(path, fh, size, infos, starts, start_dir, comment) -> None:
                   f"a {size}-byte file")
 
 
-def _read_member(path, fh, start, info, budget: list) -> Part:
+def _read_member(path, fh, start, info, budget: list, mapped) -> Part:
     """One ``.npy`` member whose data starts at byte ``start`` as a Part (header parsed,
     payload left in the file)."""
     where, member = f"member {info.filename!r}", info.filename
@@ -335,7 +335,7 @@ def _read_member(path, fh, start, info, budget: list) -> Part:
                                if stored else None, member=member)
     if info.compress_type == zipfile.ZIP_STORED:
         source = StoredMember(path, info.filename, start + header_size, nbytes,
-                              bytes(head[:header_size]), info.CRC)
+                              bytes(head[:header_size]), info.CRC, mapped)
     else:
         source = DeflatedMember(path, info, header_size, nbytes)
     part = Part(dtype, tuple(shape), source)
@@ -369,16 +369,16 @@ def read_index(path) -> Checkpoint:
     sparse = {folder: SPARSE_FOLDERS.get(frozenset(members))
               for folder, members in folders.items() if folder}
     budget = [max(MAX_INFLATE_RATIO * size, MIN_INFLATE_BUDGET)]
-    tensors = []
+    tensors, mapped = [], MappedFile(path)
     with open(path, "rb") as fh:
         for info in infos:
             folder, _, leaf = info.filename[:-4].rpartition("/")
             if sparse.get(folder):
                 if info is next(iter(folders[folder].values())):
                     tensors.append(_sparse_tensor(path, fh, starts, folder, sparse[folder],
-                                                  folders[folder], budget))
+                                                  folders[folder], budget, mapped))
                 continue
-            part = _read_member(path, fh, starts[info.filename], info, budget)
+            part = _read_member(path, fh, starts[info.filename], info, budget, mapped)
             tensors.append(Tensor(info.filename[:-4], part.dtype, part.shape, "default",
                                   (part,), {"member": info.filename}))
     return Checkpoint(tensors, "dict", "npz", path, notes)
@@ -404,13 +404,13 @@ def _format_text(path, fh, start, info) -> str:
     return raw[10 + header_len:].decode("ascii", "replace").strip("\x00 ")
 
 
-def _sparse_tensor(path, fh, starts, folder, stype, infos, budget) -> Tensor:
+def _sparse_tensor(path, fh, starts, folder, stype, infos, budget, mapped) -> Tensor:
     where = f"sparse folder {folder!r}"
     fmt = _format_text(path, fh, starts[infos["format"].filename], infos["format"])
     if fmt != stype:
         raise CorruptDataError(path, where, f"format.npy saying {stype!r}", repr(fmt),
                                member=infos["format"].filename, key=folder)
-    members = {leaf: _read_member(path, fh, starts[info.filename], info, budget)
+    members = {leaf: _read_member(path, fh, starts[info.filename], info, budget, mapped)
                for leaf, info in infos.items() if leaf != "format"}
     shape_part = members["shape"]
     if shape_part.dtype != "int64" or len(shape_part.shape) != 1:

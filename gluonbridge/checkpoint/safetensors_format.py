@@ -24,7 +24,7 @@ import struct
 from .dtypes import BY_SAFETENSORS, DTYPES
 from .errors import (CorruptHeaderError, DuplicateKey, TruncatedError, UnsupportedError,
                      unique_keys)
-from .tensor import Checkpoint, FileRange, Part, Tensor, element_count
+from .tensor import Checkpoint, FileRange, MappedFile, Part, Tensor, element_count
 
 MAX_HEADER = 100 << 20          # the safetensors library's own limit
 ALIGN = 8
@@ -66,12 +66,12 @@ def read_index(path) -> Checkpoint:
     start, data_size = 8 + length, size - 8 - length
     entries = sorted(((_entry(path, key, entry, data_size), key)
                       for key, entry in header.items()), key=lambda e: e[0][2:])
-    tensors, end_of_last = [], 0
+    tensors, end_of_last, mapped = [], 0, MappedFile(path)
     for (dtype, shape, begin, end), key in entries:
         if begin != end_of_last:
             raise _not_contiguous(path, key, start, end_of_last, begin)
         end_of_last = end
-        part = Part(dtype, shape, FileRange(path, start + begin, end - begin))
+        part = Part(dtype, shape, FileRange(path, start + begin, end - begin, mapped))
         tensors.append(Tensor(key, dtype, shape, "default", (part,)))
     if end_of_last != data_size:
         raise CorruptHeaderError(path, None, f"the end of the file after the last tensor "

@@ -33,26 +33,38 @@ def element_count(shape: Sequence[int]) -> int:
     return count
 
 
-class FileRange:
-    """``nbytes`` bytes at ``offset`` of the file ``path``, read on demand. ``mapping``: the
-    whole file memory-mapped already, shared by every range of it (else each :meth:`array`
-    maps the file)."""
+class MappedFile:
+    """One file's read-only memory map, made on first use (or given: the map a reader already
+    has) and shared by every :class:`FileRange` of the file: loading a model's hundreds of
+    arrays maps the file once, not once per array."""
 
-    def __init__(self, path, offset: int, nbytes: int, mapping: mmap.mmap | None = None):
+    def __init__(self, path, mapping: mmap.mmap | None = None):
+        self.path = os.fspath(path)
+        self._mapping = mapping
+
+    def mapping(self) -> mmap.mmap:
+        if self._mapping is None:
+            with open(self.path, "rb") as fh:
+                self._mapping = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        return self._mapping
+
+
+class FileRange:
+    """``nbytes`` bytes at ``offset`` of the file ``path``, read on demand. ``mapped``: the
+    file's shared :class:`MappedFile` (without one, each :meth:`array` maps the file)."""
+
+    def __init__(self, path, offset: int, nbytes: int, mapped: MappedFile | None = None):
         self.path = os.fspath(path)
         self.offset = offset
         self.nbytes = nbytes
-        self.mapping = mapping
+        self.mapped = mapped
 
     def array(self, dtype: np.dtype, shape) -> np.ndarray:
         """A read-only memory-mapped view (a fresh empty array for zero bytes)."""
         import numpy as np
         if self.nbytes == 0:
             return np.empty(shape, dtype)
-        mapped = self.mapping
-        if mapped is None:
-            with open(self.path, "rb") as fh:
-                mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        mapped = (self.mapped or MappedFile(self.path)).mapping()
         count = self.nbytes // dtype.itemsize
         return np.frombuffer(mapped, dtype, count, self.offset).reshape(shape)
 
