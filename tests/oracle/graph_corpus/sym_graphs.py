@@ -324,6 +324,24 @@ def normalizations(mx):
         mx.sym.GroupNorm(x, num_groups=3, name="groupnorm")])
 
 
+def spatial_transformer(mx):
+    x, loc, flow, grid = _v(mx, "data", "loc", "flow", "grid")
+    # (N, 3, 6, 7), (N, 6), (N, 2, 5, 4), (N, 2, 4, 5)
+    affine = mx.sym.GridGenerator(loc, transform_type="affine", target_shape=(4, 5),
+                                  name="grid_affine")
+    warp = mx.sym.GridGenerator(flow * 2.0, transform_type="warp", name="grid_warp")
+    fc_loc = mx.sym.tanh(mx.sym.FullyConnected(mx.sym.flatten(x), num_hidden=6, name="loc_fc"))
+    return mx.sym.Group([
+        affine, warp,
+        mx.sym.BilinearSampler(x, grid, name="sample_grid"),
+        mx.sym.BilinearSampler(x, affine, cudnn_off=True, name="sample_affine"),
+        mx.sym.BilinearSampler(x, warp, name="sample_warp"),
+        mx.sym.SpatialTransformer(x, loc, target_shape=(3, 8), transform_type="affine",
+                                  sampler_type="bilinear", name="st_loc"),
+        mx.sym.SpatialTransformer(x, fc_loc, target_shape=(9, 5), transform_type="affine",
+                                  sampler_type="bilinear", cudnn_off=True, name="st_fc")])
+
+
 def batch_dot_ops(mx):
     a, b, m = _v(mx, "a", "b", "m")  # (N, 3, 4), (N, 4, 5), (4, 6)
     return mx.sym.Group([

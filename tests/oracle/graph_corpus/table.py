@@ -139,6 +139,11 @@ SYM_CASES = [
          notes="nearest x2, x3; bilinear with its (C, 1, 4, 4) weight as a parameter"),
     _sym("normalizations", [I("data", ("N", 3, 4, 5)), I("seq", ("N", 5, 6))],
          ["L2Normalization", "LRN", "LayerNorm", "InstanceNorm", "GroupNorm"]),
+    _sym("spatial_transformer", [I("data", ("N", 3, 6, 7)), I("loc", ("N", 6)),
+                                 I("flow", ("N", 2, 5, 4)), I("grid", ("N", 2, 4, 5))],
+         ["GridGenerator", "BilinearSampler", "SpatialTransformer"],
+         notes="loc, flow and grid fed as inputs (normal: many samples outside [-1, 1] read "
+               "zeros); a SpatialTransformer whose loc comes from a FullyConnected + tanh"),
     _sym("batch_dot_ops", [I("a", ("N", 3, 4)), I("b", ("N", 4, 5)), I("m", (4, 6))],
          ["batch_dot", "dot", "_linalg_gemm2", "_contrib_div_sqrt_dim"]),
     _sym("sequence_mask", [I("data", (5, "N", 3)), I("lengths", ("N",), "seqlen:5")],
