@@ -459,7 +459,10 @@ def multi_proposal(mx):
     cycle = mx.sym.contrib.MultiProposal(prob, offsets, info, rpn_pre_nms_top_n=10,
                                          rpn_post_nms_top_n=16, threshold=0.4, iou_loss=True,
                                          name="mrpn_cycle", **common)
-    return mx.sym.Group([top[0], top[1], cycle])
+    prob12, deltas12 = _v(mx, "cls_prob12", "bbox_pred12")
+    defaults = mx.sym.contrib.MultiProposal(prob12, deltas12 * 0.3, info, rpn_post_nms_top_n=25,
+                                            name="mrpn_defaults")
+    return mx.sym.Group([top[0], top[1], cycle, defaults])
 
 
 def quantize_ops(mx):

@@ -166,8 +166,11 @@ SYM_CASES = [
          notes="6 anchors x 8 x 8 cells; im_info from im_u (rows/columns beyond the image, "
                "scale 0.5-1.5); rows cycle when fewer boxes are kept than rpn_post_nms_top_n"),
     _sym("multi_proposal", [I("cls_prob", ("N", 12, 8, 8), "unit"),
-                            I("bbox_pred", ("N", 24, 8, 8)), I("im_u", ("N", 3), "unit")],
-         ["_contrib_MultiProposal"]),
+                            I("bbox_pred", ("N", 24, 8, 8)), I("im_u", ("N", 3), "unit"),
+                            I("cls_prob12", ("N", 24, 8, 8), "unit"),
+                            I("bbox_pred12", ("N", 48, 8, 8))],
+         ["_contrib_MultiProposal"],
+         notes="as proposal, per image; the default 12 anchors, stride, sizes and threshold"),
     _sym("quantize_ops", [I("data", ("N", 8))],
          ["_contrib_quantize_v2", "_contrib_dequantize", "Cast"],
          notes="calibrated int8/uint8 and uncalibrated (runtime min/max) quantize_v2"),
