@@ -167,8 +167,8 @@ def _bbox_decode(g, anchors, d):
     its ``0.5 * (x - 1.0)`` promotes to double."""
     f64 = np.float64
     x1, y1, x2, y2 = (anchors[:, i].astype(_F32) for i in range(4))
-    w = (x2 - x1).astype(f64) + 1.0
-    h = (y2 - y1).astype(f64) + 1.0
+    w = ((x2 - x1).astype(f64) + 1.0).astype(_F32).astype(f64)
+    h = ((y2 - y1).astype(f64) + 1.0).astype(_F32).astype(f64)
     ctr_x, ctr_y = x1.astype(f64) + 0.5 * (w - 1.0), y1.astype(f64) + 0.5 * (h - 1.0)
     width, height, ctr_x, ctr_y = (g.constant(v.astype(_F32).reshape(1, -1))
                                    for v in (w, h, ctr_x, ctr_y))
