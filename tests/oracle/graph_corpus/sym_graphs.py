@@ -437,6 +437,52 @@ def multibox(mx):
     return mx.sym.Group([anchors, anchors2, det, det2])
 
 
+def _rpn_inputs(mx):
+    """cls_prob, bbox_pred deltas and im_info (N, 3) for a 128 x 128 feature map of stride 16:
+    image heights 80-128, widths 100-128, scales 0.5-1.5."""
+    prob, deltas, u = _v(mx, "cls_prob", "bbox_pred", "im_u")
+    parts = [mx.sym.slice_axis(u, axis=1, begin=i, end=i + 1) for i in range(3)]
+    info = mx.sym.Concat(parts[0] * 48 + 80, parts[1] * 28 + 100, parts[2] + 0.5, dim=1)
+    return prob, deltas * 0.3, deltas * 4, info
+
+
+def proposal(mx):
+    prob, deltas, offsets, info = _rpn_inputs(mx)
+    common = dict(scales=(2, 4), ratios=(0.5, 1, 2), feature_stride=16)
+    top = mx.sym.contrib.Proposal(prob, deltas, info, rpn_pre_nms_top_n=200,
+                                  rpn_post_nms_top_n=50, threshold=0.7, rpn_min_size=16,
+                                  output_score=True, name="rpn_top", **common)
+    cycle = mx.sym.contrib.Proposal(prob, offsets, info, rpn_pre_nms_top_n=12,
+                                    rpn_post_nms_top_n=20, threshold=0.3, rpn_min_size=8,
+                                    iou_loss=True, output_score=True, name="rpn_cycle", **common)
+    every = mx.sym.contrib.Proposal(prob, deltas, info, rpn_pre_nms_top_n=-1,
+                                    rpn_post_nms_top_n=30, threshold=0.5, name="rpn_all",
+                                    **common)
+    # 16 anchors: MXNet's std::sort is then an insertion sort, which keeps equal scores in
+    # position order as the lowering does, so the score -1 (grown) boxes reach the output
+    small = mx.sym.contrib.Proposal(
+        mx.sym.slice(prob, begin=(0, 0, 0, 0), end=(None, 4, 2, 4)),
+        mx.sym.slice(deltas, begin=(0, 0, 0, 0), end=(None, 8, 2, 4)), info, ratios=(1,),
+        scales=(1, 2), feature_stride=64, rpn_pre_nms_top_n=-1, rpn_post_nms_top_n=12,
+        threshold=0.6, rpn_min_size=40, output_score=True, name="rpn_small")
+    return mx.sym.Group([top[0], top[1], cycle[0], cycle[1], every, small[0], small[1]])
+
+
+def multi_proposal(mx):
+    prob, deltas, offsets, info = _rpn_inputs(mx)
+    common = dict(scales=(2, 4), ratios=(0.5, 1, 2), feature_stride=16)
+    top = mx.sym.contrib.MultiProposal(prob, deltas, info, rpn_pre_nms_top_n=200,
+                                       rpn_post_nms_top_n=40, threshold=0.7, rpn_min_size=16,
+                                       output_score=True, name="mrpn_top", **common)
+    cycle = mx.sym.contrib.MultiProposal(prob, offsets, info, rpn_pre_nms_top_n=10,
+                                         rpn_post_nms_top_n=16, threshold=0.4, iou_loss=True,
+                                         name="mrpn_cycle", **common)
+    prob12, deltas12 = _v(mx, "cls_prob12", "bbox_pred12")
+    defaults = mx.sym.contrib.MultiProposal(prob12, deltas12 * 0.3, info, rpn_post_nms_top_n=25,
+                                            name="mrpn_defaults")
+    return mx.sym.Group([top[0], top[1], cycle, defaults])
+
+
 def quantize_ops(mx):
     (x,) = _v(mx, "data")
     q = mx.sym.contrib.quantize_v2(x, out_type="int8", min_calib_range=-2.0, max_calib_range=2.0)
