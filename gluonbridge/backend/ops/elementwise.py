@@ -18,8 +18,8 @@ from .registry import OPS, Unsupported, op
 # form (equal shapes), the broadcast form (and the 1.x Python functions calling it:
 # ``nd.add``, ``nd.true_divide``), the numpy-mode form (``np.add`` resolves to ``_npi_add``)
 BINARY = {
-    "Add": [("elemwise_add", "_plus", "_Plus", "_add", "_grad_add"), ("broadcast_add", "broadcast_plus", "add"),
-            ("_npi_add",)],
+    "Add": [("elemwise_add", "_plus", "_Plus", "_add", "_grad_add"),
+            ("broadcast_add", "broadcast_plus", "add"), ("_npi_add",)],
     "Sub": [("elemwise_sub", "_minus", "_Minus", "_sub"),
             ("broadcast_sub", "broadcast_minus", "subtract"), ("_npi_subtract",)],
     "Mul": [("elemwise_mul", "_mul", "_Mul"), ("broadcast_mul", "multiply"), ("_npi_multiply",)],

@@ -532,7 +532,7 @@ def smooth_l1_dtypes(mx):
 
 def amp_casts(mx):
     """What 1.9.1 runs on CPU: its oneDNN kernel of amp_multicast refuses float16 inputs, and
-    amp_cast a float32 array to float64 (test_amp_dtypes.py checks those dtypes)."""
+    amp_cast a float32 array to float64 (tests/graphs/test_misc_ops.py checks those dtypes)."""
     x, h, i = _v(mx, "x", "h", "i")
     outs = [mx.sym.amp_cast(x, dtype="float16", name="to_half"),
             mx.sym.amp_cast(h, dtype="float32", name="to_single"),

@@ -197,7 +197,7 @@ SYM_CASES = [
          ["amp_cast", "amp_multicast"],
          notes="amp_cast float32 <-> float16, float16 -> float64, to its own dtype, an int32 "
                "array kept; amp_multicast of float32 and int32 inputs (int32 kept), "
-               "cast_narrow, num_outputs=1 (float16 inputs: test_amp_dtypes.py)"),
+               "cast_narrow, num_outputs=1 (float16 inputs: tests/graphs/test_misc_ops.py)"),
     _sym("batch_take", [I("a", ("N", 5)), I("idx", ("N",), "int:-3:9", dtype="int32"),
                         I("col", ("N", 1), "int:-2:7", dtype="int32")], ["batch_take"],
          rtol=0.0, notes="indices below 0 and past the end clipped; (N, 1) indices"),
