@@ -202,13 +202,17 @@ def moments(g, a, data):
     out_shape = _moments_shape(a, data.shape)[0]
     axes = _axes(a, data.shape)
     kept = tuple(1 if i in axes else d for i, d in enumerate(data.shape))
-    count = float(np.prod([data.shape[i] for i in axes]))
+    work = data.dtype if data.dtype.kind == "f" else np.dtype(np.float64)
+    dims = g.node("Gather", [g.node("Shape", [data], (data.ndim,), np.int64),
+                             g.constant(axes, np.int64)], (len(axes),), np.int64)
+    count = g.node("Cast", [g.node("ReduceProd", [dims], (), np.int64, keepdims=0)], (), work,
+                   to=onnx_dtype(work))     # at run time: the batch may be among the axes
 
     def average(x, shape, keepdims):
         total = _reduce(g, "ReduceSum", x, axes, keepdims, shape)
         if x.dtype.kind == "f":
             return binary(g, "Div", total, count)
-        wide = g.node("Cast", [total], total.shape, np.float64, to=onnx_dtype(np.float64))
+        wide = g.node("Cast", [total], total.shape, work, to=onnx_dtype(work))
         quotient = binary(g, "Div", wide, count)      # exact below 2**53, then truncated
         return g.node("Cast", [quotient], total.shape, x.dtype, to=onnx_dtype(x.dtype))
     mean = average(data, kept, True)
