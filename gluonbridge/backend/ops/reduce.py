@@ -198,7 +198,9 @@ def _moments_dtype(a, data):
     dtype=_moments_dtype, num_outputs=2)
 def moments(g, a, data):
     """``[mean, var]`` over ``axes``: the sum divided by the count, then the mean of the squared
-    deviations from that mean. Integers as MXNet's integer kernels: each division truncated."""
+    deviations from that mean. Integers as MXNet's integer kernels: each division truncated.
+    (In a graph that leaves the mean unused, MXNet 1.9.1 skips writing it and takes the
+    variance around uninitialised memory: E[x**2], or NaN; this is the variance.)"""
     out_shape = _moments_shape(a, data.shape)[0]
     axes = _axes(a, data.shape)
     kept = tuple(1 if i in axes else d for i, d in enumerate(data.shape))

@@ -206,7 +206,8 @@ SYM_CASES = [
          notes="F.cumsum writes _np_cumsum: axis None (flattened), 0, 1, 2, dtype float64; "
                "int32 kept and cast to float32 (1.9.1 refuses a negative axis when run)"),
     _sym("moments", [I("data", ("N", 3, 4))], ["moments"],
-         notes="axes (1,), (-1,) keepdims, every axis (shape (1,)), (0, 2) keepdims"),
+         notes="axes (1,), (-1,) keepdims, every axis (shape (1,)), (0, 2) keepdims; both "
+               "outputs used (1.9.1 computes the variance around an unwritten mean otherwise)"),
     _sym("moments_int32", [I("data", ("N", 3, 4), "int:-20:20", dtype="int32")], ["moments"],
          rtol=0.0, notes="integer mean and variance, each division truncated"),
     _sym("degrees_radians", [I("data", ("N", 7)), I("big", ("N", 7), "int:-100000:100000")],
