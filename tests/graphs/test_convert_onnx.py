@@ -42,7 +42,11 @@ NAMES = [case.name for case in selected()]
 
 
 def input_args(case, batch):
-    return [f"--input={n}:{','.join(map(str, s))}" for n, s in case.input_shapes(batch).items()]
+    """``--input NAME:DIMS``, with ``:DTYPE`` for an input that is not float32."""
+    dtypes = {i["name"]: i["dtype"] for i in case.meta["inputs"]}
+    return [f"--input={n}:{','.join(map(str, s))}"
+            + ("" if dtypes[n] == "float32" else f":{dtypes[n]}")
+            for n, s in case.input_shapes(batch).items()]
 
 
 def params_args(case):

@@ -1,7 +1,7 @@
 """Elementwise ops: binary (elemwise_*, broadcast_*, numpy-mode _npi_*), with a scalar
 (``_plus_scalar`` ...), mod and hypot, comparisons and logic (1.x: 1/0 in the input dtype;
-numpy mode: bool), where, unary math (MXNet's own rounding rules), clip, Cast, and the
-``*_like`` fills."""
+numpy mode: bool), where, unary math (MXNet's own rounding rules), clip, Cast, the
+``*_like`` fills, add_n, smooth_l1, degrees and radians."""
 from __future__ import annotations
 
 import math
@@ -18,8 +18,8 @@ from .registry import OPS, Unsupported, op
 # form (equal shapes), the broadcast form (and the 1.x Python functions calling it:
 # ``nd.add``, ``nd.true_divide``), the numpy-mode form (``np.add`` resolves to ``_npi_add``)
 BINARY = {
-    "Add": [("elemwise_add", "_plus", "_Plus", "_add"), ("broadcast_add", "broadcast_plus", "add"),
-            ("_npi_add",)],
+    "Add": [("elemwise_add", "_plus", "_Plus", "_add", "_grad_add"),
+            ("broadcast_add", "broadcast_plus", "add"), ("_npi_add",)],
     "Sub": [("elemwise_sub", "_minus", "_Minus", "_sub"),
             ("broadcast_sub", "broadcast_minus", "subtract"), ("_npi_subtract",)],
     "Mul": [("elemwise_mul", "_mul", "_Mul"), ("broadcast_mul", "multiply"), ("_npi_multiply",)],
@@ -818,3 +818,95 @@ def around(g, a, data):
     scale = 10.0 ** a.decimals
     rounded = g.node("Round", [binary(g, "Mul", data, scale)], data.shape, data.dtype)
     return binary(g, "Div", rounded, scale)
+
+
+def _equal_shapes_all(a, *shapes):
+    """add_n's shape rule: every input of one shape."""
+    if len({tuple(s) for s in shapes}) != 1:
+        raise Unsupported(f"inputs of shapes {[tuple(s) for s in shapes]} (add_n adds arrays "
+                          "of one shape; broadcast_add broadcasts)")
+    return tuple(shapes[0])
+
+
+@op("add_n", "ElementWiseSum", inputs="*data", shape=_equal_shapes_all)
+def add_n(g, a, *data):
+    """The sum in the order of MXNet 1.9.1's CPU kernel, each partial sum rounded to the dtype:
+    three or four inputs from the last to the first (``a + (b + (c + d))``), any other number
+    from the first to the last."""
+    if len(data) in (3, 4):
+        total = data[-1]
+        for x in reversed(data[:-1]):
+            total = _rounded_add(g, x, total)
+        return total
+    total = data[0]
+    for x in data[1:]:
+        total = _rounded_add(g, total, x)
+    return total
+
+
+def _rounded_add(g, lhs, rhs):
+    """``lhs + rhs`` correctly rounded; float16 added in float32 (exact for two float16
+    values, one rounding back) as onnxruntime's float16 Add can be an ulp off."""
+    if lhs.dtype != np.float16:
+        return binary(g, "Add", lhs, rhs)
+    wide = binary(g, "Add", as_dtype(g, lhs, np.float32), as_dtype(g, rhs, np.float32))
+    return as_dtype(g, wide, np.float16)
+
+
+def _work_dtype(dtype):
+    """The dtype mshadow's float math (``math::id``) computes in: float64 for float64 arrays,
+    float32 for the others (float16 and integers included)."""
+    return np.dtype(np.float64) if np.dtype(dtype) == np.float64 else np.dtype(np.float32)
+
+
+def _from_work(g, y, dtype):
+    """A result of float math converted back to the array's dtype (C's conversion for
+    integers)."""
+    if np.dtype(dtype).kind in "iu":
+        return to_integer(g, y, dtype)
+    return as_dtype(g, y, dtype)
+
+
+def _declare_degrees(name, numerator, denominator):
+    """``x * (numerator / denominator)``, the factor a float32 quotient (mshadow's
+    ``180.0f / PI``), the product in :func:`_work_dtype`."""
+    factor = float(np.float32(numerator) / np.float32(denominator))
+
+    @op(name, shape=same_shape)
+    def lower(g, a, data):
+        x = as_dtype(g, data, _work_dtype(data.dtype))
+        return _from_work(g, binary(g, "Mul", x, factor), data.dtype)
+
+
+_declare_degrees("degrees", 180.0, math.pi)
+_declare_degrees("radians", math.pi, 180.0)
+
+
+def _smooth_l1_constants(sigma, dtype):
+    """``(bsq, 1 / bsq, 0.5 / bsq)`` as mshadow's smooth_l1_loss computes them in the work
+    dtype: sigma first converted to the array's dtype (an integer array truncates it)."""
+    work = _work_dtype(dtype).type
+    if np.dtype(dtype).kind in "iu":
+        b = work(int(sigma))
+    else:
+        b = work(np.dtype(dtype).type(sigma))
+    bsq = b * b
+    ibsq = work(1.0) / bsq if bsq else work(np.inf)
+    return bsq, ibsq, work(0.5) * ibsq
+
+
+@op("smooth_l1", attrs=_SCALAR_ATTRS, shape=same_shape)
+def smooth_l1(g, a, data):
+    """MXNet's piecewise smooth L1 (``scalar`` is sigma): ``|x| - 0.5 / sigma**2`` beyond
+    ``1 / sigma**2`` on either side, else ``0.5 * x * x * sigma**2`` (multiplied in that
+    order), in float32 (float64 for float64 arrays) and converted back."""
+    bsq, ibsq, half_ibsq = _smooth_l1_constants(a.scalar, data.dtype)
+    x = as_dtype(g, data, _work_dtype(data.dtype))
+    above = binary(g, "Greater", x, float(ibsq), _BOOL)
+    below = binary(g, "Less", x, float(-ibsq), _BOOL)
+    linear_above = binary(g, "Sub", x, float(half_ibsq))
+    linear_below = binary(g, "Sub", g.node("Neg", [x], x.shape, x.dtype), float(half_ibsq))
+    quadratic = binary(g, "Mul", binary(g, "Mul", binary(g, "Mul", x, 0.5), x), float(bsq))
+    inner = g.node("Where", [below, linear_below, quadratic], x.shape, x.dtype)
+    y = g.node("Where", [above, linear_above, inner], x.shape, x.dtype)
+    return _from_work(g, y, data.dtype)

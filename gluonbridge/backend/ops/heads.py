@@ -1,6 +1,6 @@
 """Training heads at inference, as MXNet 1.9.1 computes their forward: SoftmaxOutput (softmax),
-LinearRegressionOutput / MAERegressionOutput (identity), LogisticRegressionOutput (sigmoid),
-MakeLoss / make_loss (identity; gradient attributes such as ``grad_scale`` change
+LinearRegressionOutput / MAERegressionOutput / SVMOutput (identity), LogisticRegressionOutput
+(sigmoid), MakeLoss / make_loss (identity; gradient attributes such as ``grad_scale`` change
 nothing forward). BlockGrad is in :mod:`.elementwise`.
 
 A head's ``label`` input only matters for the gradient: :func:`without_labels` drops it from a
@@ -69,6 +69,19 @@ def logistic_regression_output(g, a, data, label=None):
     return g.node("Sigmoid", [data], data.shape, data.dtype)
 
 
+def _svm_label(a, data, label=None):
+    """SVMOutput's label: the data's shape without its last axis."""
+    return {"label": tuple(data[:-1])} if data is not None else {}
+
+
+@op("SVMOutput", inputs=("data", "label"),
+    attrs={"margin": Float(1.0), "regularization_coefficient": Float(1.0),
+           "use_linear": Bool(False)},
+    shape=same_shape, weights=_svm_label)
+def svm_output(g, a, data, label=None):
+    return data
+
+
 @op("MakeLoss", attrs={"grad_scale": Float(1.0), "valid_thresh": Float(0.0),
                        "normalization": Str("null", choices={"null", "batch", "valid"})},
     shape=same_shape)
@@ -82,7 +95,7 @@ def make_loss_nnvm(g, a, data):
 
 
 LABELLED = ("SoftmaxOutput", "LinearRegressionOutput", "MAERegressionOutput",
-            "LogisticRegressionOutput")
+            "LogisticRegressionOutput", "SVMOutput")
 
 
 def label_variables(graph) -> set:

@@ -1,4 +1,4 @@
-"""Ops that select by index: take, pick, gather_nd, one_hot, topk, sort, argsort and the
+"""Ops that select by index: take, pick, batch_take, gather_nd, one_hot, topk, sort, argsort and the
 sequence ops (SequenceMask, SequenceLast, SequenceReverse). MXNet's index inputs are usually
 floats; they are truncated to int64 as MXNet's ``static_cast<int>`` does."""
 from __future__ import annotations
@@ -80,6 +80,28 @@ def pick(g, a, data, index):
         return out
     return g.node("Squeeze", [out, g.constant([axis], np.int64)],
                   _pick_shape(a, data.shape, index.shape), data.dtype)
+
+
+def _batch_take_shape(a, data, indices):
+    if len(data) != 2:
+        raise Unsupported(f"data of shape {tuple(data)} (batch_take takes a 2-d array; MXNet "
+                          "1.9.1 reads past the rows of a larger one; use pick)")
+    if int(np.prod(indices)) != data[0]:
+        raise Unsupported(f"indices of shape {tuple(indices)} for data of shape {tuple(data)} "
+                          "(one index per row)")
+    return tuple(indices)
+
+
+@op("batch_take", inputs=("a", "indices"), uniform=False, shape=_batch_take_shape,
+    dtype=lambda a, data, indices: data)
+def batch_take(g, a, data, indices):
+    """``a[i, indices[i]]``; an index below 0 takes column 0, one past the end the last."""
+    index = g.node("Reshape", [as_index(g, indices), g.constant([-1, 1], np.int64)],
+                   (data.shape[0], 1), _I64)
+    index = bounded(g, index, axis_size(g, data, 1), "clip")
+    out = g.node("GatherElements", [data, index], (data.shape[0], 1), data.dtype, axis=1)
+    shape = _batch_take_shape(a, data.shape, indices.shape)
+    return g.node("Reshape", [out, g.shape_constant(shape)], shape, data.dtype)
 
 
 def _gather_nd_shape(a, data, indices):

@@ -213,9 +213,12 @@ _declare_truth_reduction("_npi_all", "ReduceMin")
 _declare_truth_reduction("_npi_any", "ReduceSum")
 
 
-@op("_npi_cumsum", attrs={"axis": Int(None), "dtype": Dtype(None)},
-    shape=lambda a, data: data if a.axis is not None else (int(np.prod(data)),),
-    dtype=lambda a, data: a.dtype or (np.dtype(np.int64) if data == _BOOL else data))
+_CUMSUM = dict(attrs={"axis": Int(None), "dtype": Dtype(None)},
+               shape=lambda a, data: data if a.axis is not None else (int(np.prod(data)),),
+               dtype=lambda a, data: a.dtype or (np.dtype(np.int64) if data == _BOOL else data))
+
+
+@op("_npi_cumsum", **_CUMSUM)
 def cumsum(g, a, data):
     """Running sums along ``axis`` (of the flattened array without one)."""
     dtype = a.dtype or (np.dtype(np.int64) if data.dtype == _BOOL else data.dtype)
@@ -227,6 +230,20 @@ def cumsum(g, a, data):
     data = as_dtype(g, data, dtype)
     return g.node("CumSum", [data, g.constant(axis % max(data.ndim, 1), np.int64)], data.shape,
                   dtype)
+
+
+@op("_np_cumsum", "cumsum", **_CUMSUM)
+def cumsum_1x(g, a, data):
+    """MXNet 1.9.1's cumsum (``F.cumsum`` writes ``_np_cumsum``): as np.cumsum, but its kernel
+    refuses a negative axis; float16 sums are rounded at every step, which ONNX CumSum does
+    not do."""
+    if a.axis is not None and a.axis < 0:
+        g.fail(f"axis={a.axis}: MXNet 1.9.1's cumsum refuses a negative axis (give "
+               f"axis={a.axis % max(data.ndim, 1)})")
+    if np.dtype(a.dtype or data.dtype) == np.float16:
+        g.fail("a float16 result (MXNet rounds every partial sum to float16; ONNX CumSum does "
+               "not): cast to float32 first")
+    return cumsum(g, a, data)
 
 
 def _declare_moment(name, root):

@@ -1,11 +1,12 @@
 """Reductions: sum, mean, max, min, prod, nansum, nanprod, norm, argmax, argmin (``axis`` one int
 or a tuple, ``keepdims``, ``exclude``) in their 1.x form (reducing every axis gives shape
-``(1,)``) and numpy form (``_npi_*``/``_np_*``: shape ``()``, an output ``dtype``)."""
+``(1,)``) and numpy form (``_npi_*``/``_np_*``: shape ``()``, an output ``dtype``); moments
+(mean and variance)."""
 from __future__ import annotations
 
 import numpy as np
 
-from ...graph.attrs import Bool, Dtype, Float, Int, IntOrInts
+from ...graph.attrs import Bool, Dtype, Float, Int, IntOrInts, Ints
 from .common import binary
 from .elementwise import onnx_dtype, to_integer
 from .registry import Unsupported, op
@@ -176,3 +177,49 @@ _declare_arg("ArgMax", ("argmax",), False)
 _declare_arg("ArgMin", ("argmin",), False)
 _declare_arg("ArgMax", ("_npi_argmax",), True)
 _declare_arg("ArgMin", ("_npi_argmin",), True)
+
+
+def _moments_shape(a, data):
+    if not a.axes:
+        raise Unsupported("no axes (MXNet's moments refuses them: name every axis for moments "
+                          "over the whole array)")
+    a.axis = a.axes
+    return [_reduced(a, data, False)] * 2
+
+
+def _moments_dtype(a, data):
+    if np.dtype(data) == np.float16:
+        raise Unsupported("a float16 array (MXNet 1.9.1 accumulates its variance in float16, "
+                          "which overflows; cast the data to float32 first)")
+    return data
+
+
+@op("moments", attrs={"axes": Ints(None), "keepdims": Bool(False)}, shape=_moments_shape,
+    dtype=_moments_dtype, num_outputs=2)
+def moments(g, a, data):
+    """``[mean, var]`` over ``axes``: the sum divided by the count, then the mean of the squared
+    deviations from that mean. Integers as MXNet's integer kernels: each division truncated.
+    (In a graph that leaves the mean unused, MXNet 1.9.1 skips writing it and takes the
+    variance around uninitialised memory: E[x**2], or NaN; this is the variance.)"""
+    out_shape = _moments_shape(a, data.shape)[0]
+    axes = _axes(a, data.shape)
+    kept = tuple(1 if i in axes else d for i, d in enumerate(data.shape))
+    work = data.dtype if data.dtype.kind == "f" else np.dtype(np.float64)
+    dims = g.node("Gather", [g.node("Shape", [data], (data.ndim,), np.int64),
+                             g.constant(axes, np.int64)], (len(axes),), np.int64)
+    count = g.node("Cast", [g.node("ReduceProd", [dims], (), np.int64, keepdims=0)], (), work,
+                   to=onnx_dtype(work))     # at run time: the batch may be among the axes
+
+    def average(x, shape, keepdims):
+        total = _reduce(g, "ReduceSum", x, axes, keepdims, shape)
+        if x.dtype.kind == "f":
+            return binary(g, "Div", total, count)
+        wide = g.node("Cast", [total], total.shape, work, to=onnx_dtype(work))
+        quotient = binary(g, "Div", wide, count)      # exact below 2**53, then truncated
+        return g.node("Cast", [quotient], total.shape, x.dtype, to=onnx_dtype(x.dtype))
+    mean = average(data, kept, True)
+    deviation = binary(g, "Sub", data, mean)
+    var = average(binary(g, "Mul", deviation, deviation), out_shape, a.keepdims)
+    if a.keepdims:
+        return [mean, var]
+    return [g.node("Reshape", [mean, g.shape_constant(out_shape)], out_shape, data.dtype), var]

@@ -542,3 +542,121 @@ def small_cnn_checkpoint(mx):
     p = mx.sym.Pooling(r, kernel=(2, 2), stride=(2, 2), pool_type="max", name="pool1")
     f = mx.sym.FullyConnected(mx.sym.Flatten(p), num_hidden=10, name="fc1")
     return mx.sym.SoftmaxOutput(f, name="softmax")
+
+
+def add_n(mx):
+    """_grad_add has no gradient: BlockGrad lets 1.9.1's SymbolBlock run it."""
+    a, b, c, d = _v(mx, "a", "b", "c", "d")
+    return mx.sym.Group([mx.sym.add_n(a, b, c, d, a * 3, name="sum5"),
+                         mx.sym.add_n(a, b * 1e4, c * 1e-4, name="sum3"),
+                         mx.sym.add_n(a * 1e4, b, c * 1e-4, d, name="sum4"),
+                         mx.sym.add_n(a, b, name="sum2"),
+                         mx.sym.ElementWiseSum(c * 2, name="sum1"),
+                         mx.sym.BlockGrad(mx.sym._internal._grad_add(a, d, name="grad_add"))])
+
+
+def add_n_float16(mx):
+    a, b, c = _v(mx, "a", "b", "c")
+    return mx.sym.Group([mx.sym.add_n(a, b, c, name="sum3"), mx.sym.add_n(c, a, b, c, name="sum4"),
+                         mx.sym.add_n(a, b, c, a, b, name="sum5"), mx.sym.add_n(a, c, name="sum2")])
+
+
+def svm_output(mx):
+    x, s = _v(mx, "data", "seq")
+    fc = mx.sym.FullyConnected(x, num_hidden=3, name="fc")
+    return mx.sym.Group([
+        mx.sym.SVMOutput(fc, name="svm"),
+        mx.sym.SVMOutput(s, margin=0.5, regularization_coefficient=2.0, use_linear=True,
+                         name="svm3")])
+
+
+def smooth_l1(mx):
+    (x,) = _v(mx, "data")
+    x = x * 2
+    return mx.sym.Group([mx.sym.smooth_l1(x, name="sl1_default")] +
+                        [mx.sym.smooth_l1(x, scalar=s, name=f"sl1_{i}")
+                         for i, s in enumerate((1.0, 2.0, 0.5, 0.0, -1.5, 0.3))])
+
+
+def _scaled_half(mx, h, factor):
+    """A float16 array times ``factor``, multiplied in float32 (onnxruntime's float16 Mul can
+    differ from MXNet's by an ulp)."""
+    return mx.sym.Cast(mx.sym.Cast(h, dtype="float32") * factor, dtype="float16")
+
+
+def smooth_l1_dtypes(mx):
+    h, i, w = _v(mx, "half", "ints", "wide")
+    return mx.sym.Group([mx.sym.smooth_l1(_scaled_half(mx, h, 3), scalar=0.3, name="sl1_half"),
+                         mx.sym.smooth_l1(h, scalar=2.0, name="sl1_half2"),
+                         mx.sym.smooth_l1(i, scalar=1.5, name="sl1_int"),
+                         mx.sym.smooth_l1(i, scalar=2.0, name="sl1_int2"),
+                         mx.sym.smooth_l1(i, scalar=0.5, name="sl1_int0"),
+                         mx.sym.smooth_l1(w * 3, scalar=0.3, name="sl1_wide")])
+
+
+def amp_casts(mx):
+    """What 1.9.1 runs on CPU: its oneDNN kernel of amp_multicast refuses float16 inputs, and
+    amp_cast a float32 array to float64 (tests/graphs/test_misc_ops.py checks those dtypes)."""
+    x, h, i = _v(mx, "x", "h", "i")
+    outs = [mx.sym.amp_cast(x, dtype="float16", name="to_half"),
+            mx.sym.amp_cast(h, dtype="float32", name="to_single"),
+            mx.sym.amp_cast(h, dtype="float64", name="to_double"),
+            mx.sym.amp_cast(h, dtype="float16", name="half_same"),
+            mx.sym.amp_cast(i, dtype="float16", name="int_kept"),
+            mx.sym.amp_cast(x, dtype="float32", name="single_same")]
+    for name, args, narrow in (("x_i", (x, i), False), ("i_x", (i, x), False),
+                               ("i_x_narrow", (i, x), True), ("x_i_x_narrow", (x, i, x * 3), True),
+                               ("x_x", (x, x * 2), False), ("x_one", (x,), True)):
+        multi = mx.sym.amp_multicast(*args, num_outputs=len(args), cast_narrow=narrow,
+                                     name="multi_" + name)
+        outs += [multi[k] for k in range(len(args))]
+    return mx.sym.Group(outs)
+
+
+def batch_take(mx):
+    """batch_take and _grad_add have no gradient: 1.9.1's SymbolBlock refuses them unless
+    BlockGrad stops it."""
+    a, idx, col = _v(mx, "a", "idx", "col")
+    return mx.sym.Group([mx.sym.BlockGrad(mx.sym.batch_take(a, idx, name="take_rows")),
+                         mx.sym.BlockGrad(mx.sym.batch_take(a * 2, col, name="take_col"))])
+
+
+def cumsum_1x(mx):
+    x, i = _v(mx, "data", "ints")
+    return mx.sym.Group([mx.sym.cumsum(x, name="flat"), mx.sym.cumsum(x, axis=0, name="ax0"),
+                         mx.sym.cumsum(x, axis=1, name="ax1"),
+                         mx.sym.cumsum(x, axis=2, dtype="float64", name="ax2_f64"),
+                         mx.sym.cumsum(i, axis=1, name="ints"),
+                         mx.sym.cumsum(i, dtype="float32", name="ints_f32")])
+
+
+def moments(mx):
+    (x,) = _v(mx, "data")
+    outs = []
+    for name, kw in (("m1", dict(axes=(1,))), ("mlast", dict(axes=(-1,), keepdims=True)),
+                     ("mall", dict(axes=(0, 1, 2))), ("m02", dict(axes=(0, 2), keepdims=True))):
+        m = mx.sym.moments(x * 3 + 1, name=name, **kw)
+        outs += [m[0], m[1]]
+    return mx.sym.Group(outs)
+
+
+def moments_int32(mx):
+    (x,) = _v(mx, "data")
+    a, b = mx.sym.moments(x, axes=(2,), name="m2"), mx.sym.moments(x, axes=(0, 1), name="m01")
+    return mx.sym.Group([a[0], a[1], b[0], b[1]])
+
+
+def degrees_radians(mx):
+    x, big = _v(mx, "data", "big")
+    return mx.sym.Group([mx.sym.degrees(x, name="deg"), mx.sym.radians(x * 100, name="rad"),
+                         mx.sym.degrees(big, name="deg_big"),
+                         mx.sym.radians(big, name="rad_big")])
+
+
+def degrees_radians_dtypes(mx):
+    h, i, w = _v(mx, "half", "ints", "wide")
+    return mx.sym.Group([mx.sym.degrees(h, name="deg_half"),
+                         mx.sym.radians(_scaled_half(mx, h, 100), name="rad_half"),
+                         mx.sym.degrees(i, name="deg_int"), mx.sym.radians(i, name="rad_int"),
+                         mx.sym.degrees(w, name="deg_wide"),
+                         mx.sym.radians(w * 100, name="rad_wide")])

@@ -188,6 +188,53 @@ SYM_CASES = [
     _sym("rnn_relu_bi", [I("data", (4, "N", 3)), I("state", (2, "N", 5))], ["RNN"]),
     _sym("rnn_lstm_zero_state", [I("data", (5, "N", 3))], ["RNN", "_zeros"],
          notes="begin states are _zeros nodes with a 0 (inferred) batch dim"),
+    _sym("add_n", [I("a", ("N", 3, 4)), I("b", ("N", 3, 4)), I("c", ("N", 3, 4)),
+                   I("d", ("N", 3, 4))], ["add_n", "_grad_add"], rtol=0.0,
+         notes="5, 3, 4 (summed from the last), 2 and 1 (num_args=1) inputs, ElementWiseSum "
+               "spelling; _grad_add"),
+    _sym("add_n_float16", [I("a", ("N", 6), dtype="float16"), I("b", ("N", 6), dtype="float16"),
+                           I("c", ("N", 6), dtype="float16")], ["add_n"], rtol=0.0,
+         notes="3, 4 (summed from the last), 5 and 2 inputs, each partial sum rounded to "
+               "float16"),
+    _sym("svm_output", [I("data", ("N", 4)), I("seq", ("N", 3, 2))], ["SVMOutput"],
+         labels=("svm_label", "svm3_label"),
+         notes="default attributes; margin, regularization_coefficient, use_linear; 3-d data "
+               "(label: the data without its last axis)"),
+    _sym("smooth_l1", [I("data", ("N", 3, 7))], ["smooth_l1"], rtol=0.0,
+         notes="no scalar (sigma 1), sigma 2 (threshold 0.25), 0.5 (all quadratic), 0 "
+               "(all 0), -1.5, 0.3 (inexact float32 square)"),
+    _sym("smooth_l1_dtypes", [I("half", ("N", 7), dtype="float16"),
+                              I("ints", ("N", 7), "int:-6:7", dtype="int32"),
+                              I("wide", ("N", 7), dtype="float64")], ["smooth_l1"], rtol=0.0,
+         notes="float16 computed in float32 and rounded; int32 with sigma truncated "
+               "(1.5 -> 1, 0.5 -> 0) and the result truncated; float64 in float64"),
+    _sym("amp_casts", [I("x", ("N", 5)), I("h", ("N", 5), dtype="float16"),
+                       I("i", ("N", 5), "int:-9:9", dtype="int32")],
+         ["amp_cast", "amp_multicast"],
+         notes="amp_cast float32 <-> float16, float16 -> float64, to its own dtype, an int32 "
+               "array kept; amp_multicast of float32 and int32 inputs (int32 kept), "
+               "cast_narrow, num_outputs=1 (float16 inputs: tests/graphs/test_misc_ops.py)"),
+    _sym("batch_take", [I("a", ("N", 5)), I("idx", ("N",), "int:-3:9", dtype="int32"),
+                        I("col", ("N", 1), "int:-2:7", dtype="int32")], ["batch_take"],
+         rtol=0.0, notes="indices below 0 and past the end clipped; (N, 1) indices"),
+    _sym("cumsum_1x", [I("data", ("N", 3, 4)), I("ints", ("N", 5), "int:-50:50", dtype="int32")],
+         ["_np_cumsum"],
+         notes="F.cumsum writes _np_cumsum: axis None (flattened), 0, 1, 2, dtype float64; "
+               "int32 kept and cast to float32 (1.9.1 refuses a negative axis when run)"),
+    _sym("moments", [I("data", ("N", 3, 4))], ["moments"],
+         notes="axes (1,), (-1,) keepdims, every axis (shape (1,)), (0, 2) keepdims; both "
+               "outputs used (1.9.1 computes the variance around an unwritten mean otherwise)"),
+    _sym("moments_int32", [I("data", ("N", 3, 4), "int:-20:20", dtype="int32")], ["moments"],
+         rtol=0.0, notes="integer mean and variance, each division truncated"),
+    _sym("degrees_radians", [I("data", ("N", 7)), I("big", ("N", 7), "int:-100000:100000")],
+         ["degrees", "radians"], rtol=0.0,
+         notes="the float32 factor 180.0f / PI times x in float32"),
+    _sym("degrees_radians_dtypes", [I("half", ("N", 7), dtype="float16"),
+                                    I("ints", ("N", 7), "int:-40000000:40000000", dtype="int32"),
+                                    I("wide", ("N", 7), dtype="float64")],
+         ["degrees", "radians"], rtol=0.0,
+         notes="float16 via float32; int32 in float32, truncated (beyond the int32 range: "
+               "INT_MIN); float64 times the float32 factor"),
 ]
 
 
