@@ -16,10 +16,14 @@ import numpy as np
 from .graph import Entry, Graph, Node, json_io
 from .graph.attrs import format_value
 
-# ops whose extra outputs are hidden (MXNet's NumVisibleOutputs), unless output_mean_var
+# ops whose extra outputs are hidden (MXNet's NumVisibleOutputs), unless the named flag is set
 _HIDDEN_OUTPUTS = {"BatchNorm": "output_mean_var", "LayerNorm": "output_mean_var",
-                   "InstanceNorm": None, "Pooling": None, "Dropout": None}
-_OUTPUT_NAMES = {"BatchNorm": ("output", "mean", "var"), "LayerNorm": ("output", "mean", "std")}
+                   "InstanceNorm": None, "Pooling": None, "Dropout": None,
+                   "GridGenerator": None, "BilinearSampler": None, "SpatialTransformer": None,
+                   "_contrib_Proposal": "output_score", "_contrib_MultiProposal": "output_score"}
+_OUTPUT_NAMES = {"BatchNorm": ("output", "mean", "var"), "LayerNorm": ("output", "mean", "std"),
+                 "_contrib_Proposal": ("output", "score"),
+                 "_contrib_MultiProposal": ("output", "score")}
 _counters = threading.local()
 
 
@@ -330,7 +334,10 @@ def full(shape, val, dtype=None, **kwargs) -> Symbol:
 
 
 def __getattr__(name):
-    """``mx.sym.<Op>``: every op of the table."""
+    """``mx.sym.<Op>``: every op of the table; ``mx.sym.contrib``: the ``_contrib_`` ops."""
+    if name == "contrib":
+        from . import symbol_contrib
+        return symbol_contrib
     if name.startswith("__") or name not in _ops():
         raise AttributeError(f"module 'mxnet.symbol' has no attribute {name!r} (an op "
                              "gluonbridge does not know)")

@@ -65,6 +65,14 @@ net = nn.HybridSequential()
 with net.name_scope():
     net.add(nn.Embedding(10, 4), nn.Flatten(), nn.Dropout(0.5), nn.Dense(3))
 """, [(2, 6)], True),
+    "fill_functions": ("""
+class Fill(HybridBlock):
+    def hybrid_forward(self, F, x):
+        y = F.broadcast_add(x, F.zeros(shape=(1, 4)))
+        y = F.broadcast_mul(y, F.ones((1, 4), dtype="float32"))
+        return F.broadcast_sub(F.broadcast_add(y, F.full((1, 4), 2)), F.full(shape=(1, 4), val=0.5))
+net = Fill()
+""", [(3, 4)], False),
 }
 
 FAST_ZOO = ["resnet18_v1", "mobilenet0.25", "squeezenet1.1", "mobilenetv2_0.25"]

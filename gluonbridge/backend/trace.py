@@ -22,13 +22,15 @@ import numpy as np
 from ..graph import ARG, AUX, INPUT, Entry, Graph, Node
 from ..graph.infer import fill_unknown, infer_me_shape
 from ..graph.variables import variable_attrs
-from .control_flow import FUNCTIONS
+from . import control_flow, fill_functions
 from .errors import IncompatibleInputError, LoweringError, unsupported
 from .ops import OPS
 from .ops.elementwise import ARITHMETIC, BROADCAST_FORM, SCALAR_FORM, scalar_attrs
 from .symbol import ParamRef, Symbol
 
 _state = threading.local()
+# Python functions (not ops) of MXNet's namespaces: (namespace, name) -> function(tracer, ...)
+FUNCTIONS = {**control_flow.FUNCTIONS, **fill_functions.FUNCTIONS}
 _NOT_ATTRS = ("out", "ctx", "attr")   # op keyword arguments that are not node attributes
 
 

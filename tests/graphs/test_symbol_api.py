@@ -42,7 +42,8 @@ def test_old_generations_upgrade_as_mxnet(mx1, path):
 
 
 _CASES = ["mlp_bn_mx1", "convnet_mx1", "multi_io_mx1", "softmax_output", "regression_heads",
-          "batchnorm", "small_cnn_checkpoint"]
+          "batchnorm", "small_cnn_checkpoint", "spatial_transformer", "proposal",
+          "multi_proposal", "moments", "amp_casts", "add_n"]
 
 _ORACLE_SHAPES = """
 import json, mxnet as mx
