@@ -79,6 +79,20 @@ def test_the_process_end_waits_for_the_entry_being_written(tmp_path):
     assert _run(tmp_path)["made_from"] == ["cache"]     # the entry was complete at exit
 
 
+def test_the_entry_is_written_after_the_first_run_returns(tmp_path):
+    """The second session, which writes the entry, is only made once the caller's first run
+    is over: the two do not compete while the first call is timed by the user."""
+    script = RUN.replace("onnxruntime.InferenceSession = Recording", """
+    def run(self, *args, **kwargs):
+        made_from.append("run while writing" if session_cache._writers else "run")
+        return super().run(*args, **kwargs)
+
+
+onnxruntime.InferenceSession = Recording""")
+    assert _run(tmp_path, script)["made_from"] == ["model", "run", "write"]
+    assert _run(tmp_path, script)["made_from"] == ["cache", "run"]
+
+
 def test_the_cache_can_be_turned_off(tmp_path):
     assert _run(tmp_path, GLUONBRIDGE_SESSION_CACHE="0")["made_from"] == ["model"]
     assert _entries(tmp_path) == []

@@ -94,10 +94,18 @@ def _onnxruntime_session(build, entry):
             options.intra_op_num_threads = _threads()
             options.inter_op_num_threads = 1
         return options
-    session, keep = session_cache.session(build, options, entry)
+    session, keep, write_entry = session_cache.session(build, options, entry)
     names = [i.name for i in session.get_inputs()]
-    # the session may use the arrays' memory: ``keep`` holds them as long as it lives
-    return lambda arrays, keep=keep: session.run(None, dict(zip(names, arrays)))
+    pending = {"write": write_entry}
+
+    def run(arrays, keep=keep):     # the session may use ``keep``'s memory: held while it lives
+        try:
+            return session.run(None, dict(zip(names, arrays)))
+        finally:
+            start = pending.pop("write", None)   # once, after the first run (any thread)
+            if start is not None:
+                start()
+    return run
 
 
 def lowered_session(lowered, params, backend):

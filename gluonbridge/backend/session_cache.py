@@ -20,9 +20,10 @@ none); an entry onnxruntime cannot load (truncated, corrupt) is rebuilt and repl
 nodes are not cached: they build in milliseconds.
 
 A miss does not wait for the entry: the caller gets its session as soon as without the cache,
-and a thread of its own builds a second one that writes the entry (about the time of the
-first, on another core when there is one, and the memory of a second session meanwhile); the
-process's end waits for it (:func:`wait`).
+and once that session's first run has returned (so the two do not compete for the cores and
+the memory), a thread of its own builds a second session that writes the entry (about the time
+of the first, and the memory of a second session meanwhile); the process's end waits for it
+(:func:`wait`).
 """
 from __future__ import annotations
 
@@ -102,16 +103,17 @@ def _update(digest, value):
 
 
 def session(build, make_options, path=None):
-    """``(session, keep)``: an onnxruntime InferenceSession, loaded from the cache entry ``path``
-    when it holds a model that loads, else made from ``build() -> (model bytes, external
-    weights)`` and, with a ``path``, written there in the background (:func:`wait`).
-    ``make_options()`` gives fresh SessionOptions (threads set); ``keep``: the OrtValues the
-    session may point into, to keep as long as it lives."""
+    """``(session, keep, write_entry)``: an onnxruntime InferenceSession, loaded from the cache
+    entry ``path`` when it holds a model that loads, else made from ``build() -> (model bytes,
+    external weights)``; ``write_entry()`` then writes the entry ``path`` in the background
+    (:func:`wait`; it does nothing on a hit or without a ``path``): the caller calls it after
+    the session's first run. ``make_options()`` gives fresh SessionOptions (threads set);
+    ``keep``: the OrtValues the session may point into, to keep as long as it lives."""
     import onnxruntime as ort
     if path is not None:
         loaded = _load(path, make_options)
         if loaded is not None:
-            return loaded, []
+            return loaded, [], _nothing
     data, weights = build()
     keep = [ort.OrtValue.ortvalue_from_numpy(a) for a in weights.values()]
 
@@ -121,9 +123,13 @@ def session(build, make_options, path=None):
             fresh.add_external_initializers(list(weights), keep)
         return fresh
     created = ort.InferenceSession(data, options(), providers=PROVIDERS)
-    if path is not None:
-        _write_in_background(path, data, options)
-    return created, keep
+    if path is None:
+        return created, keep, _nothing
+    return created, keep, lambda: _write_in_background(path, data, options)
+
+
+def _nothing():
+    pass
 
 
 def _load(path, make_options):
