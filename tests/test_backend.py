@@ -190,7 +190,7 @@ def test_a_fill_whose_unknown_dimension_nothing_fixes_is_refused_naming_the_node
             def hybrid_forward(self, F, x):
                 return x + 1, F.zeros(shape=(0, 3))
         block = Unfixed(prefix="unfixed_")
-    with pytest.raises(ValueError, match=r"'unfixed_zeros0': a shape with a 0 .* several "
+    with pytest.raises(ValueError, match=r"'unfixed__zeros0': a shape with a 0 .* several "
                                          r"values fit \(\[4, 5\]\) the graph: give the"):
         block(X)
 
