@@ -266,6 +266,40 @@ def deconvolution(mx):
                              name="deconv_group")])
 
 
+def deformable_convolution(mx):
+    x, fed = _v(mx, "data", "offset")  # (N, 4, 7, 7), (N, 48, 5, 4)
+    dcn = mx.sym.contrib.DeformableConvolution
+    off = mx.sym.Convolution(x, kernel=(3, 3), pad=(1, 1), num_filter=18, name="dcn_off")
+    off2 = mx.sym.Convolution(x, kernel=(3, 3), stride=(2, 2), dilate=(2, 2), pad=(1, 1),
+                              num_filter=36, name="dcn_off_s2")
+    return mx.sym.Group([
+        dcn(x, off, kernel=(3, 3), pad=(1, 1), num_filter=5, name="dcn"),
+        dcn(x, mx.sym.round(off), kernel=(3, 3), pad=(1, 1), num_filter=3, name="dcn_whole"),
+        dcn(x, off2, kernel=(3, 3), stride=(2, 2), dilate=(2, 2), pad=(1, 1), num_filter=4,
+            num_group=2, num_deformable_group=2, no_bias=True, name="dcn_s2_groups"),
+        dcn(x, fed * 3, kernel=(2, 3), stride=(1, 2), dilate=(2, 1), pad=(0, 1), num_filter=8,
+            num_group=4, num_deformable_group=4, name="dcn_fed")])
+
+
+def modulated_deformable_convolution(mx):
+    (x,) = _v(mx, "data")  # (N, 4, 7, 7)
+    mdcn = mx.sym.contrib.ModulatedDeformableConvolution
+    off = mx.sym.Convolution(x, kernel=(3, 3), pad=(1, 1), num_filter=18, name="mdcn_off")
+    mask = mx.sym.sigmoid(mx.sym.Convolution(x, kernel=(3, 3), pad=(1, 1), num_filter=9,
+                                             name="mdcn_mask"))
+    off2 = mx.sym.Convolution(x, kernel=(3, 3), stride=(2, 2), dilate=(2, 2), pad=(1, 1),
+                              num_filter=36, name="mdcn_off_s2")
+    mask2 = mx.sym.sigmoid(mx.sym.Convolution(x, kernel=(3, 3), stride=(2, 2), dilate=(2, 2),
+                                              pad=(1, 1), num_filter=18, name="mdcn_mask_s2"))
+    return mx.sym.Group([
+        mdcn(x, off, mask, kernel=(3, 3), pad=(1, 1), num_filter=5, name="mdcn"),
+        mdcn(x, mx.sym.round(off), mask, kernel=(3, 3), pad=(1, 1), num_filter=3,
+             name="mdcn_whole"),
+        mdcn(x, off2, mask2, kernel=(3, 3), stride=(2, 2), dilate=(2, 2), pad=(1, 1),
+             num_filter=4, num_group=2, num_deformable_group=2, no_bias=True,
+             name="mdcn_s2_groups")])
+
+
 def unary_math(mx):
     x, p = _v(mx, "data", "pos")
     return mx.sym.Group([
