@@ -300,6 +300,18 @@ def modulated_deformable_convolution(mx):
              name="mdcn_s2_groups")])
 
 
+def psroi_pooling(mx):
+    x, rois = _v(mx, "data", "rois")  # (N, 18, 12, 12), (R, 5) in 24x24 image coordinates
+    ps = mx.sym.contrib.PSROIPooling
+    return mx.sym.Group([
+        ps(x, rois, spatial_scale=0.5, output_dim=2, pooled_size=3, name="psroi"),
+        ps(x, rois, spatial_scale=0.5, output_dim=2, pooled_size=2, group_size=3,
+           name="psroi_group3"),
+        ps(x, rois, spatial_scale=0.25, output_dim=4, pooled_size=4, group_size=2,
+           name="psroi_fine"),
+        ps(x, rois, spatial_scale=1.0, output_dim=2, pooled_size=3, name="psroi_outside")])
+
+
 def unary_math(mx):
     x, p = _v(mx, "data", "pos")
     return mx.sym.Group([

@@ -134,6 +134,9 @@ SYM_CASES = [
          ["_contrib_ModulatedDeformableConvolution"],
          notes="DCNv2: offsets and sigmoid masks from Convolutions; whole-pixel offsets; "
                "stride/pad/dilate, num_group, num_deformable_group, no_bias"),
+    _sym("psroi_pooling", [I("data", ("N", 18, 12, 12)), I("rois", (5, 5), "rois:24")],
+         ["_contrib_PSROIPooling"], notes="group_size default (= pooled_size) and set, "
+                                          "spatial_scale, bins outside the map (empty: 0)"),
     _sym("unary_math", [I("data", ("N", 7)), I("pos", ("N", 7), "positive")],
          ["exp", "log", "sqrt", "erf", "sigmoid", "relu", "tanh", "abs", "square", "rsqrt",
           "log1p", "expm1", "sin", "cos", "floor", "ceil", "round", "sign", "reciprocal",
