@@ -312,6 +312,21 @@ def psroi_pooling(mx):
         ps(x, rois, spatial_scale=1.0, output_dim=2, pooled_size=3, name="psroi_outside")])
 
 
+def deformable_psroi_pooling(mx):
+    # (N, 18, 12, 12), (R, 5) in 24x24 image coordinates, (R, 2, 3, 3), (R, 4, 2, 2)
+    x, rois, trans, trans_cls = _v(mx, "data", "rois", "trans", "trans_cls")
+    dps = mx.sym.contrib.DeformablePSROIPooling
+    return mx.sym.Group([
+        dps(x, rois, spatial_scale=0.5, output_dim=2, group_size=3, pooled_size=3,
+            sample_per_part=2, no_trans=True, name="dpsroi_notrans"),
+        dps(x, rois, trans, spatial_scale=0.5, output_dim=2, group_size=3, pooled_size=3,
+            sample_per_part=2, trans_std=0.3, name="dpsroi"),
+        dps(x, rois, trans_cls, spatial_scale=0.5, output_dim=4, group_size=2, pooled_size=4,
+            part_size=2, trans_std=0.5, name="dpsroi_classes"),
+        dps(x, rois, spatial_scale=1.0, output_dim=2, group_size=3, pooled_size=3,
+            sample_per_part=3, no_trans=True, name="dpsroi_outside")])
+
+
 def unary_math(mx):
     x, p = _v(mx, "data", "pos")
     return mx.sym.Group([

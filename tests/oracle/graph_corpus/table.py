@@ -137,6 +137,12 @@ SYM_CASES = [
     _sym("psroi_pooling", [I("data", ("N", 18, 12, 12)), I("rois", (5, 5), "rois:24")],
          ["_contrib_PSROIPooling"], notes="group_size default (= pooled_size) and set, "
                                           "spatial_scale, bins outside the map (empty: 0)"),
+    _sym("deformable_psroi_pooling",
+         [I("data", ("N", 18, 12, 12)), I("rois", (5, 5), "rois:24"), I("trans", (5, 2, 3, 3)),
+          I("trans_cls", (5, 4, 2, 2))],
+         ["_contrib_DeformablePSROIPooling"],
+         notes="no_trans, trans with one and two classes, part_size default and set, "
+               "sample_per_part 1-3, rois beyond the map (samples left out, none: 0)"),
     _sym("unary_math", [I("data", ("N", 7)), I("pos", ("N", 7), "positive")],
          ["exp", "log", "sqrt", "erf", "sigmoid", "relu", "tanh", "abs", "square", "rsqrt",
           "log1p", "expm1", "sin", "cos", "floor", "ceil", "round", "sign", "reciprocal",
