@@ -26,7 +26,7 @@ from .nn import _CONV_ATTRS, _conv_geometry, _conv_shape
 from .registry import Unsupported, op
 from .sampling import _channel, _neighbour
 
-_ATTRS = dict(_CONV_ATTRS, num_deformable_group=Int(1), im2col_step=Int(64),
+_ATTRS = dict(_CONV_ATTRS, num_deformable_group=Int(1),
               layout=Str(None, choices={None, "NCHW"}))
 
 
@@ -154,7 +154,8 @@ def deformable_convolution(g, a, data, offset, weight, bias=None):
 
 
 @op("_contrib_ModulatedDeformableConvolution", "ModulatedDeformableConvolution",
-    inputs=("data", "offset", "mask", "weight", "bias"), attrs=_ATTRS, weights=_weights,
+    inputs=("data", "offset", "mask", "weight", "bias"),
+    attrs=dict(_ATTRS, im2col_step=Int(64)), weights=_weights,
     shape=lambda a, data, offset, mask, *_: _geometry(a, data, offset, mask)[4])
 def modulated_deformable_convolution(g, a, data, offset, mask, weight, bias=None):
     geometry = _geometry(a, data.shape, offset.shape, mask.shape)
