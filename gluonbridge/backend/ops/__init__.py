@@ -3,9 +3,9 @@
 Importing this package registers every entry: ``OPS`` maps every spelling to its
 :class:`~.registry.Op`.
 """
-from . import (activation, amp, attention, creation, detection, elementwise,  # noqa: F401
-               heads, index, matmul, nn, norm, numpy_math, proposal, quantization, reduce, rnn,
-               sampling, shape, slicing, vision)
+from . import (activation, amp, attention, creation, deformable, detection,  # noqa: F401
+               elementwise, heads, index, matmul, nn, norm, numpy_math, proposal, psroi,
+               quantization, reduce, rnn, sampling, shape, slicing, vision)
 from .registry import (OPS, Op, Unsupported, aux_positions, graph_rule, lookup, num_outputs, op,
                        register)
 

@@ -266,6 +266,67 @@ def deconvolution(mx):
                              name="deconv_group")])
 
 
+def deformable_convolution(mx):
+    x, fed = _v(mx, "data", "offset")  # (N, 4, 7, 7), (N, 48, 5, 4)
+    dcn = mx.sym.contrib.DeformableConvolution
+    off = mx.sym.Convolution(x, kernel=(3, 3), pad=(1, 1), num_filter=18, name="dcn_off")
+    off2 = mx.sym.Convolution(x, kernel=(3, 3), stride=(2, 2), dilate=(2, 2), pad=(1, 1),
+                              num_filter=36, name="dcn_off_s2")
+    return mx.sym.Group([
+        dcn(x, off, kernel=(3, 3), pad=(1, 1), num_filter=5, name="dcn"),
+        dcn(x, mx.sym.round(off), kernel=(3, 3), pad=(1, 1), num_filter=3, name="dcn_whole"),
+        dcn(x, off2, kernel=(3, 3), stride=(2, 2), dilate=(2, 2), pad=(1, 1), num_filter=4,
+            num_group=2, num_deformable_group=2, no_bias=True, name="dcn_s2_groups"),
+        dcn(x, fed * 3, kernel=(2, 3), stride=(1, 2), dilate=(2, 1), pad=(0, 1), num_filter=8,
+            num_group=4, num_deformable_group=4, name="dcn_fed")])
+
+
+def modulated_deformable_convolution(mx):
+    (x,) = _v(mx, "data")  # (N, 4, 7, 7)
+    mdcn = mx.sym.contrib.ModulatedDeformableConvolution
+    off = mx.sym.Convolution(x, kernel=(3, 3), pad=(1, 1), num_filter=18, name="mdcn_off")
+    mask = mx.sym.sigmoid(mx.sym.Convolution(x, kernel=(3, 3), pad=(1, 1), num_filter=9,
+                                             name="mdcn_mask"))
+    off2 = mx.sym.Convolution(x, kernel=(3, 3), stride=(2, 2), dilate=(2, 2), pad=(1, 1),
+                              num_filter=36, name="mdcn_off_s2")
+    mask2 = mx.sym.sigmoid(mx.sym.Convolution(x, kernel=(3, 3), stride=(2, 2), dilate=(2, 2),
+                                              pad=(1, 1), num_filter=18, name="mdcn_mask_s2"))
+    return mx.sym.Group([
+        mdcn(x, off, mask, kernel=(3, 3), pad=(1, 1), num_filter=5, name="mdcn"),
+        mdcn(x, mx.sym.round(off), mask, kernel=(3, 3), pad=(1, 1), num_filter=3,
+             name="mdcn_whole"),
+        mdcn(x, off2, mask2, kernel=(3, 3), stride=(2, 2), dilate=(2, 2), pad=(1, 1),
+             num_filter=4, num_group=2, num_deformable_group=2, no_bias=True,
+             name="mdcn_s2_groups")])
+
+
+def psroi_pooling(mx):
+    x, rois = _v(mx, "data", "rois")  # (N, 18, 12, 12), (R, 5) in 24x24 image coordinates
+    ps = mx.sym.contrib.PSROIPooling
+    return mx.sym.Group([
+        ps(x, rois, spatial_scale=0.5, output_dim=2, pooled_size=3, name="psroi"),
+        ps(x, rois, spatial_scale=0.5, output_dim=2, pooled_size=2, group_size=3,
+           name="psroi_group3"),
+        ps(x, rois, spatial_scale=0.25, output_dim=4, pooled_size=4, group_size=2,
+           name="psroi_fine"),
+        ps(x, rois, spatial_scale=1.0, output_dim=2, pooled_size=3, name="psroi_outside")])
+
+
+def deformable_psroi_pooling(mx):
+    # (N, 18, 12, 12), (R, 5) in 24x24 image coordinates, (R, 2, 3, 3), (R, 4, 2, 2)
+    x, rois, trans, trans_cls = _v(mx, "data", "rois", "trans", "trans_cls")
+    dps = mx.sym.contrib.DeformablePSROIPooling
+    return mx.sym.Group([
+        dps(x, rois, spatial_scale=0.5, output_dim=2, group_size=3, pooled_size=3,
+            sample_per_part=2, no_trans=True, name="dpsroi_notrans"),
+        dps(x, rois, trans, spatial_scale=0.5, output_dim=2, group_size=3, pooled_size=3,
+            sample_per_part=2, trans_std=0.3, name="dpsroi"),
+        dps(x, rois, trans_cls, spatial_scale=0.5, output_dim=4, group_size=2, pooled_size=4,
+            part_size=2, trans_std=0.5, name="dpsroi_classes"),
+        dps(x, rois, spatial_scale=1.0, output_dim=2, group_size=3, pooled_size=3,
+            sample_per_part=3, no_trans=True, name="dpsroi_outside")])
+
+
 def unary_math(mx):
     x, p = _v(mx, "data", "pos")
     return mx.sym.Group([

@@ -125,6 +125,24 @@ SYM_CASES = [
          notes="stride/pad, adj, target_shape, groups. 1.9.1's MKL-DNN deconvolution fails on "
                "dilation and on any target_shape that needs padding, so only target_shape equal "
                "to the natural size is here"),
+    _sym("deformable_convolution", [I("data", ("N", 4, 7, 7)), I("offset", ("N", 48, 5, 4))],
+         ["_contrib_DeformableConvolution"],
+         notes="offsets from a Convolution (as models compute them), rounded to whole pixels "
+               "(samples on the last row/column and just outside), and fed; stride/pad/dilate, "
+               "rectangular kernel, num_group, num_deformable_group, no_bias"),
+    _sym("modulated_deformable_convolution", [I("data", ("N", 4, 7, 7))],
+         ["_contrib_ModulatedDeformableConvolution"],
+         notes="DCNv2: offsets and sigmoid masks from Convolutions; whole-pixel offsets; "
+               "stride/pad/dilate, num_group, num_deformable_group, no_bias"),
+    _sym("psroi_pooling", [I("data", ("N", 18, 12, 12)), I("rois", (5, 5), "rois:24")],
+         ["_contrib_PSROIPooling"], notes="group_size default (= pooled_size) and set, "
+                                          "spatial_scale, bins outside the map (empty: 0)"),
+    _sym("deformable_psroi_pooling",
+         [I("data", ("N", 18, 12, 12)), I("rois", (5, 5), "rois:24"), I("trans", (5, 2, 3, 3)),
+          I("trans_cls", (5, 4, 2, 2))],
+         ["_contrib_DeformablePSROIPooling"],
+         notes="no_trans, trans with one and two classes, part_size default and set, "
+               "sample_per_part 1-3, rois beyond the map (samples left out, none: 0)"),
     _sym("unary_math", [I("data", ("N", 7)), I("pos", ("N", 7), "positive")],
          ["exp", "log", "sqrt", "erf", "sigmoid", "relu", "tanh", "abs", "square", "rsqrt",
           "log1p", "expm1", "sin", "cos", "floor", "ceil", "round", "sign", "reciprocal",
