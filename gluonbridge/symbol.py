@@ -20,6 +20,7 @@ from .graph.attrs import format_value
 _HIDDEN_OUTPUTS = {"BatchNorm": "output_mean_var", "LayerNorm": "output_mean_var",
                    "InstanceNorm": None, "Pooling": None, "Dropout": None,
                    "GridGenerator": None, "BilinearSampler": None, "SpatialTransformer": None,
+                   "_contrib_DeformablePSROIPooling": None,
                    "_contrib_Proposal": "output_score", "_contrib_MultiProposal": "output_score"}
 _OUTPUT_NAMES = {"BatchNorm": ("output", "mean", "var"), "LayerNorm": ("output", "mean", "std"),
                  "_contrib_Proposal": ("output", "score"),
@@ -260,6 +261,8 @@ def _needs_input(entry, input_name, attrs) -> bool:
         return False
     if entry.name == "LeakyReLU" and input_name == "gamma":
         return attrs.get("act_type") == "prelu"
+    if entry.name == "_contrib_DeformablePSROIPooling" and input_name == "trans":
+        return attrs.get("no_trans") not in ("True", "true", "1")
     return True
 
 
