@@ -20,6 +20,7 @@ import numpy as np
 from ...graph.attrs import Bool, Float, Str
 from .. import cpu
 from . import nn   # Convolution geometry; Pooling's entry, which quantized pooling shares
+from . import shape  # noqa: F401  Concat's entry, which quantized concat shares
 from .common import binary, reshape
 from .registry import OPS, Unsupported, op
 
@@ -272,7 +273,7 @@ def _sg_conv_dtype(a, *dtypes):
 _SG_ATTRS = {"quantized": Bool(False), "with_bn": Bool(False), "with_act": Bool(False),
              "with_sum": Bool(False), "with_postsum_act": Bool(False),
              "min_calib_range": Float(None), "max_calib_range": Float(None),
-             "enable_float_output": Bool(False), "with_eltwise": Bool(False, choices={False})}
+             "enable_float_output": Bool(False), "with_eltwise": Bool(False)}
 
 
 @op("_sg_mkldnn_conv", inputs="*data", uniform=False, num_outputs=3,
@@ -404,20 +405,37 @@ def _sg_fc_parts(a):
     return [n for sub in subs for n in sub["nodes"] if n["op"] != "null"]
 
 
-def _sg_fc_shape(a, data, *rest):
+def _sg_fc_eltwise(a):
+    """The fused activation's act_type (None without one)."""
     nodes = _sg_fc_parts(a)
-    if [n["op"] for n in nodes] != ["FullyConnected"] or not a.quantized:
+    ops = [n["op"] for n in nodes]
+    if ops == ["FullyConnected"] and not a.with_eltwise:
+        return None
+    act = nodes[-1].get("attrs", {}).get("act_type") if len(nodes) == 2 else None
+    if (ops != ["FullyConnected", "Activation"] or not a.with_eltwise or act != "relu"
+            or not a.quantized):
         raise Unsupported("a fused fully connected node other than a quantized "
-                          "FullyConnected")
-    fc = OPS["FullyConnected"].parse(nodes[0].get("attrs", {}), "subgraph")
+                          "FullyConnected(+Activation relu)" + (f" (has {ops[1:]})" if
+                                                                len(ops) > 1 else ""))
+    return act
+
+
+def _sg_fc_shape(a, data, *rest):
+    _sg_fc_eltwise(a)
+    if not a.quantized:
+        raise Unsupported("a float fused fully connected node")
+    fc = OPS["FullyConnected"].parse(_sg_fc_parts(a)[0].get("attrs", {}), "subgraph")
     shape = (data[0], fc.num_hidden) if fc.flatten else tuple(data[:-1]) + (fc.num_hidden,)
     return [shape] if a.enable_float_output else [shape, (1,), (1,)]
 
 
 def _sg_fc_dtype(a, *dtypes):
+    """MXNet's: uint8 only with a fused relu (whatever the calibrated range), else int8."""
     if a.enable_float_output:
         return [np.float32]
-    return _sg_conv_dtype(a)
+    if not _calibrated(a):
+        return [np.int32, np.float32, np.float32]
+    return [np.uint8 if _sg_fc_eltwise(a) else np.int8, np.float32, np.float32]
 
 
 @op("_sg_mkldnn_fully_connected", inputs="*data", uniform=False,
@@ -457,11 +475,24 @@ def sg_mkldnn_fully_connected(g, a, *inputs):
     if a.enable_float_output:
         return binary(g, "Mul", acc, binary(g, "Div", binary(g, "Div", g.constant(f32(1.0)),
                                                              ds), ws))
-    if not _calibrated(a):   # int32 out, no requantization
+    relu = _sg_fc_eltwise(a) is not None
+    if not _calibrated(a):   # int32 out, no requantization (the relu on the int32 sums)
+        if relu:
+            acc = g.node("Relu", [acc], acc.shape, f32)
         value = g.node("Cast", [acc], acc.shape, np.int32, to=6)
         return [value, *_int32_range(g, _range_max(g, wlow, whigh), _range_max(g, dlow, dhigh),
                                      data.dtype, False)]
-    return _requantize_out(g, a, binary(g, "Mul", acc, _requant_scale(g, a, ds, ws)), False)
+    dtype = np.dtype(_sg_fc_dtype(a)[0])
+    low, high = f32(a.min_calib_range), f32(a.max_calib_range)
+    out_scale = f32(_RANGE[dtype]) / max(abs(low), abs(high))
+    if relu:   # oneDNN's eltwise post-op: out_scale * relu(acc * ((1 / ds) / ws))
+        value = binary(g, "Mul", acc, binary(g, "Div", binary(g, "Div", g.constant(
+            f32(1.0)), ds), ws))
+        value = binary(g, "Mul", g.node("Relu", [value], value.shape, f32), out_scale)
+    else:
+        value = binary(g, "Mul", acc, binary(g, "Div", binary(g, "Div", g.constant(out_scale),
+                                                              ds), ws))
+    return [_saturate(g, value, dtype), g.constant([low]), g.constant([high])]
 
 
 def _round_half_away(g, value):
@@ -531,4 +562,97 @@ def quantized_pooling(g, a, data, low, high):
 def quantized_flatten(g, a, data, low, high):
     out = g.node("Flatten", [data], (data.shape[0], int(np.prod(data.shape[1:]))), data.dtype,
                  axis=1)
+    return [out, low, high]
+
+
+def _rescale(g, q, factor, dtype):
+    """oneDNN's reorder of int8/uint8 ``q`` into ``dtype`` with the output scale ``factor``
+    (float32): ``sat(rint(q * factor))``."""
+    return _saturate(g, binary(g, "Mul", g.node("Cast", [q], q.shape, np.float32, to=1),
+                               factor), dtype)
+
+
+def _concat_dtype(a, *dtypes):
+    data = dtypes[:len(dtypes) // 3]
+    out = np.int8 if any(np.dtype(d) == np.int8 for d in data) else np.uint8
+    return [out, np.float32, np.float32]
+
+
+def _concat_entry():
+    return OPS["Concat"]
+
+
+@op("_contrib_quantized_concat", "quantized_concat", inputs="*data", uniform=False,
+    num_outputs=3, attrs={"dim": _concat_entry().attrs["dim"]},
+    shape=lambda a, *shapes: [_concat_entry().shape(a, *shapes[:len(shapes) // 3]), (1,), (1,)],
+    dtype=_concat_dtype)
+def quantized_concat(g, a, *inputs):
+    """Concat of int8/uint8 data with ranges: the output range ``(min(0, mins), max(0, maxs))``
+    (int8 if any input is, else uint8); each input reordered into it with the scale
+    ``(R_out / m_out) / (R_i / m_i)`` (rounded half to even, saturated)."""
+    count = len(inputs) // 3
+    if len(inputs) != 3 * count or count == 0:
+        g.fail(f"{len(inputs)} inputs (expected the data and a min and a max for each)")
+    data, ranges = inputs[:count], inputs[count:]
+    dtype = np.dtype(_concat_dtype(a, *[d.dtype for d in inputs])[0])
+    low, high = g.constant([np.float32(0.0)]), g.constant([np.float32(0.0)])
+    for i in range(count):
+        low = g.node("Min", [low, ranges[2 * i]], (1,), np.float32)
+        high = g.node("Max", [high, ranges[2 * i + 1]], (1,), np.float32)
+    out_scale = binary(g, "Div", g.constant(np.float32(_RANGE[dtype])), _range_max(g, low, high))
+    parts = [_rescale(g, q, binary(g, "Div", out_scale, _data_scale(
+        g, q, ranges[2 * i], ranges[2 * i + 1])), dtype) for i, q in enumerate(data)]
+    out = _concat_entry().lower(g, a, *parts)
+    return [out, low, high]
+
+
+def _add_dtype(a, lhs, rhs, *ranges):
+    if not _calibrated(a):
+        return [np.int32, np.float32, np.float32]
+    return [lhs if np.dtype(lhs) == np.dtype(rhs) else np.int8, np.float32, np.float32]
+
+
+@op("_contrib_quantized_elemwise_add", "quantized_elemwise_add",
+    inputs=("lhs", "rhs", "lhs_min", "lhs_max", "rhs_min", "rhs_max"), uniform=False,
+    num_outputs=3, attrs={"min_calib_range": Float(None), "max_calib_range": Float(None)},
+    shape=lambda a, lhs, *_: [tuple(lhs), (1,), (1,)], dtype=_add_dtype)
+def quantized_elemwise_add(g, a, lhs, rhs, lhs_min, lhs_max, rhs_min, rhs_max):
+    """MKL-DNN's sum of two int8/uint8 tensors ``dst = sat(rint(s_a q_a + s_b q_b))``.
+    Calibrated: ``s = (R_out / m_out) / (R_in / m_in)``, the output int8 unless both inputs
+    share a type. Uncalibrated: int32 output of range ``+-(m_a + m_b)``, ``s = m_in 2**31 /
+    ((m_a + m_b) R_a)`` (``R_a``: the first input's range, as MXNet writes it). Inputs of
+    different types: the uint8 one is first reordered into int8 with its scale (saturating)
+    and then added with scale 1."""
+    f32 = np.float32
+    out_dtype = np.dtype(_add_dtype(a, lhs.dtype, rhs.dtype)[0])
+    out_range = g.constant(f32(_INT32_RANGE if out_dtype == np.int32 else _RANGE[out_dtype]))
+    m_a, m_b = _range_max(g, lhs_min, lhs_max), _range_max(g, rhs_min, rhs_max)
+    if _calibrated(a):
+        low, high = g.constant([f32(a.min_calib_range)]), g.constant([f32(a.max_calib_range)])
+        out_scale = binary(g, "Div", out_range, _range_max(g, low, high))
+        scales = [binary(g, "Div", out_scale, _data_scale(g, q, lo, hi))
+                  for q, lo, hi in ((lhs, lhs_min, lhs_max), (rhs, rhs_min, rhs_max))]
+    else:
+        high = binary(g, "Add", m_a, m_b)
+        low = g.node("Neg", [high], (1,), f32)
+        first = g.constant(f32(_RANGE[lhs.dtype]))
+        second = g.constant(f32(_RANGE[rhs.dtype] if lhs.dtype != rhs.dtype
+                                else _RANGE[lhs.dtype]))
+        scales = [binary(g, "Div", binary(g, "Mul", m, out_range),
+                         binary(g, "Mul", high, r)) for m, r in ((m_a, first), (m_b, second))]
+    values = [lhs, rhs]
+    if lhs.dtype != rhs.dtype:
+        u8 = 0 if lhs.dtype == np.uint8 else 1
+        values[u8] = _rescale(g, values[u8], scales[u8], np.dtype(np.int8))
+        scales[u8] = g.constant(f32(1.0))
+    terms = [binary(g, "Mul", g.node("Cast", [v], v.shape, f32, to=1), s)
+             for v, s in zip(values, scales)]
+    total = binary(g, "Add", terms[0], terms[1])
+    if out_dtype == np.int32:
+        total = g.node("Round", [total], total.shape, f32)
+        total = g.node("Clip", [total, g.constant(-2147483648.0), g.constant(2147483520.0)],
+                       total.shape, f32)
+        out = g.node("Cast", [total], total.shape, np.int32, to=6)
+    else:
+        out = _saturate(g, total, out_dtype)
     return [out, low, high]
