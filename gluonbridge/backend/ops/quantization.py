@@ -656,3 +656,66 @@ def quantized_elemwise_add(g, a, lhs, rhs, lhs_min, lhs_max, rhs_min, rhs_max):
     else:
         out = _saturate(g, total, out_dtype)
     return [out, low, high]
+
+
+def _bn_entry():
+    return OPS["BatchNorm"]
+
+
+def _bn_shape(a, data, *_):
+    if not _calibrated(a):
+        raise Unsupported("an uncalibrated quantized BatchNorm (MXNet 1.9.1 refuses to run "
+                          "one: quantize with calib_mode 'naive' or 'entropy')")
+    return [tuple(data), (1,), (1,)]
+
+
+@op("_contrib_quantized_batch_norm", "quantized_batch_norm",
+    inputs=("data", "gamma", "beta", "moving_mean", "moving_var", "min_data", "max_data"),
+    aux=("moving_mean", "moving_var"), uniform=False, num_outputs=3,
+    attrs={k: v for k, v in _bn_entry().attrs.items() if k != "output_mean_var"},
+    shape=_bn_shape, dtype=lambda a, *_: [np.int8, np.float32, np.float32])
+def quantized_batch_norm(g, a, data, gamma, beta, moving_mean, moving_var, low, high):
+    """MKL-DNN's int8 BatchNorm: uint8 data first reordered to int8 (scale 127.5 / 255.5,
+    saturating); per channel ``w = gamma invstd m_data / m_out``, ``b = (beta - mean gamma
+    invstd) 127.5 / m_out`` (``invstd = 1 / sqrt(var + eps)``, MXNet's float; gamma as
+    stored, whatever fix_gamma) run by oneDNN with mean 0 and variance 1:
+    ``q = sat(rint(fma(q_in, w / sqrt(1 + eps), b)))``, the range the calibrated one."""
+    f32 = np.float32
+    x = data
+    if x.dtype == np.uint8:
+        x = _rescale(g, x, g.constant(f32(127.5) / f32(255.5)), np.dtype(np.int8))
+    elif x.dtype != np.int8:
+        g.fail(f"a quantized BatchNorm of {x.dtype} data (int8/uint8 only)")
+    axis = a.axis % data.ndim
+    stat = {n: _static(g, v, n).astype(f32) for n, v in (
+        ("gamma", gamma), ("beta", beta), ("moving_mean", moving_mean),
+        ("moving_var", moving_var))}
+    invstd = (1.0 / np.sqrt(stat["moving_var"].astype(np.float64) + float(a.eps))).astype(f32)
+    gi = stat["gamma"] * invstd
+    m_out = max(abs(f32(a.min_calib_range)), abs(f32(a.max_calib_range)))
+    shift = ((stat["beta"] - stat["moving_mean"] * stat["gamma"] * invstd) * f32(127.5)
+             / m_out).astype(f32)
+    weight = binary(g, "Div", binary(g, "Mul", g.constant(gi), _range_max(g, low, high)), m_out)
+    weight = binary(g, "Div", weight, np.sqrt(f32(1.0) + f32(a.eps), dtype=f32))
+    per_channel = [-1] + [1] * (data.ndim - 1 - axis)
+    weight = g.node("Reshape", [weight, g.constant(per_channel, np.int64)],
+                    (len(gi),) + (1,) * (data.ndim - 1 - axis), f32)
+    # the fused multiply-add rounded once: exact in float64, then to float32
+    f64 = np.float64
+    value = binary(g, "Mul", g.node("Cast", [x], x.shape, f64, to=11),
+                   g.node("Cast", [weight], weight.shape, f64, to=11))
+    value = binary(g, "Add", value, g.constant(shift.reshape(per_channel), f64))
+    value = g.node("Cast", [value], value.shape, f32, to=1)
+    return [_saturate(g, value, np.dtype(np.int8)), g.constant([f32(a.min_calib_range)]),
+            g.constant([f32(a.max_calib_range)])]
+
+
+@op("_contrib_quantized_act", "quantized_act", inputs=("data", "min_data", "max_data"),
+    uniform=False, num_outputs=3, attrs={"act_type": Str("relu", choices={"relu"})},
+    shape=lambda a, data, *_: [tuple(data), (1,), (1,)],
+    dtype=lambda a, data, *_: [data, np.float32, np.float32])
+def quantized_act(g, a, data, low, high):
+    """relu on the int8/uint8 values; the range passes through unchanged."""
+    x = g.node("Cast", [data], data.shape, np.float32, to=1)
+    out = g.node("Relu", [x], x.shape, np.float32)
+    return [g.node("Cast", [out], out.shape, data.dtype, to=_ONNX[data.dtype]), low, high]
