@@ -246,19 +246,19 @@ def _sg_conv_parts(a):
     pick = lambda op: next((n for n in nodes if n["op"] == op), None)  # noqa: E731
     add = next((i for i, n in enumerate(nodes) if n["op"] in ("elemwise_add", "_plus",
                                                               "_Plus")), len(nodes))
-    acts = [(i, n) for i, n in enumerate(nodes) if n["op"] == "Activation"]
+    acts = [(i, n) for i, n in enumerate(nodes) if n["op"] in ("Activation", "clip")]
     pre = next((n for i, n in acts if i < add), None)
     post = next((n for i, n in acts if i > add), None)
     return pick("Convolution"), pick("BatchNorm"), (pre, post), [
         n for n in nodes if n["op"] not in ("null", "Convolution", "BatchNorm", "Activation",
-                                            "elemwise_add", "_plus", "_Plus")]
+                                            "clip", "elemwise_add", "_plus", "_Plus")]
 
 
 def _sg_conv_shape(a, data, *rest):
     conv, _, _, others = _sg_conv_parts(a)
     if conv is None or others or not a.quantized:
         raise Unsupported("a fused convolution other than quantized Convolution(+BatchNorm)"
-                          "(+relu)(+sum)(+relu)" + (f" (has {others[0]['op']})" if others
+                          "(+relu or relu6)(+sum)(+relu)" + (f" (has {others[0]['op']})" if others
                                                      else ""))
     c = OPS["Convolution"].parse(conv.get("attrs", {}), "subgraph")
     return [nn._conv_shape(c, data), (1,), (1,)]
@@ -280,9 +280,16 @@ _SG_ATTRS = {"quantized": Bool(False), "with_bn": Bool(False), "with_act": Bool(
     attrs=_SG_ATTRS, shape=_sg_conv_shape, dtype=_sg_conv_dtype)
 def sg_mkldnn_conv(g, a, *inputs):
     conv, bn, (act, post_act), _ = _sg_conv_parts(a)
+    if act is not None and act["op"] == "clip":
+        # MXNet 1.9.1 drops a fused relu6 (clip from 0) without a sum: "output_scale can do
+        # the cut off" (the saturation to the calibrated uint8 range); int32 outputs unclipped
+        if a.with_sum or float(act.get("attrs", {}).get("a_min", "nan")) != 0.0:
+            g.fail(f"a fused clip {act.get('attrs')} (MXNet fuses clip(0, a_max) without a "
+                   "sum only)")
+        act = None
     for one in (act, post_act):
         if one is not None and one.get("attrs", {}).get("act_type") != "relu":
-            g.fail(f"a fused activation {one.get('attrs')}")
+            g.fail(f"a fused activation {one['op']} {one.get('attrs')}")
     c = OPS["Convolution"].parse(conv.get("attrs", {}), g.where)
     names = _sg_conv_inputs(conv, bn) + (["sum"] if a.with_sum else [])
     ranges = 4 if a.with_sum else 2
