@@ -321,8 +321,6 @@ def sg_mkldnn_conv(g, a, *inputs):
     if _calibrated(a):   # one weight scale per output channel
         ws = (f32(127.5) / np.abs(w).reshape(w.shape[0], -1).max(1)).astype(f32)
     else:                # one for the whole weight (MXNet's int32-output path)
-        if a.with_sum:
-            g.fail("an uncalibrated fused sum")
         ws = np.full(w.shape[0], f32(127.5) / np.abs(w).max(), f32)
     qw = np.clip(np.rint(w * (ws * adj).reshape(-1, *([1] * (w.ndim - 1)))), -128,
                  127).astype(f32)
@@ -347,6 +345,14 @@ def sg_mkldnn_conv(g, a, *inputs):
         value = binary(g, "Mul", acc, float(1 / adj))
         if act is not None:
             value = g.node("Relu", [value], value.shape, f32)
+        if residual is not None:   # the sum's values copied into the int32 output, scaled
+            q_sum, sum_low, sum_high = residual   # by (ds ws) / (R_sum / m_sum)
+            factor = binary(g, "Div", binary(g, "Mul", ds, g.constant(ws[0])),
+                            _data_scale(g, q_sum, sum_low, sum_high))
+            value = binary(g, "Add", value, binary(g, "Mul", g.node(
+                "Cast", [q_sum], q_sum.shape, f32, to=1), factor))
+            if post_act is not None:
+                value = g.node("Relu", [value], value.shape, f32)
         value = g.node("Cast", [g.node("Round", [value], value.shape, f32)], value.shape,
                        np.int32, to=6)
         return [value, *_int32_range(g, g.constant([np.abs(w).max()]),

@@ -319,3 +319,44 @@ def int8_convnet_mx1(mx):
                 nn.MaxPool2D(2, 2), nn.Conv2D(8, 3, padding=1), nn.Activation("relu"),
                 nn.AvgPool2D(2), nn.Flatten(), nn.Dense(16), nn.Dense(4))
     return _init(mx, net)
+
+
+def int8_branches_mx1(mx):
+    """INT8 ops outside a fused convolution: concat of uint8 and int8 data, elemwise_add of
+    uint8 and int8 data, a sum fused into a convolution, BatchNorm and relu after a concat
+    (quantized_batch_norm, quantized_act), Flatten, Dense with a fused relu, a float last
+    Dense."""
+    return _int8_branches(mx, True)
+
+
+def int8_branches_nobn_mx1(mx):
+    """:func:`int8_branches_mx1` without the BatchNorm (MXNet cannot run a quantized
+    BatchNorm uncalibrated)."""
+    return _int8_branches(mx, False)
+
+
+def _int8_branches(mx, with_bn):
+    nn = mx.gluon.nn
+
+    class Branches(mx.gluon.HybridBlock):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            with self.name_scope():
+                self.conv_a = nn.Conv2D(8, 3, padding=1, activation="relu")
+                self.conv_b = nn.Conv2D(8, 3, padding=1)
+                self.conv_c = nn.Conv2D(8, 1)
+                self.bn = nn.BatchNorm() if with_bn else None
+                self.act = nn.Activation("relu")
+                self.dense0 = nn.Dense(16, activation="relu")
+                self.dense1 = nn.Dense(4)
+
+        def hybrid_forward(self, F, x):
+            a, b, c = self.conv_a(x), self.conv_b(x), self.conv_c(x)
+            joined = F.concat(a, b, dim=1)
+            mixed = F.elemwise_add(a, b)
+            same = F.elemwise_add(b, c)
+            normed = self.act(self.bn(joined) if self.bn is not None else joined)
+            flat = F.Flatten(F.concat(normed, mixed, same, dim=1))
+            return self.dense1(self.dense0(flat))
+
+    return _init(mx, Branches())
