@@ -339,6 +339,7 @@ def sg_mkldnn_conv(g, a, *inputs):
                      group=int(c.num_group))
     else:
         acc = _saturating_conv(g, c, x, qw, out, k, s, d, p)
+    acc = _int32_sums(g, acc)
     acc = binary(g, "Add", acc, g.node("Reshape", [bias, g.constant(
         [-1] + [1] * (len(out) - 2), np.int64)], (len(b),) + (1,) * (len(out) - 2), f32))
     if not _calibrated(a):   # int32 out: the adjustment undone, no requantization
@@ -482,6 +483,7 @@ def sg_mkldnn_fully_connected(g, a, *inputs):
                      (x.shape[0], qw.shape[0]), f32)
     else:
         acc = _saturating_matmul(g, x, qw, data.dtype == np.int8)
+    acc = _int32_sums(g, acc)
     if len(lead) != 1:
         acc = reshape(g, acc, lead + (fc.num_hidden,))
     acc = binary(g, "Add", acc, qb)
@@ -506,6 +508,14 @@ def sg_mkldnn_fully_connected(g, a, *inputs):
         value = binary(g, "Mul", acc, binary(g, "Div", binary(g, "Div", g.constant(out_scale),
                                                               ds), ws))
     return [_saturate(g, value, dtype), g.constant([low]), g.constant([high])]
+
+
+def _int32_sums(g, acc):
+    """The integer sums of a float Conv/MatMul held as int32 and back: onnxruntime's graph
+    optimizer would otherwise fold the constant scales and bias that follow into the Conv or
+    MatMul (ConvMulFusion, MatMulScaleFusion), whose float sums then round differently."""
+    whole = g.node("Cast", [acc], acc.shape, np.int32, to=6)
+    return g.node("Cast", [whole], acc.shape, np.float32, to=1)
 
 
 def _round_half_away(g, value):
