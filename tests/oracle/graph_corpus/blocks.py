@@ -360,3 +360,18 @@ def _int8_branches(mx, with_bn):
             return self.dense1(self.dense0(flat))
 
     return _init(mx, Branches())
+
+
+def int8_dense_positive_mx1(mx):
+    """A Dense without activation whose calibrated output range is positive (MXNet still
+    makes it int8: uint8 only with a fused relu), between a Dense with a fused relu and a last
+    Dense."""
+    nn = mx.gluon.nn
+    positive = mx.nd.abs(mx.nd.random.normal(shape=(4, 8)))
+    net = nn.HybridSequential()
+    with net.name_scope():
+        net.add(nn.Dense(8, activation="relu", in_units=5),
+                nn.Dense(4, in_units=8, weight_initializer=mx.init.Constant(positive),
+                         bias_initializer=mx.init.One()),
+                nn.Dense(3, in_units=4))
+    return _init(mx, net)

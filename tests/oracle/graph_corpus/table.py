@@ -345,6 +345,10 @@ INT8_CASES = [
     Case("int8_densenet121", "int8", "zoo:densenet121", (I("data", ("N", 3, 224, 224)),),
          ("_contrib_quantized_batch_norm", "_contrib_quantized_act", "_contrib_quantized_concat"),
          batches=(1, 2), rtol=1e-4, extra={"calib_mode": "naive"}, slow=True),
+    Case("int8_dense_positive", "int8", "int8_dense_positive_mx1", (I("data", ("N", 5)),),
+         ("_sg_mkldnn_fully_connected",), batches=(2, 3), rtol=1e-4,
+         extra={"calib_mode": "naive"},
+         notes="a calibrated Dense output range >= 0 without a fused relu stays int8"),
 ]
 
 LEGACY_CASES = [
