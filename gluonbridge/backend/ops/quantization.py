@@ -20,6 +20,7 @@ import numpy as np
 from ...graph.attrs import Bool, Float, Str
 from .. import cpu
 from . import nn   # Convolution geometry; Pooling's entry, which quantized pooling shares
+from . import shape  # noqa: F401  Concat's entry, which quantized concat shares
 from .common import binary, reshape
 from .registry import OPS, Unsupported, op
 
@@ -245,19 +246,19 @@ def _sg_conv_parts(a):
     pick = lambda op: next((n for n in nodes if n["op"] == op), None)  # noqa: E731
     add = next((i for i, n in enumerate(nodes) if n["op"] in ("elemwise_add", "_plus",
                                                               "_Plus")), len(nodes))
-    acts = [(i, n) for i, n in enumerate(nodes) if n["op"] == "Activation"]
+    acts = [(i, n) for i, n in enumerate(nodes) if n["op"] in ("Activation", "clip")]
     pre = next((n for i, n in acts if i < add), None)
     post = next((n for i, n in acts if i > add), None)
     return pick("Convolution"), pick("BatchNorm"), (pre, post), [
         n for n in nodes if n["op"] not in ("null", "Convolution", "BatchNorm", "Activation",
-                                            "elemwise_add", "_plus", "_Plus")]
+                                            "clip", "elemwise_add", "_plus", "_Plus")]
 
 
 def _sg_conv_shape(a, data, *rest):
     conv, _, _, others = _sg_conv_parts(a)
     if conv is None or others or not a.quantized:
         raise Unsupported("a fused convolution other than quantized Convolution(+BatchNorm)"
-                          "(+relu)(+sum)(+relu)" + (f" (has {others[0]['op']})" if others
+                          "(+relu or relu6)(+sum)(+relu)" + (f" (has {others[0]['op']})" if others
                                                      else ""))
     c = OPS["Convolution"].parse(conv.get("attrs", {}), "subgraph")
     return [nn._conv_shape(c, data), (1,), (1,)]
@@ -272,16 +273,23 @@ def _sg_conv_dtype(a, *dtypes):
 _SG_ATTRS = {"quantized": Bool(False), "with_bn": Bool(False), "with_act": Bool(False),
              "with_sum": Bool(False), "with_postsum_act": Bool(False),
              "min_calib_range": Float(None), "max_calib_range": Float(None),
-             "enable_float_output": Bool(False), "with_eltwise": Bool(False, choices={False})}
+             "enable_float_output": Bool(False), "with_eltwise": Bool(False)}
 
 
 @op("_sg_mkldnn_conv", inputs="*data", uniform=False, num_outputs=3,
     attrs=_SG_ATTRS, shape=_sg_conv_shape, dtype=_sg_conv_dtype)
 def sg_mkldnn_conv(g, a, *inputs):
     conv, bn, (act, post_act), _ = _sg_conv_parts(a)
+    if act is not None and act["op"] == "clip":
+        # MXNet 1.9.1 drops a fused relu6 (clip from 0) without a sum: "output_scale can do
+        # the cut off" (the saturation to the calibrated uint8 range); int32 outputs unclipped
+        if a.with_sum or float(act.get("attrs", {}).get("a_min", "nan")) != 0.0:
+            g.fail(f"a fused clip {act.get('attrs')} (MXNet fuses clip(0, a_max) without a "
+                   "sum only)")
+        act = None
     for one in (act, post_act):
         if one is not None and one.get("attrs", {}).get("act_type") != "relu":
-            g.fail(f"a fused activation {one.get('attrs')}")
+            g.fail(f"a fused activation {one['op']} {one.get('attrs')}")
     c = OPS["Convolution"].parse(conv.get("attrs", {}), g.where)
     names = _sg_conv_inputs(conv, bn) + (["sum"] if a.with_sum else [])
     ranges = 4 if a.with_sum else 2
@@ -313,8 +321,6 @@ def sg_mkldnn_conv(g, a, *inputs):
     if _calibrated(a):   # one weight scale per output channel
         ws = (f32(127.5) / np.abs(w).reshape(w.shape[0], -1).max(1)).astype(f32)
     else:                # one for the whole weight (MXNet's int32-output path)
-        if a.with_sum:
-            g.fail("an uncalibrated fused sum")
         ws = np.full(w.shape[0], f32(127.5) / np.abs(w).max(), f32)
     qw = np.clip(np.rint(w * (ws * adj).reshape(-1, *([1] * (w.ndim - 1)))), -128,
                  127).astype(f32)
@@ -333,12 +339,21 @@ def sg_mkldnn_conv(g, a, *inputs):
                      group=int(c.num_group))
     else:
         acc = _saturating_conv(g, c, x, qw, out, k, s, d, p)
+    acc = _int32_sums(g, acc)
     acc = binary(g, "Add", acc, g.node("Reshape", [bias, g.constant(
         [-1] + [1] * (len(out) - 2), np.int64)], (len(b),) + (1,) * (len(out) - 2), f32))
     if not _calibrated(a):   # int32 out: the adjustment undone, no requantization
         value = binary(g, "Mul", acc, float(1 / adj))
         if act is not None:
             value = g.node("Relu", [value], value.shape, f32)
+        if residual is not None:   # the sum's values copied into the int32 output, scaled
+            q_sum, sum_low, sum_high = residual   # by (ds ws) / (R_sum / m_sum)
+            factor = binary(g, "Div", binary(g, "Mul", ds, g.constant(ws[0])),
+                            _data_scale(g, q_sum, sum_low, sum_high))
+            value = binary(g, "Add", value, binary(g, "Mul", g.node(
+                "Cast", [q_sum], q_sum.shape, f32, to=1), factor))
+            if post_act is not None:
+                value = g.node("Relu", [value], value.shape, f32)
         value = g.node("Cast", [g.node("Round", [value], value.shape, f32)], value.shape,
                        np.int32, to=6)
         return [value, *_int32_range(g, g.constant([np.abs(w).max()]),
@@ -404,20 +419,37 @@ def _sg_fc_parts(a):
     return [n for sub in subs for n in sub["nodes"] if n["op"] != "null"]
 
 
-def _sg_fc_shape(a, data, *rest):
+def _sg_fc_eltwise(a):
+    """The fused activation's act_type (None without one)."""
     nodes = _sg_fc_parts(a)
-    if [n["op"] for n in nodes] != ["FullyConnected"] or not a.quantized:
+    ops = [n["op"] for n in nodes]
+    if ops == ["FullyConnected"] and not a.with_eltwise:
+        return None
+    act = nodes[-1].get("attrs", {}).get("act_type") if len(nodes) == 2 else None
+    if (ops != ["FullyConnected", "Activation"] or not a.with_eltwise or act != "relu"
+            or not a.quantized):
         raise Unsupported("a fused fully connected node other than a quantized "
-                          "FullyConnected")
-    fc = OPS["FullyConnected"].parse(nodes[0].get("attrs", {}), "subgraph")
+                          "FullyConnected(+Activation relu)" + (f" (has {ops[1:]})" if
+                                                                len(ops) > 1 else ""))
+    return act
+
+
+def _sg_fc_shape(a, data, *rest):
+    _sg_fc_eltwise(a)
+    if not a.quantized:
+        raise Unsupported("a float fused fully connected node")
+    fc = OPS["FullyConnected"].parse(_sg_fc_parts(a)[0].get("attrs", {}), "subgraph")
     shape = (data[0], fc.num_hidden) if fc.flatten else tuple(data[:-1]) + (fc.num_hidden,)
     return [shape] if a.enable_float_output else [shape, (1,), (1,)]
 
 
 def _sg_fc_dtype(a, *dtypes):
+    """MXNet's: uint8 only with a fused relu (whatever the calibrated range), else int8."""
     if a.enable_float_output:
         return [np.float32]
-    return _sg_conv_dtype(a)
+    if not _calibrated(a):
+        return [np.int32, np.float32, np.float32]
+    return [np.uint8 if _sg_fc_eltwise(a) else np.int8, np.float32, np.float32]
 
 
 @op("_sg_mkldnn_fully_connected", inputs="*data", uniform=False,
@@ -451,17 +483,39 @@ def sg_mkldnn_fully_connected(g, a, *inputs):
                      (x.shape[0], qw.shape[0]), f32)
     else:
         acc = _saturating_matmul(g, x, qw, data.dtype == np.int8)
+    acc = _int32_sums(g, acc)
     if len(lead) != 1:
         acc = reshape(g, acc, lead + (fc.num_hidden,))
     acc = binary(g, "Add", acc, qb)
     if a.enable_float_output:
         return binary(g, "Mul", acc, binary(g, "Div", binary(g, "Div", g.constant(f32(1.0)),
                                                              ds), ws))
-    if not _calibrated(a):   # int32 out, no requantization
+    relu = _sg_fc_eltwise(a) is not None
+    if not _calibrated(a):   # int32 out, no requantization (the relu on the int32 sums)
+        if relu:
+            acc = g.node("Relu", [acc], acc.shape, f32)
         value = g.node("Cast", [acc], acc.shape, np.int32, to=6)
         return [value, *_int32_range(g, _range_max(g, wlow, whigh), _range_max(g, dlow, dhigh),
                                      data.dtype, False)]
-    return _requantize_out(g, a, binary(g, "Mul", acc, _requant_scale(g, a, ds, ws)), False)
+    dtype = np.dtype(_sg_fc_dtype(a)[0])
+    low, high = f32(a.min_calib_range), f32(a.max_calib_range)
+    out_scale = f32(_RANGE[dtype]) / max(abs(low), abs(high))
+    if relu:   # oneDNN's eltwise post-op: out_scale * relu(acc * ((1 / ds) / ws))
+        value = binary(g, "Mul", acc, binary(g, "Div", binary(g, "Div", g.constant(
+            f32(1.0)), ds), ws))
+        value = binary(g, "Mul", g.node("Relu", [value], value.shape, f32), out_scale)
+    else:
+        value = binary(g, "Mul", acc, binary(g, "Div", binary(g, "Div", g.constant(out_scale),
+                                                              ds), ws))
+    return [_saturate(g, value, dtype), g.constant([low]), g.constant([high])]
+
+
+def _int32_sums(g, acc):
+    """The integer sums of a float Conv/MatMul held as int32 and back: onnxruntime's graph
+    optimizer would otherwise fold the constant scales and bias that follow into the Conv or
+    MatMul (ConvMulFusion, MatMulScaleFusion), whose float sums then round differently."""
+    whole = g.node("Cast", [acc], acc.shape, np.int32, to=6)
+    return g.node("Cast", [whole], acc.shape, np.float32, to=1)
 
 
 def _round_half_away(g, value):
@@ -532,3 +586,159 @@ def quantized_flatten(g, a, data, low, high):
     out = g.node("Flatten", [data], (data.shape[0], int(np.prod(data.shape[1:]))), data.dtype,
                  axis=1)
     return [out, low, high]
+
+
+def _rescale(g, q, factor, dtype):
+    """oneDNN's reorder of int8/uint8 ``q`` into ``dtype`` with the output scale ``factor``
+    (float32): ``sat(rint(q * factor))``."""
+    return _saturate(g, binary(g, "Mul", g.node("Cast", [q], q.shape, np.float32, to=1),
+                               factor), dtype)
+
+
+def _concat_dtype(a, *dtypes):
+    data = dtypes[:len(dtypes) // 3]
+    out = np.int8 if any(np.dtype(d) == np.int8 for d in data) else np.uint8
+    return [out, np.float32, np.float32]
+
+
+def _concat_entry():
+    return OPS["Concat"]
+
+
+@op("_contrib_quantized_concat", "quantized_concat", inputs="*data", uniform=False,
+    num_outputs=3, attrs={"dim": _concat_entry().attrs["dim"]},
+    shape=lambda a, *shapes: [_concat_entry().shape(a, *shapes[:len(shapes) // 3]), (1,), (1,)],
+    dtype=_concat_dtype)
+def quantized_concat(g, a, *inputs):
+    """Concat of int8/uint8 data with ranges: the output range ``(min(0, mins), max(0, maxs))``
+    (int8 if any input is, else uint8); each input reordered into it with the scale
+    ``(R_out / m_out) / (R_i / m_i)`` (rounded half to even, saturated)."""
+    count = len(inputs) // 3
+    if len(inputs) != 3 * count or count == 0:
+        g.fail(f"{len(inputs)} inputs (expected the data and a min and a max for each)")
+    data, ranges = inputs[:count], inputs[count:]
+    dtype = np.dtype(_concat_dtype(a, *[d.dtype for d in inputs])[0])
+    low, high = g.constant([np.float32(0.0)]), g.constant([np.float32(0.0)])
+    for i in range(count):
+        low = g.node("Min", [low, ranges[2 * i]], (1,), np.float32)
+        high = g.node("Max", [high, ranges[2 * i + 1]], (1,), np.float32)
+    out_scale = binary(g, "Div", g.constant(np.float32(_RANGE[dtype])), _range_max(g, low, high))
+    parts = [_rescale(g, q, binary(g, "Div", out_scale, _data_scale(
+        g, q, ranges[2 * i], ranges[2 * i + 1])), dtype) for i, q in enumerate(data)]
+    out = _concat_entry().lower(g, a, *parts)
+    return [out, low, high]
+
+
+def _add_dtype(a, lhs, rhs, *ranges):
+    if not _calibrated(a):
+        return [np.int32, np.float32, np.float32]
+    return [lhs if np.dtype(lhs) == np.dtype(rhs) else np.int8, np.float32, np.float32]
+
+
+@op("_contrib_quantized_elemwise_add", "quantized_elemwise_add",
+    inputs=("lhs", "rhs", "lhs_min", "lhs_max", "rhs_min", "rhs_max"), uniform=False,
+    num_outputs=3, attrs={"min_calib_range": Float(None), "max_calib_range": Float(None)},
+    shape=lambda a, lhs, *_: [tuple(lhs), (1,), (1,)], dtype=_add_dtype)
+def quantized_elemwise_add(g, a, lhs, rhs, lhs_min, lhs_max, rhs_min, rhs_max):
+    """MKL-DNN's sum of two int8/uint8 tensors ``dst = sat(rint(s_a q_a + s_b q_b))``.
+    Calibrated: ``s = (R_out / m_out) / (R_in / m_in)``, the output int8 unless both inputs
+    share a type. Uncalibrated: int32 output of range ``+-(m_a + m_b)``, ``s = m_in 2**31 /
+    ((m_a + m_b) R_a)`` (``R_a``: the first input's range, as MXNet writes it). Inputs of
+    different types: the uint8 one is first reordered into int8 with its scale (saturating)
+    and then added with scale 1."""
+    f32 = np.float32
+    out_dtype = np.dtype(_add_dtype(a, lhs.dtype, rhs.dtype)[0])
+    out_range = g.constant(f32(_INT32_RANGE if out_dtype == np.int32 else _RANGE[out_dtype]))
+    m_a, m_b = _range_max(g, lhs_min, lhs_max), _range_max(g, rhs_min, rhs_max)
+    if _calibrated(a):
+        low, high = g.constant([f32(a.min_calib_range)]), g.constant([f32(a.max_calib_range)])
+        out_scale = binary(g, "Div", out_range, _range_max(g, low, high))
+        scales = [binary(g, "Div", out_scale, _data_scale(g, q, lo, hi))
+                  for q, lo, hi in ((lhs, lhs_min, lhs_max), (rhs, rhs_min, rhs_max))]
+    else:
+        high = binary(g, "Add", m_a, m_b)
+        low = g.node("Neg", [high], (1,), f32)
+        first = g.constant(f32(_RANGE[lhs.dtype]))
+        second = g.constant(f32(_RANGE[rhs.dtype] if lhs.dtype != rhs.dtype
+                                else _RANGE[lhs.dtype]))
+        scales = [binary(g, "Div", binary(g, "Mul", m, out_range),
+                         binary(g, "Mul", high, r)) for m, r in ((m_a, first), (m_b, second))]
+    values = [lhs, rhs]
+    if lhs.dtype != rhs.dtype:
+        u8 = 0 if lhs.dtype == np.uint8 else 1
+        values[u8] = _rescale(g, values[u8], scales[u8], np.dtype(np.int8))
+        scales[u8] = g.constant(f32(1.0))
+    terms = [binary(g, "Mul", g.node("Cast", [v], v.shape, f32, to=1), s)
+             for v, s in zip(values, scales)]
+    total = binary(g, "Add", terms[0], terms[1])
+    if out_dtype == np.int32:
+        total = g.node("Round", [total], total.shape, f32)
+        total = g.node("Clip", [total, g.constant(-2147483648.0), g.constant(2147483520.0)],
+                       total.shape, f32)
+        out = g.node("Cast", [total], total.shape, np.int32, to=6)
+    else:
+        out = _saturate(g, total, out_dtype)
+    return [out, low, high]
+
+
+def _bn_entry():
+    return OPS["BatchNorm"]
+
+
+def _bn_shape(a, data, *_):
+    if not _calibrated(a):
+        raise Unsupported("an uncalibrated quantized BatchNorm (MXNet 1.9.1 refuses to run "
+                          "one: quantize with calib_mode 'naive' or 'entropy')")
+    return [tuple(data), (1,), (1,)]
+
+
+@op("_contrib_quantized_batch_norm", "quantized_batch_norm",
+    inputs=("data", "gamma", "beta", "moving_mean", "moving_var", "min_data", "max_data"),
+    aux=("moving_mean", "moving_var"), uniform=False, num_outputs=3,
+    attrs={k: v for k, v in _bn_entry().attrs.items() if k != "output_mean_var"},
+    shape=_bn_shape, dtype=lambda a, *_: [np.int8, np.float32, np.float32])
+def quantized_batch_norm(g, a, data, gamma, beta, moving_mean, moving_var, low, high):
+    """MKL-DNN's int8 BatchNorm: uint8 data first reordered to int8 (scale 127.5 / 255.5,
+    saturating); per channel ``w = gamma invstd m_data / m_out``, ``b = (beta - mean gamma
+    invstd) 127.5 / m_out`` (``invstd = 1 / sqrt(var + eps)``, MXNet's float; gamma as
+    stored, whatever fix_gamma) run by oneDNN with mean 0 and variance 1:
+    ``q = sat(rint(fma(q_in, w / sqrt(1 + eps), b)))``, the range the calibrated one."""
+    f32 = np.float32
+    x = data
+    if x.dtype == np.uint8:
+        x = _rescale(g, x, g.constant(f32(127.5) / f32(255.5)), np.dtype(np.int8))
+    elif x.dtype != np.int8:
+        g.fail(f"a quantized BatchNorm of {x.dtype} data (int8/uint8 only)")
+    axis = a.axis % data.ndim
+    stat = {n: _static(g, v, n).astype(f32) for n, v in (
+        ("gamma", gamma), ("beta", beta), ("moving_mean", moving_mean),
+        ("moving_var", moving_var))}
+    invstd = (1.0 / np.sqrt(stat["moving_var"].astype(np.float64) + float(a.eps))).astype(f32)
+    gi = stat["gamma"] * invstd
+    m_out = max(abs(f32(a.min_calib_range)), abs(f32(a.max_calib_range)))
+    shift = ((stat["beta"] - stat["moving_mean"] * stat["gamma"] * invstd) * f32(127.5)
+             / m_out).astype(f32)
+    weight = binary(g, "Div", binary(g, "Mul", g.constant(gi), _range_max(g, low, high)), m_out)
+    weight = binary(g, "Div", weight, np.sqrt(f32(1.0) + f32(a.eps), dtype=f32))
+    per_channel = [-1] + [1] * (data.ndim - 1 - axis)
+    weight = g.node("Reshape", [weight, g.constant(per_channel, np.int64)],
+                    (len(gi),) + (1,) * (data.ndim - 1 - axis), f32)
+    # the fused multiply-add rounded once: exact in float64, then to float32
+    f64 = np.float64
+    value = binary(g, "Mul", g.node("Cast", [x], x.shape, f64, to=11),
+                   g.node("Cast", [weight], weight.shape, f64, to=11))
+    value = binary(g, "Add", value, g.constant(shift.reshape(per_channel), f64))
+    value = g.node("Cast", [value], value.shape, f32, to=1)
+    return [_saturate(g, value, np.dtype(np.int8)), g.constant([f32(a.min_calib_range)]),
+            g.constant([f32(a.max_calib_range)])]
+
+
+@op("_contrib_quantized_act", "quantized_act", inputs=("data", "min_data", "max_data"),
+    uniform=False, num_outputs=3, attrs={"act_type": Str("relu", choices={"relu"})},
+    shape=lambda a, data, *_: [tuple(data), (1,), (1,)],
+    dtype=lambda a, data, *_: [data, np.float32, np.float32])
+def quantized_act(g, a, data, low, high):
+    """relu on the int8/uint8 values; the range passes through unchanged."""
+    x = g.node("Cast", [data], data.shape, np.float32, to=1)
+    out = g.node("Relu", [x], x.shape, np.float32)
+    return [g.node("Cast", [out], out.shape, data.dtype, to=_ONNX[data.dtype]), low, high]

@@ -319,3 +319,59 @@ def int8_convnet_mx1(mx):
                 nn.MaxPool2D(2, 2), nn.Conv2D(8, 3, padding=1), nn.Activation("relu"),
                 nn.AvgPool2D(2), nn.Flatten(), nn.Dense(16), nn.Dense(4))
     return _init(mx, net)
+
+
+def int8_branches_mx1(mx):
+    """INT8 ops outside a fused convolution: concat of uint8 and int8 data, elemwise_add of
+    uint8 and int8 data, a sum fused into a convolution, BatchNorm and relu after a concat
+    (quantized_batch_norm, quantized_act), Flatten, Dense with a fused relu, a float last
+    Dense."""
+    return _int8_branches(mx, True)
+
+
+def int8_branches_nobn_mx1(mx):
+    """:func:`int8_branches_mx1` without the BatchNorm (MXNet cannot run a quantized
+    BatchNorm uncalibrated)."""
+    return _int8_branches(mx, False)
+
+
+def _int8_branches(mx, with_bn):
+    nn = mx.gluon.nn
+
+    class Branches(mx.gluon.HybridBlock):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            with self.name_scope():
+                self.conv_a = nn.Conv2D(8, 3, padding=1, activation="relu")
+                self.conv_b = nn.Conv2D(8, 3, padding=1)
+                self.conv_c = nn.Conv2D(8, 1)
+                self.bn = nn.BatchNorm() if with_bn else None
+                self.act = nn.Activation("relu")
+                self.dense0 = nn.Dense(16, activation="relu")
+                self.dense1 = nn.Dense(4)
+
+        def hybrid_forward(self, F, x):
+            a, b, c = self.conv_a(x), self.conv_b(x), self.conv_c(x)
+            joined = F.concat(a, b, dim=1)
+            mixed = F.elemwise_add(a, b)
+            same = F.elemwise_add(b, c)
+            normed = self.act(self.bn(joined) if self.bn is not None else joined)
+            flat = F.Flatten(F.concat(normed, mixed, same, dim=1))
+            return self.dense1(self.dense0(flat))
+
+    return _init(mx, Branches())
+
+
+def int8_dense_positive_mx1(mx):
+    """A Dense without activation whose calibrated output range is positive (MXNet still
+    makes it int8: uint8 only with a fused relu), between a Dense with a fused relu and a last
+    Dense."""
+    nn = mx.gluon.nn
+    positive = mx.nd.abs(mx.nd.random.normal(shape=(4, 8)))
+    net = nn.HybridSequential()
+    with net.name_scope():
+        net.add(nn.Dense(8, activation="relu", in_units=5),
+                nn.Dense(4, in_units=8, weight_initializer=mx.init.Constant(positive),
+                         bias_initializer=mx.init.One()),
+                nn.Dense(3, in_units=4))
+    return _init(mx, net)
