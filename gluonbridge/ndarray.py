@@ -287,6 +287,15 @@ class NDArray(np.ndarray):
             shape = legacy_shape(self.shape, shape, reverse)
         return np.asarray(self).reshape(shape).view(NDArray)
 
+    def expand_dims(self, axis, inplace=False):
+        """The ``expand_dims`` op; ``inplace=True`` instead gives a view sharing this array's
+        data, as MXNet's NDArray method does (a reshape)."""
+        if not inplace:
+            return self.__getattr__("expand_dims")(axis=axis)
+        if not -self.ndim - 1 <= axis <= self.ndim:
+            raise AssertionError(f"axis {axis} is out of range for {self.ndim}d array")
+        return np.expand_dims(np.asarray(self), axis).view(NDArray)
+
     @property
     def device(self):
         return current_device()
