@@ -1,0 +1,110 @@
+"""Build small Sockeye 2.3 (MXNet) Transformer models from Sockeye's released source.
+
+The models are ``sockeye.model.SockeyeModel`` built from Sockeye's own config classes, run by
+:func:`real_libraries.describe_all` (same stubs, weights hand-over and description) in MXNet
+1.9.1 and under the ``mxnet`` shim. Each wrapper below has the empty prefix, so parameter names
+are exactly Sockeye's checkpoint names, and returns the calls' outputs as a flat tuple:
+training forward (logits), inference (``encode_and_initialize`` then ``decode_step`` twice, as
+Sockeye's beam search calls them), for the standard Transformer decoder and the SSRU one.
+"""
+import numpy as np
+
+BATCH, SOURCE_LEN, TARGET_LEN, VOCAB = 2, 8, 6, 50
+
+
+def _config(decoder_type="transformer", positional="fixed", tying="src_trg_softmax",
+            act_type="relu", lhuc=False, glu=False, length_task=False):
+    from sockeye import data_io, encoder, layers, model, transformer
+    statistics = data_io.DataStatistics(
+        num_sents=0, num_discarded=0, num_tokens_source=0, num_tokens_target=0,
+        num_unks_source=0, num_unks_target=0, max_observed_len_source=SOURCE_LEN,
+        max_observed_len_target=TARGET_LEN, size_vocab_source=VOCAB, size_vocab_target=VOCAB,
+        length_ratio_mean=1.0, length_ratio_std=0.1, buckets=[], num_sents_per_bucket=[],
+        average_len_target_per_bucket=[])
+    data = data_io.DataConfig(data_statistics=statistics, max_seq_len_source=16,
+                              max_seq_len_target=16, num_source_factors=1, num_target_factors=1)
+
+    def side(kind):
+        return transformer.TransformerConfig(
+            model_size=32, attention_heads=4, feed_forward_num_hidden=64, act_type=act_type,
+            num_layers=2, dropout_attention=0.0, dropout_act=0.0, dropout_prepost=0.0,
+            positional_embedding_type=positional, preprocess_sequence="n",
+            postprocess_sequence="r", max_seq_len_source=16, max_seq_len_target=16,
+            decoder_type=kind, use_lhuc=lhuc, depth_key_value=32, use_glu=glu)
+
+    def embed():
+        return encoder.EmbeddingConfig(vocab_size=VOCAB, num_embed=32, dropout=0.0)
+    return model.ModelConfig(
+        config_data=data, vocab_source_size=VOCAB, vocab_target_size=VOCAB,
+        config_embed_source=embed(), config_embed_target=embed(),
+        config_encoder=side("transformer"), config_decoder=side(decoder_type),
+        config_length_task=layers.LengthRatioConfig(num_layers=2, weight=1.0)
+        if length_task else None, weight_tying_type=tying, lhuc=lhuc)
+
+
+def _training(model, source, source_length, target, target_length):
+    """SockeyeModel's training forward: the logits (and the length ratio when configured)."""
+    out = model(source, source_length, target, target_length)
+    return tuple(out[key] for key in sorted(out))
+
+
+def _inference(model, source, source_length, first, second):
+    """Encode, the decoder's states, two decode steps (a constant length ratio of 1.5)."""
+    states, predicted = model.encode_and_initialize(source, source_length, 1.5)
+    out1, states, _ = model.decode_step(first, states)
+    out2, states, _ = model.decode_step(second, states)
+    return (predicted, out1, out2, *states)
+
+
+def _model(call, hybridize=False, **config):
+    """A builder of a Block holding one SockeyeModel (the empty prefix keeps Sockeye's names)
+    whose forward is ``call``; the inference call gets an ``inference_only`` model."""
+    def build():
+        import mxnet as mx
+        from sockeye import model
+
+        class Wrapper(mx.gluon.Block):
+            def __init__(self):
+                super().__init__(prefix="")
+                with self.name_scope():
+                    self.model = model.SockeyeModel(_config(**config),
+                                                    inference_only=call is _inference)
+                if hybridize:
+                    self.model.hybridize(static_alloc=True)   # as Sockeye loads models
+
+            def forward(self, *inputs):
+                return call(self.model, *inputs)
+        return Wrapper()
+    return build
+
+
+def _inputs(mx):
+    """source tokens (batch, length, 1 factor), their lengths, target tokens, their lengths."""
+    rng = np.random.RandomState(0)
+    source = rng.randint(1, VOCAB, (BATCH, SOURCE_LEN, 1))
+    source[1, 5:] = 0
+    target = rng.randint(1, VOCAB, (BATCH, TARGET_LEN, 1))
+    target[1, 4:] = 0
+    return [mx.nd.array(source), mx.nd.array([SOURCE_LEN, 5]), mx.nd.array(target),
+            mx.nd.array([TARGET_LEN, 4])]
+
+
+def _step_inputs(mx):
+    """source, its lengths, and two steps' target tokens (batch, 1 factor)."""
+    source, length, _, _ = _inputs(mx)
+    return [source, length, mx.nd.array([[2], [7]]), mx.nd.array([[9], [4]])]
+
+
+# model -> (builder, inputs(mx) -> list of NDArrays)
+MODELS = {
+    "transformer": (_model(_training), _inputs),
+    "transformer_hybridized": (_model(_training, hybridize=True), _inputs),
+    "transformer_variants": (_model(_training, positional="learned", tying="none",
+                                    act_type="gelu", lhuc=True, glu=True, length_task=True),
+                             _inputs),
+    "transformer_decode_steps": (_model(_inference), _step_inputs),
+    "transformer_decode_steps_hybridized": (_model(_inference, hybridize=True), _step_inputs),
+    "ssru_transformer": (_model(_training, decoder_type="ssru_transformer"), _inputs),
+    "ssru_transformer_decode_steps": (_model(_inference, decoder_type="ssru_transformer"),
+                                      _step_inputs),
+}

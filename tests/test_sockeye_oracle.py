@@ -1,0 +1,68 @@
+"""Sockeye 2.3.24 (the last MXNet-based Sockeye on the package index) run unchanged under the
+``mxnet`` shim against the same source under MXNet 1.9.1.
+
+Small Transformer ``SockeyeModel``s built from Sockeye's own configs (tests/oracle/
+sockeye_models.py): the training forward (fixed positional embeddings with shared, tied
+embeddings; hybridized with static_alloc as Sockeye loads models; learned positions, untied
+weights, GELU, GLU, LHUC and the length-ratio task), and inference (encode_and_initialize, two
+decode_steps) for the Transformer and the SSRU decoder. MXNet initializes each model, runs it
+and saves its parameters (tests/oracle/real_libraries.py's ``describe``); gluonbridge builds it
+in a fresh process, must name every parameter as MXNet does, loads MXNet's file and must give
+every output within 1e-5 of MXNet's, relative to the output's largest magnitude.
+"""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.codemod.corpus_sources import download, unpack
+from tests.oracle.harness import gluonbridge_interpreter, oracle_dir
+from tests.test_real_libraries_oracle import _close
+
+pytestmark = [pytest.mark.slow, pytest.mark.oracle]
+
+RUNNER = Path(__file__).parent / "oracle"
+SOCKEYE = "sockeye==2.3.24"
+
+
+@pytest.fixture(scope="module")
+def sources():
+    """Sockeye's wheel unpacked in the oracle dir, plus PyYAML (Sockeye's configs subclass
+    ``yaml.YAMLObject``; the oracle venv lacks it) linked in rather than installed."""
+    root = oracle_dir() / "cache" / "sockeye"
+    if not (root / "sockeye").exists():
+        unpack(download((SOCKEYE,)), root)
+    vendor = root / "vendor"
+    vendor.mkdir(exist_ok=True)
+    link = vendor / "yaml"
+    if not link.exists():
+        link.symlink_to(Path(yaml.__file__).parent)
+    return [str(vendor), str(root / "sockeye")]
+
+
+def _snippet(sources, weights, shim):
+    return (f"import sys\nsys.path.insert(0, {str(RUNNER)!r})\n"
+            "import real_libraries, sockeye_models\n"
+            f"result = real_libraries.describe_all({sources!r}, {weights!r}, {shim!r}, "
+            "list(sockeye_models.MODELS), sockeye_models.MODELS)\n")
+
+
+def test_sockeye_models_match_mxnet(mx1, sources, tmp_path):
+    theirs = mx1.run(_snippet(sources, str(tmp_path), False), timeout=600)
+    ours = gluonbridge_interpreter("legacy").run(_snippet(sources, str(tmp_path), True),
+                                                 timeout=600)
+    failures = []
+    for name, mx in theirs.items():
+        assert mx["stage"] == "done", f"{name} fails in MXNet 1.9.1 itself: {mx['error']}"
+        gb = ours[name]
+        if gb["stage"] != "done":
+            failures.append(f"{name}: [{gb['stage']}] {gb['error']}")
+        elif gb["params"] != mx["params"]:
+            differ = sorted(set(gb["params"]) ^ set(mx["params"])) or \
+                [f"{k} {gb['params'][k]} vs {shape}" for k, shape in mx["params"].items()
+                 if gb["params"][k] != shape]
+            failures.append(f"{name}: parameter names/shapes differ: {differ[:4]}")
+        elif gb["shapes"] != mx["shapes"] or not _close(gb["outputs"], mx["outputs"]):
+            failures.append(f"{name}: outputs differ beyond 1e-5 (shapes {gb['shapes']} "
+                            f"vs {mx['shapes']})")
+    assert not failures, "\n".join(failures)
