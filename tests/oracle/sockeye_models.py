@@ -5,7 +5,8 @@ The models are ``sockeye.model.SockeyeModel`` built from Sockeye's own config cl
 1.9.1 and under the ``mxnet`` shim. Each wrapper below has the empty prefix, so parameter names
 are exactly Sockeye's checkpoint names, and returns the calls' outputs as a flat tuple:
 training forward (logits), inference (``encode_and_initialize`` then ``decode_step`` twice, as
-Sockeye's beam search calls them), for the standard Transformer decoder and the SSRU one.
+Sockeye's beam search calls them) and Sockeye's own beam and greedy search, for the standard
+Transformer decoder and the SSRU one.
 """
 import numpy as np
 
@@ -56,9 +57,27 @@ def _inference(model, source, source_length, first, second):
     return (predicted, out1, out2, *states)
 
 
-def _model(call, hybridize=False, **config):
+def _search(beam_size, greedy=False):
+    """Sockeye's search as its Translator builds it (get_search_algorithm: hybridized, scores
+    output, length penalty 1.0), translating the source to at most 6 tokens: the best
+    hypotheses' indices, words, scores, lengths and estimated reference lengths."""
+    def call(model, source, source_length):
+        import mxnet as mx
+        from sockeye import beam_search
+        search = beam_search.get_search_algorithm(
+            [model], beam_size=beam_size, context=mx.cpu(), vocab_target=None,
+            output_scores=not greedy, scorer=beam_search.CandidateScorer(1.0, 0.0, 0.0),
+            constant_length_ratio=-1.0 if greedy else 0.0, greedy=greedy)
+        batch = source.shape[0]
+        out = search(source, source_length, None, [None] * batch, [None] * batch,
+                     mx.nd.array([6] * batch, dtype="int32"))
+        return tuple(mx.nd.array(a) for a in out[:4 if greedy else 5])
+    return call
+
+
+def _model(call, inference_only=False, hybridize=False, **config):
     """A builder of a Block holding one SockeyeModel (the empty prefix keeps Sockeye's names)
-    whose forward is ``call``; the inference call gets an ``inference_only`` model."""
+    whose forward is ``call``."""
     def build():
         import mxnet as mx
         from sockeye import model
@@ -68,7 +87,7 @@ def _model(call, hybridize=False, **config):
                 super().__init__(prefix="")
                 with self.name_scope():
                     self.model = model.SockeyeModel(_config(**config),
-                                                    inference_only=call is _inference)
+                                                    inference_only=inference_only)
                 if hybridize:
                     self.model.hybridize(static_alloc=True)   # as Sockeye loads models
 
@@ -102,9 +121,18 @@ MODELS = {
     "transformer_variants": (_model(_training, positional="learned", tying="none",
                                     act_type="gelu", lhuc=True, glu=True, length_task=True),
                              _inputs),
-    "transformer_decode_steps": (_model(_inference), _step_inputs),
-    "transformer_decode_steps_hybridized": (_model(_inference, hybridize=True), _step_inputs),
+    "transformer_decode_steps": (_model(_inference, True), _step_inputs),
+    "transformer_decode_steps_hybridized": (_model(_inference, True, hybridize=True),
+                                            _step_inputs),
     "ssru_transformer": (_model(_training, decoder_type="ssru_transformer"), _inputs),
-    "ssru_transformer_decode_steps": (_model(_inference, decoder_type="ssru_transformer"),
+    "ssru_transformer_decode_steps": (_model(_inference, True, decoder_type="ssru_transformer"),
                                       _step_inputs),
+    "transformer_beam_search": (_model(_search(3), True, hybridize=True),
+                                lambda mx: _inputs(mx)[:2]),
+    "transformer_greedy_search": (_model(_search(1, greedy=True), True, hybridize=True,
+                                         tying="none"),
+                                  lambda mx: [a[:1] for a in _inputs(mx)[:2]]),
+    "ssru_transformer_beam_search": (_model(_search(3), True, hybridize=True,
+                                            decoder_type="ssru_transformer"),
+                                     lambda mx: _inputs(mx)[:2]),
 }
