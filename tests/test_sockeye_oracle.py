@@ -4,9 +4,11 @@ unchanged under the ``mxnet`` shim against the same source under MXNet 1.9.1.
 Small Transformer ``SockeyeModel``s built from Sockeye's own configs (tests/oracle/
 sockeye_models.py): the training forward (fixed positional embeddings with shared, tied
 embeddings; hybridized with static_alloc as Sockeye loads models; learned positions, untied
-weights, GELU, GLU, LHUC and the length-ratio task), inference (encode_and_initialize, two
+weights, GELU, GLU, LHUC and the length-ratio task; source factors summed and concatenated, an
+averaged target factor with its own output layer), inference (encode_and_initialize, two
 decode_steps) for the Transformer and the SSRU decoder, and Sockeye's hybridized search blocks
-translating with them (beam search of 3 over a batch of 2, greedy search). MXNet initializes
+translating with them (beam search of 3 over a batch of 2, with target factors too; greedy
+search). MXNet initializes
 each model, runs it and saves its parameters (tests/oracle/real_libraries.py's ``describe``);
 gluonbridge builds it in a fresh process, must name every parameter as MXNet does, loads
 MXNet's file and must give every output within 1e-5 of MXNet's, relative to the output's

@@ -14,7 +14,10 @@ BATCH, SOURCE_LEN, TARGET_LEN, VOCAB = 2, 8, 6, 50
 
 
 def _config(decoder_type="transformer", positional="fixed", tying="src_trg_softmax",
-            act_type="relu", lhuc=False, glu=False, length_task=False):
+            act_type="relu", lhuc=False, glu=False, length_task=False, factors=False):
+    """Sockeye's ModelConfig of a 2-layer, 32-wide, 4-head model; with ``factors``, two source
+    factors (one summed into a 24-wide word embedding, one concatenated: 8 wide) and one
+    averaged target factor, which gets its own output layer."""
     from sockeye import data_io, encoder, layers, model, transformer
     statistics = data_io.DataStatistics(
         num_sents=0, num_discarded=0, num_tokens_source=0, num_tokens_target=0,
@@ -23,7 +26,8 @@ def _config(decoder_type="transformer", positional="fixed", tying="src_trg_softm
         length_ratio_mean=1.0, length_ratio_std=0.1, buckets=[], num_sents_per_bucket=[],
         average_len_target_per_bucket=[])
     data = data_io.DataConfig(data_statistics=statistics, max_seq_len_source=16,
-                              max_seq_len_target=16, num_source_factors=1, num_target_factors=1)
+                              max_seq_len_target=16, num_source_factors=3 if factors else 1,
+                              num_target_factors=2 if factors else 1)
 
     def side(kind):
         return transformer.TransformerConfig(
@@ -33,11 +37,19 @@ def _config(decoder_type="transformer", positional="fixed", tying="src_trg_softm
             postprocess_sequence="r", max_seq_len_source=16, max_seq_len_target=16,
             decoder_type=kind, use_lhuc=lhuc, depth_key_value=32, use_glu=glu)
 
-    def embed():
-        return encoder.EmbeddingConfig(vocab_size=VOCAB, num_embed=32, dropout=0.0)
+    def embed(*factor_configs):
+        used = list(factor_configs) if factors else []
+        width = 32 - sum(f.num_embed for f in used if f.combine == "concat")
+        return encoder.EmbeddingConfig(vocab_size=VOCAB, num_embed=width, dropout=0.0,
+                                       factor_configs=used or None)
+
+    def factor(size, width, combine):
+        return encoder.FactorConfig(vocab_size=size, num_embed=width, combine=combine,
+                                    share_embedding=False)
     return model.ModelConfig(
         config_data=data, vocab_source_size=VOCAB, vocab_target_size=VOCAB,
-        config_embed_source=embed(), config_embed_target=embed(),
+        config_embed_source=embed(factor(7, 24, "sum"), factor(5, 8, "concat")),
+        config_embed_target=embed(factor(6, 32, "average")),
         config_encoder=side("transformer"), config_decoder=side(decoder_type),
         config_length_task=layers.LengthRatioConfig(num_layers=2, weight=1.0)
         if length_task else None, weight_tying_type=tying, lhuc=lhuc)
@@ -50,11 +62,12 @@ def _training(model, source, source_length, target, target_length):
 
 
 def _inference(model, source, source_length, first, second):
-    """Encode, the decoder's states, two decode steps (a constant length ratio of 1.5)."""
+    """Encode, the decoder's states, two decode steps (a constant length ratio of 1.5): each
+    step's logits and target factors' logits, the last states."""
     states, predicted = model.encode_and_initialize(source, source_length, 1.5)
-    out1, states, _ = model.decode_step(first, states)
-    out2, states, _ = model.decode_step(second, states)
-    return (predicted, out1, out2, *states)
+    out1, states, factors1 = model.decode_step(first, states)
+    out2, states, factors2 = model.decode_step(second, states)
+    return (predicted, out1, *factors1, out2, *factors2, *states)
 
 
 def _search(beam_size, greedy=False):
@@ -114,6 +127,22 @@ def _step_inputs(mx):
     return [source, length, mx.nd.array([[2], [7]]), mx.nd.array([[9], [4]])]
 
 
+def _factored_inputs(mx):
+    """_inputs with two source factors (ids below 7 and 5) and one target factor (below 6)."""
+    rng = np.random.RandomState(1)
+    source, source_length, target, target_length = [a.asnumpy() for a in _inputs(mx)]
+    source = np.concatenate([source, rng.randint(0, 7, source.shape),
+                             rng.randint(0, 5, source.shape)], axis=2)
+    target = np.concatenate([target, rng.randint(0, 6, target.shape)], axis=2)
+    return [mx.nd.array(source), mx.nd.array(source_length), mx.nd.array(target),
+            mx.nd.array(target_length)]
+
+
+def _factored_step_inputs(mx):
+    source, length, _, _ = _factored_inputs(mx)
+    return [source, length, mx.nd.array([[2, 1], [7, 5]]), mx.nd.array([[9, 0], [4, 3]])]
+
+
 # model -> (builder, inputs(mx) -> list of NDArrays)
 MODELS = {
     "transformer": (_model(_training), _inputs),
@@ -132,6 +161,13 @@ MODELS = {
     "transformer_greedy_search": (_model(_search(1, greedy=True), True, hybridize=True,
                                          tying="none"),
                                   lambda mx: [a[:1] for a in _inputs(mx)[:2]]),
+    "transformer_factors": (_model(_training, tying="trg_softmax", factors=True),
+                            _factored_inputs),
+    "transformer_factors_decode_steps": (_model(_inference, True, tying="trg_softmax",
+                                                factors=True), _factored_step_inputs),
+    "transformer_factors_beam_search": (_model(_search(3), True, hybridize=True,
+                                               tying="trg_softmax", factors=True),
+                                        lambda mx: _factored_inputs(mx)[:2]),
     "ssru_transformer_beam_search": (_model(_search(3), True, hybridize=True,
                                             decoder_type="ssru_transformer"),
                                      lambda mx: _inputs(mx)[:2]),
