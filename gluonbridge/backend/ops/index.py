@@ -1,6 +1,6 @@
 """Ops that select by index: take, pick, batch_take, gather_nd, one_hot, unravel_index, topk,
-sort, argsort and the sequence ops (SequenceMask, SequenceLast, SequenceReverse). MXNet's index inputs are usually
-floats; they are truncated to int64 as MXNet's ``static_cast<int>`` does."""
+sort, argsort and the sequence ops (SequenceMask, SequenceLast, SequenceReverse). MXNet's index
+inputs are usually floats; they are truncated to int64 as MXNet's ``static_cast<int>`` does."""
 from __future__ import annotations
 
 import numpy as np
