@@ -8,10 +8,11 @@ weights, GELU, GLU, LHUC and the length-ratio task; source factors summed and co
 averaged target factor with its own output layer), inference (encode_and_initialize, two
 decode_steps) for the Transformer and the SSRU decoder, and Sockeye's hybridized search blocks
 translating with them (beam search of 3 over a batch of 2, with target factors too; greedy
-search). MXNet initializes each model, runs it and saves its parameters (tests/oracle/
-real_libraries.py's ``describe``); gluonbridge builds it in a fresh process, must name every
-parameter as MXNet does, loads MXNet's file and must give every output within 1e-5 of MXNet's,
-relative to the output's largest magnitude.
+search; a model directory Sockeye saved in MXNet — config, vocabularies, deduplicated
+``params.best`` — read back by ``sockeye.model.load_model``). MXNet initializes each model,
+runs it and saves its parameters (tests/oracle/real_libraries.py's ``describe``); gluonbridge
+builds it in a fresh process, must name every parameter as MXNet does, loads MXNet's file and
+must give every output within 1e-5 of MXNet's, relative to the output's largest magnitude.
 """
 from pathlib import Path
 

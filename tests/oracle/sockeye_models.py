@@ -88,9 +88,25 @@ def _search(beam_size, greedy=False):
     return call
 
 
-def _model(call, inference_only=False, hybridize=False, **config):
+def _save_folder(model, folder):
+    """A Sockeye model directory as training leaves it: config, version, vocabularies and
+    ``params.best`` (SockeyeModel.save_parameters: shared parameters saved once)."""
+    import os
+    from sockeye import constants as C
+    from sockeye import vocab
+    os.makedirs(folder)
+    words = vocab.build_vocab([" ".join(f"w{i}" for i in range(VOCAB - len(C.VOCAB_SYMBOLS)))])
+    vocab.save_source_vocabs([words], folder)
+    vocab.save_target_vocabs([words], folder)
+    model.save_config(folder)
+    model.save_version(folder)
+    model.save_parameters(os.path.join(folder, C.PARAMS_BEST_NAME))
+
+
+def _model(call, inference_only=False, hybridize=False, folder=False, **config):
     """A builder of a Block holding one SockeyeModel (the empty prefix keeps Sockeye's names)
-    whose forward is ``call``."""
+    whose forward is ``call``. With ``folder``, its parameters are saved as a Sockeye model
+    directory and loaded back by ``sockeye.model.load_model`` (inference only, hybridized)."""
     def build():
         import mxnet as mx
         from sockeye import model
@@ -106,6 +122,16 @@ def _model(call, inference_only=False, hybridize=False, **config):
 
             def forward(self, *inputs):
                 return call(self.model, *inputs)
+
+            def save_parameters(self, path):
+                if not folder:
+                    return super().save_parameters(path)
+                return _save_folder(self.model, path + ".model")
+
+            def load_parameters(self, path):
+                if not folder:
+                    return super().load_parameters(path)
+                self.model = model.load_model(path + ".model", inference_only=True)[0]
         return Wrapper()
     return build
 
@@ -168,6 +194,8 @@ MODELS = {
     "transformer_factors_beam_search": (_model(_search(3), True, hybridize=True,
                                                tying="trg_softmax", factors=True),
                                         lambda mx: _factored_inputs(mx)[:2]),
+    "transformer_model_folder": (_model(_search(3), True, hybridize=True, folder=True),
+                                 lambda mx: _inputs(mx)[:2]),
     "ssru_transformer_beam_search": (_model(_search(3), True, hybridize=True,
                                             decoder_type="ssru_transformer"),
                                      lambda mx: _inputs(mx)[:2]),
