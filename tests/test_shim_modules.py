@@ -645,3 +645,48 @@ def test_ndarray_methods_data_iter_and_import_side_effects_match_mxnet(mx1, gb_l
     assert sorted(got) == sorted(want)
     for key in want:
         assert got[key] == want[key], (key, got[key], want[key])
+
+
+# a block overriding the ``prefix`` property (Sockeye's MultiHeadSelfAttention returns
+# "att_self_"): MXNet 1.x names the children made in its name_scope and the ops of its
+# hybrid_forward after the override; the parameters keep the ParameterDict lineage
+OVERRIDDEN_PREFIX = """
+class Attention(mx.gluon.HybridBlock):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():
+            self.proj = mx.gluon.nn.Dense(4, flatten=False, prefix='i2h_')
+            self.inner = mx.gluon.nn.Dense(3, flatten=False)
+    @property
+    def prefix(self):
+        return 'att_self_'
+    def hybrid_forward(self, F, x):
+        return F.relu(self.inner(self.proj(x)), name='act') + 1
+
+class Layer(mx.gluon.HybridBlock):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():
+            self.attention = Attention(prefix='attention_')
+    def hybrid_forward(self, F, x):
+        return self.attention(x)
+
+with mx.name.NameManager():
+    net = Layer(prefix='enc_')
+net.initialize(mx.init.Constant(0.1))
+net.hybridize()
+out = net(mx.nd.ones((2, 5)))
+net.export('{directory}/overridden')
+import json
+nodes = json.load(open('{directory}/overridden-symbol.json'))['nodes']
+result = {{'params': sorted(net.collect_params()),
+          'prefixes': [net.attention.prefix, net.attention.proj.prefix,
+                       net.attention.inner.prefix, net.attention.inner.name],
+          'nodes': [n['name'] for n in nodes], 'out': out.asnumpy().tolist()}}
+"""
+
+
+@pytest.mark.oracle
+def test_overridden_prefix_property_names_children_and_ops_as_mxnet(mx1, gb_legacy, tmp_path):
+    want, got = _both(mx1, gb_legacy, OVERRIDDEN_PREFIX.format(directory=tmp_path))
+    assert got == want
