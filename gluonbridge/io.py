@@ -1,4 +1,5 @@
-"""``mx.io``: the batch and descriptor types the classic Module API takes."""
+"""``mx.io``: the batch and descriptor types the classic Module API takes, and the base class
+of data iterators."""
 from __future__ import annotations
 
 from collections import namedtuple
@@ -33,3 +34,43 @@ class DataBatch:
     def __str__(self):
         shapes = [getattr(d, "shape", None) for d in self.data or []]
         return f"DataBatch: data shapes: {shapes}"
+
+
+class DataIter:
+    """The base class of MXNet's data iterators, for libraries that subclass it: ``next()``
+    asks ``iter_next()`` to advance, then assembles a DataBatch from ``getdata()``,
+    ``getlabel()``, ``getpad()`` and ``getindex()``, which subclasses override (the base ones
+    give None, as MXNet's do); ``reset()`` does nothing."""
+
+    def __init__(self, batch_size=0):
+        self.batch_size = batch_size
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.next()
+
+    def next(self):
+        if not self.iter_next():
+            raise StopIteration
+        return DataBatch(data=self.getdata(), label=self.getlabel(), pad=self.getpad(),
+                         index=self.getindex())
+
+    def reset(self):
+        return None
+
+    def iter_next(self):
+        return None
+
+    def getdata(self):
+        return None
+
+    def getlabel(self):
+        return None
+
+    def getindex(self):
+        return None
+
+    def getpad(self):
+        return None

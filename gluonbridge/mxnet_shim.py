@@ -123,6 +123,9 @@ class _Root(types.ModuleType):
 
 def _root_module():
     from . import base, device
+    # MXNet's import loads multiprocessing.pool (its DataLoader's pools); libraries name
+    # ``multiprocessing.pool.Pool`` after a bare ``import multiprocessing`` (Sockeye's data_io)
+    importlib.import_module("multiprocessing.pool")
     root = _Root("mxnet")
     root.__path__ = []            # a package, so ``import mxnet.gluon`` works
     root.cpu, root.gpu, root.Context = device.cpu, device.gpu, device.Context

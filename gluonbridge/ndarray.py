@@ -151,6 +151,25 @@ def _reduction(name):
     return reduce
 
 
+# numpy methods that MXNet 1.x's NDArray also has, meaning something else: ``take`` (axis 0,
+# indices clipped), ``sort`` (a sorted copy, not in place), ``flatten`` (to 2-d), ``argsort``,
+# ``argmax`` and ``argmin`` (float32 indices), ``round`` (halves away from zero), ``swapaxes``
+# (``dim1``/``dim2``). In legacy mode they run MXNet's op; in numpy mode NumPy's method.
+_LEGACY_METHODS = ("take", "sort", "flatten", "argsort", "argmax", "argmin", "round",
+                   "swapaxes")
+
+
+def _legacy_method(name):
+    method = getattr(np.ndarray, name)
+
+    def call(self, *args, **kwargs):
+        if _legacy():
+            return self.__getattr__(name)(*args, **kwargs)
+        return method(self, *args, **kwargs)
+    call.__name__ = name
+    return call
+
+
 def legacy_shape(shape, target, reverse=False):
     """The shape MXNet 1.x's ``Reshape`` makes of ``shape`` for ``target`` with its special
     codes: 0 copies a dimension, -1 infers one, -2 copies the rest, -3 merges two, -4 splits one
@@ -251,6 +270,8 @@ class NDArray(np.ndarray):
 
     for _name in _REDUCTIONS:
         locals()[_name] = _reduction(_name)
+    for _name in _LEGACY_METHODS:
+        locals()[_name] = _legacy_method(_name)
     del _name
 
     def __repr__(self):
@@ -286,6 +307,15 @@ class NDArray(np.ndarray):
         if _legacy():
             shape = legacy_shape(self.shape, shape, reverse)
         return np.asarray(self).reshape(shape).view(NDArray)
+
+    def expand_dims(self, axis, inplace=False):
+        """The ``expand_dims`` op; ``inplace=True`` instead gives a view sharing this array's
+        data, as MXNet's NDArray method does (a reshape)."""
+        if not inplace:
+            return self.__getattr__("expand_dims")(axis=axis)
+        if not -self.ndim - 1 <= axis <= self.ndim:
+            raise AssertionError(f"axis {axis} is out of range for {self.ndim}d array")
+        return np.expand_dims(np.asarray(self), axis).view(NDArray)
 
     @property
     def device(self):

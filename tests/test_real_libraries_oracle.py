@@ -18,7 +18,7 @@ import pytest
 import packaging
 from tests.codemod.corpus_sources import download, unpack
 from tests.graphs.compare import assert_close
-from tests.oracle.harness import find_oracle, gluonbridge_interpreter, oracle_dir
+from tests.oracle.harness import gluonbridge_interpreter, oracle_dir
 
 pytestmark = [pytest.mark.slow, pytest.mark.oracle]
 
@@ -63,12 +63,9 @@ def _close(ours, theirs):
     return True
 
 
-def test_real_library_models_match_mxnet(sources, tmp_path):
-    oracle = find_oracle("mx1")
-    if oracle is None:
-        pytest.skip("oracle mx1 not installed")
+def test_real_library_models_match_mxnet(mx1, sources, tmp_path):
     weights = str(tmp_path)
-    theirs = oracle.run(_snippet(sources, weights, False), timeout=3000)
+    theirs = mx1.run(_snippet(sources, weights, False), timeout=3000)
     ours = gluonbridge_interpreter("legacy").run(_snippet(sources, weights, True), timeout=3000)
     counts = {"built": 0, "names": 0, "ran": 0, "close": 0}
     lines = []
@@ -139,11 +136,8 @@ def _export_snippet(sources, directory, shim):
                           if shim else "")
 
 
-def test_bert_family_exports_as_mxnet_1_9_1(sources, tmp_path):
-    oracle = find_oracle("mx1")
-    if oracle is None:
-        pytest.skip("oracle mx1 not installed")
-    oracle.run(_export_snippet(sources, tmp_path, False), timeout=1800)
+def test_bert_family_exports_as_mxnet_1_9_1(mx1, sources, tmp_path):
+    mx1.run(_export_snippet(sources, tmp_path, False), timeout=1800)
     gluonbridge_interpreter("legacy").run(_export_snippet(sources, tmp_path, True), timeout=1800)
     for name in EXPORTED:
         mine = json.loads((tmp_path / f"{name}-gb-symbol.json").read_text())

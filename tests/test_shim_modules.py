@@ -586,3 +586,107 @@ def _close(a, b):
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
     return a == b
+
+
+# what Sockeye 2.3 (tests/test_sockeye_oracle.py) leans on: NDArray methods numpy also has with
+# other meanings (take's axis 0 and clipped indices, sort's copy, flatten to 2-d, float32
+# argsort/argmax/argmin, round's halves, swapaxes' dim1/dim2), expand_dims(inplace=True) as a
+# view, mx.io.DataIter subclassed, multiprocessing.pool loaded by ``import mxnet``
+NDARRAY_METHODS = """
+import multiprocessing
+import numpy as np
+pool_loaded = hasattr(multiprocessing, 'pool')
+x = mx.nd.array([[1.5, -2.5, 0.5], [3.2, 2.5, -0.5]])
+calls = {
+    'take': lambda: x.take(mx.nd.array([1, 0, 1], dtype='int32')),
+    'take_axis1': lambda: x.take(mx.nd.array([2, 5, -1]), axis=1),
+    'take_float': lambda: x.take(mx.nd.array([1.7, 0.2])),
+    'take_wrap': lambda: x.take(mx.nd.array([3, -1]), mode='wrap'),
+    'sort': lambda: x.sort(), 'sort_axis0': lambda: x.sort(axis=0, is_ascend=False),
+    'flatten': lambda: mx.nd.ones((2, 3, 4)).flatten(),
+    'argsort': lambda: x.argsort(), 'argsort_desc': lambda: x.argsort(axis=0, is_ascend=False),
+    'argmax': lambda: x.argmax(axis=1), 'argmax_keep': lambda: x.argmax(axis=-1, keepdims=True),
+    'argmin': lambda: x.argmin(axis=0), 'argmax_flat': lambda: x.argmax(),
+    'round': lambda: x.round(), 'swapaxes': lambda: x.swapaxes(0, 1),
+    'swapaxes_kw': lambda: mx.nd.ones((2, 3, 4)).swapaxes(dim1=2, dim2=0),
+    'expand_dims': lambda: x.expand_dims(axis=1),
+    'expand_dims_inplace': lambda: x.expand_dims(axis=-3, inplace=True),
+}
+result = {'x unchanged': x.asnumpy().tolist(), 'pool': pool_loaded}
+for key, call in calls.items():
+    out = call()
+    result[key] = [np.dtype(out.dtype).name, list(out.shape), out.asnumpy().ravel().tolist()]
+view = x.expand_dims(axis=0, inplace=True)
+view[0, 0, 0] = 7
+result['inplace shares data'] = x.asnumpy().tolist()
+try:
+    x.expand_dims(axis=3, inplace=True)
+except AssertionError as err:
+    result['axis out of range'] = str(err)
+
+class Counter(mx.io.DataIter):
+    def __init__(self):
+        super().__init__(batch_size=2)
+        self.left = 2
+    def iter_next(self):
+        self.left -= 1
+        return self.left >= 0
+    def getdata(self):
+        return [mx.nd.ones((2, 1)) * self.left]
+result['data iter'] = [[b.data[0].asnumpy().tolist(), b.label, b.pad, b.index]
+                       for b in Counter()]
+result['data iter batch_size'] = Counter().batch_size
+"""
+
+
+@pytest.mark.oracle
+def test_ndarray_methods_data_iter_and_import_side_effects_match_mxnet(mx1, gb_legacy):
+    want, got = _both(mx1, gb_legacy, NDARRAY_METHODS)
+    assert sorted(got) == sorted(want)
+    for key in want:
+        assert got[key] == want[key], (key, got[key], want[key])
+
+
+# a block overriding the ``prefix`` property (Sockeye's MultiHeadSelfAttention returns
+# "att_self_"): MXNet 1.x names the children made in its name_scope and the ops of its
+# hybrid_forward after the override; the parameters keep the ParameterDict lineage
+OVERRIDDEN_PREFIX = """
+class Attention(mx.gluon.HybridBlock):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():
+            self.proj = mx.gluon.nn.Dense(4, flatten=False, prefix='i2h_')
+            self.inner = mx.gluon.nn.Dense(3, flatten=False)
+    @property
+    def prefix(self):
+        return 'att_self_'
+    def hybrid_forward(self, F, x):
+        return F.relu(self.inner(self.proj(x)), name='act') + 1
+
+class Layer(mx.gluon.HybridBlock):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        with self.name_scope():
+            self.attention = Attention(prefix='attention_')
+    def hybrid_forward(self, F, x):
+        return self.attention(x)
+
+with mx.name.NameManager():
+    net = Layer(prefix='enc_')
+net.initialize(mx.init.Constant(0.1))
+net.hybridize()
+out = net(mx.nd.ones((2, 5)))
+net.export('{directory}/overridden')
+import json
+nodes = json.load(open('{directory}/overridden-symbol.json'))['nodes']
+result = {{'params': sorted(net.collect_params()),
+          'prefixes': [net.attention.prefix, net.attention.proj.prefix,
+                       net.attention.inner.prefix, net.attention.inner.name],
+          'nodes': [n['name'] for n in nodes], 'out': out.asnumpy().tolist()}}
+"""
+
+
+@pytest.mark.oracle
+def test_overridden_prefix_property_names_children_and_ops_as_mxnet(mx1, gb_legacy, tmp_path):
+    want, got = _both(mx1, gb_legacy, OVERRIDDEN_PREFIX.format(directory=tmp_path))
+    assert got == want

@@ -97,7 +97,8 @@ class Tracer:
         """Record ``block``'s ops under its path and name prefix."""
         self._block_path.append(self.paths.get(id(block), type(block).__name__))
         names = block.__dict__.get("_names")     # BlockNaming: empty under structural naming
-        prefix = names.prefix if names is not None else ""
+        # the scope's prefix is the block's ``prefix`` attribute, which a subclass may override
+        prefix = "" if names is None else names.scope.prefix if names.scope else names.prefix
         # a block made with prefix='' opens no name scope (MXNet 1.x's ``_empty_prefix``): its
         # ops are counted in the enclosing block's scope
         empty = getattr(names.scope, "_empty_prefix", False) if names is not None else False

@@ -94,6 +94,8 @@ class Block:
         state["_forward_pre_hooks"] = OrderedDict()
         state["_executors"] = {}
         names = state["_names"] = policy.init_block(self._alias(), prefix, params, owner)
+        if names.scope is not None:
+            names.scope.block = self
         state["_params"] = ParameterDict(names.params_prefix, names.shared) \
             if policy.api.has_prefixes else self._reg_params
         _mode.note_block_built()

@@ -83,19 +83,28 @@ class BlockScope:
     """What ``block.name_scope()`` returns: makes its block the parent of blocks created inside.
 
     It holds what a child needs of its parent (prefix, ParameterDict prefix and shared dict) and
-    the per-hint counters, one scope per block instance, for the block's lifetime.
+    the per-hint counters, one scope per block instance, for the block's lifetime. Its prefix
+    is the block's ``prefix`` attribute once ``block`` is set: MXNet 1.x reads
+    ``block.prefix`` there, so a subclass overriding that property (Sockeye's attention layers)
+    names its children and its ops after the override, while its parameters keep the
+    ParameterDict lineage.
     """
 
     _current = threading.local()
 
     def __init__(self, prefix: str, params_prefix: str, shared, empty_prefix: bool):
-        self.prefix = prefix
+        self._prefix = prefix
+        self.block = None
         self.params_prefix = params_prefix
         self.shared = shared
         self._empty_prefix = empty_prefix
         self._counter = {}
         self._old_scope = None
         self._name_scope = None
+
+    @property
+    def prefix(self) -> str:
+        return self._prefix if self.block is None else self.block.prefix
 
     @staticmethod
     def current():

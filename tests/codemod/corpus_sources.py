@@ -18,12 +18,13 @@ def cache_dir() -> Path:
                                Path.home() / ".cache" / "gluonbridge" / "corpus"))
 
 
-def download() -> list:
-    """The three archives, downloaded on first use (raises CalledProcessError when pip fails)."""
+def download(packages=PACKAGES) -> list:
+    """The packages' archives (by default the three above), downloaded on first use (raises
+    CalledProcessError when pip fails)."""
     cache = cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
     archives = []
-    for requirement in PACKAGES:
+    for requirement in packages:
         name, version = requirement.split("==")
         found = sorted(cache.glob(f"{name}-{version}*"))
         if not found:

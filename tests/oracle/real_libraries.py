@@ -242,9 +242,9 @@ def _flat(out):
     return [out]
 
 
-def describe(mx, name, weights, save):
+def describe(mx, name, weights, save, models=MODELS):
     entry = {"stage": "import", "error": None}
-    builder, inputs = MODELS[name]
+    builder, inputs = models[name]
     try:
         with mx.name.NameManager():
             entry["stage"] = "build"
@@ -269,7 +269,7 @@ def describe(mx, name, weights, save):
     return entry
 
 
-def describe_all(sources, weights, shim, names):
+def describe_all(sources, weights, shim, names, models=MODELS):
     sys.path[:0] = sources
     if shim:
         from gluonbridge import mxnet_shim
@@ -278,4 +278,4 @@ def describe_all(sources, weights, shim, names):
     stub_unrelated()
     np.random.seed(0)
     mx.random.seed(0)
-    return {name: describe(mx, name, weights, save=not shim) for name in names}
+    return {name: describe(mx, name, weights, not shim, models) for name in names}

@@ -1,11 +1,11 @@
-"""Ops that select by index: take, pick, batch_take, gather_nd, one_hot, topk, sort, argsort and the
-sequence ops (SequenceMask, SequenceLast, SequenceReverse). MXNet's index inputs are usually
-floats; they are truncated to int64 as MXNet's ``static_cast<int>`` does."""
+"""Ops that select by index: take, pick, batch_take, gather_nd, one_hot, unravel_index, topk,
+sort, argsort and the sequence ops (SequenceMask, SequenceLast, SequenceReverse). MXNet's index
+inputs are usually floats; they are truncated to int64 as MXNet's ``static_cast<int>`` does."""
 from __future__ import annotations
 
 import numpy as np
 
-from ...graph.attrs import Bool, Dtype, Float, Int, Str
+from ...graph.attrs import Bool, Dtype, Float, Int, Ints, Str
 from .elementwise import onnx_dtype
 from .registry import Unsupported, op
 from .slicing import outputs
@@ -135,6 +135,40 @@ def one_hot(g, a, indices):
                  indices.shape + (a.depth,), np.dtype(bool))
     return g.node("Where", [hot, g.constant(a.on_value, a.dtype), g.constant(a.off_value, a.dtype)],
                   indices.shape + (a.depth,), a.dtype)
+
+
+def _unravel_shape(a, data):
+    if not a.shape:
+        raise Unsupported("an empty shape")
+    if len(data) != 1:
+        raise Unsupported(f"data of shape {tuple(data)} (MXNet 1.9.1 unravels a 1-d array; for "
+                          "more dimensions it writes past its output)")
+    if 0 in a.shape[1:]:
+        raise Unsupported(f"shape={a.shape} (a 0 after the first dimension divides by zero)")
+    return (len(a.shape),) + tuple(data)
+
+
+@op("_unravel_index", "unravel_index", attrs={"shape": Ints(required=True)},
+    shape=_unravel_shape)
+def unravel_index(g, a, data):
+    """The coordinates of flat indices in an array of ``shape``, one row per dimension, in the
+    data's dtype. As MXNet: the index truncated to an integer, then C's truncating division
+    and remainder from the last dimension on; the first coordinate is the quotient left, never
+    bounded (so the first dimension may be -1, and a negative index gives negative
+    coordinates)."""
+    index, n = as_index(g, data), data.shape
+    rows = []
+    for size in reversed(a.shape[1:]):
+        divisor = g.constant(size, np.int64)
+        rest = g.node("Mod", [index, divisor], n, _I64, fmod=1)
+        rows.insert(0, rest)
+        exact = g.node("Sub", [index, rest], n, _I64)
+        index = g.node("Div", [exact, divisor], n, _I64)
+    rows.insert(0, index)
+    rows = [g.node("Unsqueeze", [row, g.constant([0], np.int64)], (1,) + n, _I64)
+            for row in rows]
+    out = g.node("Concat", rows, (len(rows),) + n, _I64, axis=0)
+    return cast(g, out, data.dtype)
 
 
 # -- sorting -----------------------------------------------------------------------------------

@@ -721,3 +721,11 @@ def degrees_radians_dtypes(mx):
                          mx.sym.degrees(i, name="deg_int"), mx.sym.radians(i, name="rad_int"),
                          mx.sym.degrees(w, name="deg_wide"),
                          mx.sym.radians(w * 100, name="rad_wide")])
+
+
+def unravel_index(mx):
+    flat, ints, frac = _v(mx, "flat", "ints", "frac")
+    return mx.sym.Group([mx.sym.unravel_index(flat, shape=(7, 6), name="rows_cols"),
+                         mx.sym.unravel_index(flat, shape=(-1, 4, 5), name="open_first"),
+                         mx.sym.unravel_index(ints, shape=(3, -1, 4), name="int32_minus_one"),
+                         mx.sym.unravel_index(frac * 20, shape=(2, 3, 4), name="truncated")])

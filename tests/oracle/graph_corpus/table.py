@@ -253,6 +253,12 @@ SYM_CASES = [
          ["degrees", "radians"], rtol=0.0,
          notes="float16 via float32; int32 in float32, truncated (beyond the int32 range: "
                "INT_MIN); float64 times the float32 factor"),
+    _sym("unravel_index", [I("flat", ("N",), "int:-30:130"),
+                           I("ints", ("N",), "int:-40:60", dtype="int32"), I("frac", ("N",))],
+         ["_unravel_index"], rtol=0.0, batches=(5, 16),
+         notes="shapes (7, 6), (-1, 4, 5), (3, -1, 4) and (2, 3, 4); negative and past-the-end "
+               "indices (C's truncating division: negative coordinates, an unbounded first "
+               "one); int32 kept; float indices (20 * normal) truncated"),
 ]
 
 
