@@ -228,6 +228,10 @@ def _members(path):
 
 def _member_data_offset(path, fh, size, info) -> int:
     where = f"member {info.filename!r}"
+    if info.header_offset < 0:      # a corrupt directory offset, shifted by zipfile's concat fix
+        raise CorruptHeaderError(path, where, "a local header offset within the file",
+                                 str(info.header_offset), "the .npz file is corrupt",
+                                 member=info.filename)
     if info.header_offset + ZIP_LOCAL.size > size:
         raise TruncatedError(path, where, "a ZIP local header", f"a {size}-byte file",
                              offset=info.header_offset, member=info.filename)

@@ -206,3 +206,15 @@ def test_pickled_npz_is_refused(tmp_path):
     with pytest.raises(CheckpointError) as info:
         read_index(tmp_path / "p.npz")
     assert "|O" in str(info.value)
+
+
+def test_npz_whose_directory_offset_points_before_the_file_is_refused(tmp_path):
+    """An end-of-directory record whose directory offset is 256 too large: zipfile shifts every
+    member's header offset by -256 (its fix for archives with a prefix), so the first one lies
+    before the file's start (found by properties/test_checkpoint_corruption.py)."""
+    np.savez(tmp_path / "a.npz", **{"0": np.zeros(0, "f4")})
+    data = bytearray((tmp_path / "a.npz").read_bytes())
+    data[-5] ^= 1      # the second byte of the directory's offset (end record bytes 16-19)
+    (tmp_path / "a.npz").write_bytes(bytes(data))
+    with pytest.raises(CheckpointError, match="local header offset within the file"):
+        read_index(tmp_path / "a.npz")
