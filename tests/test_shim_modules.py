@@ -9,7 +9,8 @@ import math
 import numpy as np
 import pytest
 
-from gluonbridge import mxnet_shim
+from gluonbridge import mxnet_shim, naming
+from gluonbridge.ndarray import NDArray
 
 THROUGH_SHIM = "from gluonbridge import mxnet_shim\nmxnet_shim.install()\nimport mxnet as mx\n"
 
@@ -637,6 +638,21 @@ result['data iter'] = [[b.data[0].asnumpy().tolist(), b.label, b.pad, b.index]
                        for b in Counter()]
 result['data iter batch_size'] = Counter().batch_size
 """
+
+
+def test_numpy_functions_keep_numpy_semantics_on_legacy_ndarrays():
+    """numpy's functions on a legacy-mode NDArray compute what they compute on an ndarray,
+    although the NDArray's methods of the same names (sort, flatten, argmax, round, take) run
+    MXNet's ops (a real MXNet NDArray gives nested object arrays there: no oracle to follow)."""
+    plain = np.array([[3.0, 1.0, 2.0], [1.0, 5.0, -1.0]], np.float32)
+    with naming.override("legacy"):
+        x = plain.view(NDArray)
+        for function in (np.sort, np.unique, np.argsort, np.argmax, np.round,
+                         lambda a: np.take(a, [0, 4])):
+            got, want = function(x), function(plain)
+            assert np.asarray(got).dtype == want.dtype and np.array_equal(got, want)
+        assert x.sort().shape == (2, 3) and np.array_equal(x, plain)   # MXNet's: a sorted copy
+        assert x.argmax(axis=1).dtype == np.float32 and x.flatten().shape == (2, 3)
 
 
 @pytest.mark.oracle
