@@ -36,8 +36,8 @@ import struct
 from .dtypes import BY_MXNET_FLAG, DTYPES, INTEGER_DTYPES
 from .errors import (CheckpointError, CorruptDataError, CorruptHeaderError, TruncatedError,
                      UnknownFormatError, UnsupportedError)
-from .tensor import (Checkpoint, FileRange, MappedFile, Part, Tensor, check_sparse_indices,
-                     element_count)
+from .tensor import (Checkpoint, FileRange, MappedFile, Part, Tensor, addressable,
+                     check_sparse_indices, element_count)
 
 LIST_MAGIC = 0x112
 RECORD_MAGICS = {0xF993FAC8: "V1", 0xF993FAC9: "V2", 0xF993FACA: "V3"}
@@ -163,6 +163,9 @@ def _check_dims(cur, dims, dims_at, what, allow_unknown: bool) -> bool:
     for i, dim in enumerate(dims):
         if dim < lowest:
             raise _corrupt(cur, dims_at + 8 * i, f"dim {i} of {what} >= {lowest}", str(dim))
+    if not addressable(dims):
+        raise _corrupt(cur, dims_at, f"dims of {what} whose product numpy can address",
+                       str(tuple(dims)))
     return -1 in dims
 
 

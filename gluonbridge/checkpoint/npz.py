@@ -27,7 +27,7 @@ from .dtypes import BY_NPY_DESCR, DTYPES, INTEGER_DTYPES, npy_descr_key
 from .errors import (CorruptDataError, CorruptHeaderError, TruncatedError,
                      UnsupportedError, ZipBombError)
 from .tensor import (CHUNK, ArrayRange, Checkpoint, FileRange, MappedFile, Part, Tensor,
-                     check_sparse_indices, element_count)
+                     addressable, check_sparse_indices, element_count)
 
 NPY_MAGIC = b"\x93NUMPY"
 NPY_ALIGN = 64
@@ -102,7 +102,8 @@ def parse_npy_header(head: bytes, path, where: str | None, offset: int = 0,
                       repr(raw[:60]))
     shape, fortran = header["shape"], header["fortran_order"]
     if not isinstance(shape, tuple) or len(shape) > MAX_NDIM or not all(
-            isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
+            isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape) \
+            or not addressable(shape):
         raise corrupt(start, f"a shape tuple of at most {MAX_NDIM} non-negative ints",
                       repr(shape))
     if not isinstance(fortran, bool):

@@ -24,7 +24,7 @@ import struct
 from .dtypes import BY_SAFETENSORS, DTYPES
 from .errors import (CorruptHeaderError, DuplicateKey, TruncatedError, UnsupportedError,
                      unique_keys)
-from .tensor import Checkpoint, FileRange, MappedFile, Part, Tensor, element_count
+from .tensor import Checkpoint, FileRange, MappedFile, Part, Tensor, addressable, element_count
 
 MAX_HEADER = 100 << 20          # the safetensors library's own limit
 ALIGN = 8
@@ -106,7 +106,7 @@ def _entry(path, key, entry, data_size):
                                repr(entry["dtype"])[:40], key=key)
     shape, offsets = entry["shape"], entry["data_offsets"]
     if not isinstance(shape, list) or len(shape) > 64 or not all(
-            type(d) is int and d >= 0 for d in shape):
+            type(d) is int and d >= 0 for d in shape) or not addressable(shape):
         raise CorruptHeaderError(path, where, "a shape of non-negative ints", repr(shape)[:80],
                                  key=key)
     if not isinstance(offsets, list) or len(offsets) != 2 or not all(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import sys
 import zlib
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
@@ -31,6 +32,16 @@ def element_count(shape: Sequence[int]) -> int:
     for dim in shape:
         count *= int(dim)
     return count
+
+
+MAX_ARRAY_BYTES = sys.maxsize      # numpy's bound on one array's size (its intp)
+
+
+def addressable(shape: Sequence[int]) -> bool:
+    """Whether numpy can make an empty array of ``shape`` (one with a zero dim) in any dtype:
+    numpy bounds the product of the other dims even then. A shape without a zero dim needs its
+    bytes in the file, which each reader checks (a truncated file, not this)."""
+    return 0 not in shape or element_count([d for d in shape if d]) * 16 <= MAX_ARRAY_BYTES
 
 
 class MappedFile:

@@ -1,6 +1,8 @@
 """Format modules one by one: safetensors against the safetensors package, ONNX renaming,
 symbol JSON, bfloat16, 0-d / zero-size arrays, name maps and their report."""
 import json
+import struct
+import zipfile
 
 import numpy as np
 import pytest
@@ -218,3 +220,35 @@ def test_npz_whose_directory_offset_points_before_the_file_is_refused(tmp_path):
     (tmp_path / "a.npz").write_bytes(bytes(data))
     with pytest.raises(CheckpointError, match="local header offset within the file"):
         read_index(tmp_path / "a.npz")
+
+
+HUGE = 1 << 62       # with a zero dim beside it: no bytes, but beyond numpy's array size
+
+
+def _unaddressable(path, fmt):
+    """A file of one float32 array of shape (0, HUGE)."""
+    if fmt == "mxnet":      # written as (0, 3), the 3 (the i64 after the 0) then replaced
+        formats.save(path, {"a": np.zeros((0, 3), "f4")}, "mxnet-binary")
+        data = bytearray(path.read_bytes())
+        at = data.index(struct.pack("<qq", 0, 3)) + 8
+        data[at:at + 8] = struct.pack("<q", HUGE)
+        path.write_bytes(bytes(data))
+    elif fmt == "npz":
+        with zipfile.ZipFile(path, "w") as archive, archive.open("a.npy", "w") as member:
+            np.lib.format.write_array_header_1_0(
+                member, {"descr": "<f4", "fortran_order": False, "shape": (0, HUGE)})
+    else:
+        header = json.dumps({"a": {"dtype": "F32", "shape": [0, HUGE],
+                                   "data_offsets": [0, 0]}}).encode()
+        path.write_bytes(struct.pack("<Q", len(header)) + header)
+
+
+@pytest.mark.parametrize("fmt", ["mxnet", "npz", "safetensors"])
+def test_empty_array_of_unaddressable_dims_is_refused(tmp_path, fmt):
+    """A zero dim beside dims whose product overflows numpy's size: no bytes are needed, but
+    numpy cannot make the array; the header is refused (found by
+    properties/test_checkpoint_corruption.py on a flipped mxnet-binary dim)."""
+    path = tmp_path / "a.bin"
+    _unaddressable(path, fmt)
+    with pytest.raises(CheckpointError, match="numpy can address|non-negative"):
+        read_index(path)
