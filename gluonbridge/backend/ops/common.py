@@ -42,6 +42,13 @@ def binary(g, onnx_op, a, b, dtype=None):
     return g.node(onnx_op, [a, b], shape, dtype or a.dtype)
 
 
+def within(g, value, low, high, upper="LessOrEqual"):
+    """``low <= value <= high`` elementwise as a bool value (``upper="Less"``: ``< high``)."""
+    bool_ = np.dtype(np.bool_)
+    return g.node("And", [binary(g, "GreaterOrEqual", value, float(low), bool_),
+                          binary(g, upper, value, float(high), bool_)], value.shape, bool_)
+
+
 def reshape(g, data, shape):
     """Reshape to a static ``shape`` (the target constant comes from ``g.shape_constant``)."""
     shape = tuple(int(d) for d in shape)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...graph.attrs import Int, Str
-from .common import binary, reshape
+from .common import binary, reshape, within
 from .nn import _CONV_ATTRS, _conv_geometry, _conv_shape
 from .registry import Unsupported, op
 from .sampling import _channel, _neighbour
@@ -87,10 +87,8 @@ def _columns(g, data, offset, geometry, clamp):
     x = binary(g, "Add", _channel(g, pairs, 1), g.constant(base_x.astype(np.float32), dtype))
     inside = None
     if clamp:
-        inside = _and(g, _and(g, _compare(g, "GreaterOrEqual", y, 0.0),
-                              _compare(g, "Less", y, float(h))),
-                      _and(g, _compare(g, "GreaterOrEqual", x, 0.0),
-                           _compare(g, "Less", x, float(w))))
+        inside = g.node("And", [within(g, y, 0, h, "Less"), within(g, x, 0, w, "Less")],
+                        y.shape, np.bool_)
         y = binary(g, "Min", y, float(h - 1))
         x = binary(g, "Min", x, float(w - 1))
     y0 = g.node("Floor", [y], y.shape, dtype)
@@ -115,14 +113,6 @@ def _step(g, low, delta, clamp_to):
         return low
     high = binary(g, "Add", low, 1.0)
     return binary(g, "Min", high, float(clamp_to - 1)) if clamp_to is not None else high
-
-
-def _compare(g, onnx_op, value, bound):
-    return g.node(onnx_op, [value, g.constant(bound, value.dtype)], value.shape, np.bool_)
-
-
-def _and(g, a, b):
-    return g.node("And", [a, b], a.shape, np.bool_)
 
 
 def _convolve(g, a, columns, weight, bias, out):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...graph.attrs import Bool, Float, Int
-from .common import binary, reshape
+from .common import binary, reshape, within
 from .registry import Unsupported, op
 from .vision import _bin_mask, _c_round, _split_rois, _unsqueeze
 
@@ -190,8 +190,8 @@ def deformable_psroi_pooling(g, a, data, rois, trans=None):
         points.append(binary(g, "Add", corner, binary(
             g, "Mul", g.constant(offsets.reshape(1, 1, 1, 1, s * s), data.dtype), sub)))
     y, x = points
-    inside = _within(g, y, h)
-    inside = g.node("And", [inside, _within(g, x, w)], inside.shape, np.bool_)
+    inside = within(g, y, -0.5, h - 0.5)      # at most half a pixel outside the map
+    inside = g.node("And", [inside, within(g, x, -0.5, w - 0.5)], inside.shape, np.bool_)
     y = g.node("Clip", [y, g.constant(0.0, y.dtype), g.constant(float(h - 1), y.dtype)],
                y.shape, y.dtype)
     x = g.node("Clip", [x, g.constant(0.0, x.dtype), g.constant(float(w - 1), x.dtype)],
@@ -211,15 +211,6 @@ def deformable_psroi_pooling(g, a, data, rois, trans=None):
     mean = binary(g, "Div", total, binary(g, "Max", count, g.constant(1.0, data.dtype)))
     none = g.node("Equal", [count, g.constant(0.0, data.dtype)], shape, np.bool_)
     return g.node("Where", [none, g.constant(0.0, data.dtype), mean], shape, data.dtype)
-
-
-def _within(g, coord, size):
-    """``-0.5 <= coord <= size - 0.5``."""
-    shape = coord.shape
-    return g.node("And", [g.node("GreaterOrEqual", [coord, g.constant(-0.5, coord.dtype)],
-                                 shape, np.bool_),
-                          g.node("LessOrEqual", [coord, g.constant(size - 0.5, coord.dtype)],
-                                 shape, np.bool_)], shape, np.bool_)
 
 
 def _bilinear(g, flat, base, y, x, width):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...graph.attrs import Ints, Str
-from .common import binary, reshape
+from .common import binary, reshape, within
 from .registry import Unsupported, op
 
 
@@ -79,19 +79,11 @@ def _sample(g, data, grid, out_hw):
     return reshape(g, total, (n, c) + tuple(out_hw))
 
 
-def _inside(g, coord, size):
-    shape = coord.shape
-    return g.node("And", [g.node("GreaterOrEqual", [coord, g.constant(0.0, coord.dtype)], shape,
-                                 np.bool_),
-                          g.node("LessOrEqual", [coord, g.constant(float(size - 1), coord.dtype)],
-                                 shape, np.bool_)], shape, np.bool_)
-
-
 def _neighbour(g, flat, xi, yi, w, h):
     """``flat`` (N, C, H * W) at integer pixel (xi, yi) (each (N, 1, P)); 0 outside."""
     n, c, _ = flat.shape
     shape = xi.shape
-    valid = g.node("And", [_inside(g, xi, w), _inside(g, yi, h)], shape, np.bool_)
+    valid = g.node("And", [within(g, xi, 0, w - 1), within(g, yi, 0, h - 1)], shape, np.bool_)
     position = binary(g, "Add", binary(g, "Mul", yi, float(w)), xi)
     position = g.node("Where", [valid, position, g.constant(0.0, xi.dtype)], shape, xi.dtype)
     index = g.node("Cast", [position], shape, np.int64, to=7)
