@@ -15,7 +15,6 @@ def _fill(op_name):
     def fill(tracer, shape, dtype=None, **kwargs):
         kwargs.update(shape=shape, dtype=np.float32 if dtype is None else dtype)
         return tracer.call(op_name, (), kwargs, hint=op_name)
-    fill.__name__ = op_name.lstrip("_")
     return fill
 
 
