@@ -12,8 +12,9 @@ from gluonbridge.backend.lower import Lowered
 
 ON = {"GLUONBRIDGE_SESSION_CACHE": "1"}    # conftest turns it off for other tests
 
-# A block of 64 nodes (over session_cache.MIN_NODES) with seeded weights; prints its output
-# and what each onnxruntime session was made from ("write": the session writing the entry).
+# A block of 64 nodes (over session_cache.MIN_NODES) with seeded weights, run twice; prints its
+# outputs, what each onnxruntime session was made from ("quick": the first session, optimized
+# less; "write": the optimized session writing the entry) and which session each run used.
 RUN = """
 import json
 import sys
@@ -23,14 +24,20 @@ from gluonbridge import naming
 from gluonbridge.backend import session_cache
 from gluonbridge.gluon import nn
 
-made_from = []
+made_from, ran_on = [], []
 
 
 class Recording(onnxruntime.InferenceSession):
     def __init__(self, model, options, *args, **kwargs):
-        made_from.append("cache" if isinstance(model, str) else
-                         "write" if options.optimized_model_filepath else "model")
+        quick = options.graph_optimization_level == onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        self.made_from = ("cache" if isinstance(model, str) else "quick" if quick else
+                          "write" if options.optimized_model_filepath else "model")
+        made_from.append(self.made_from)
         super().__init__(model, options, *args, **kwargs)
+
+    def run(self, *args, **kwargs):
+        ran_on.append(self.made_from)
+        return super().run(*args, **kwargs)
 
 
 onnxruntime.InferenceSession = Recording
@@ -45,7 +52,9 @@ for p in net.collect_params().values():
 net.hybridize()
 out = np.asarray(net(np.ones((2, 32), "float32")))
 session_cache.wait()
-print(json.dumps({"made_from": made_from, "out": out.tolist(), "onnx": "onnx" in sys.modules}))
+again = np.asarray(net(np.ones((2, 32), "float32")))
+print(json.dumps({"made_from": made_from, "ran_on": ran_on, "out": out.tolist(),
+                  "again": again.tolist(), "onnx": "onnx" in sys.modules}))
 """
 
 
@@ -63,19 +72,21 @@ def _entries(cache_home):
 
 def test_a_second_process_loads_the_optimized_model_from_the_cache(tmp_path):
     first = _run(tmp_path)
-    assert first["made_from"] == ["model", "write"]     # the entry written beside the call
+    assert first["made_from"] == ["quick", "write"]     # the entry written after the call
+    assert first["ran_on"] == ["quick", "write"]        # whose session took over
     [entry] = _entries(tmp_path)
     files = sorted(p.name for p in (tmp_path / "gluonbridge" / "onnxruntime" / entry).iterdir())
     assert files == sorted([session_cache.MODEL, session_cache.WEIGHTS])   # weights apart
     second = _run(tmp_path)
-    assert second["made_from"] == ["cache"]
+    assert second["made_from"] == ["cache"] and second["ran_on"] == ["cache", "cache"]
     assert not first["onnx"] and not second["onnx"]     # neither imports the onnx package
-    assert np.array_equal(second["out"], first["out"])
+    assert np.array_equal(second["out"], first["again"])   # the optimized model's bits
+    np.testing.assert_allclose(first["out"], first["again"], rtol=1e-6, atol=1e-6)
 
 
 def test_the_process_end_waits_for_the_entry_being_written(tmp_path):
     first = _run(tmp_path, RUN.replace("session_cache.wait()\n", ""))
-    assert first["made_from"][0] == "model"             # the caller's session did not wait
+    assert first["made_from"][0] == "quick"             # the caller's session did not wait
     assert _run(tmp_path)["made_from"] == ["cache"]     # the entry was complete at exit
 
 
@@ -84,17 +95,25 @@ def test_the_entry_is_written_after_the_first_run_returns(tmp_path):
     is over: the two do not compete while the first call is timed by the user."""
     script = RUN.replace("onnxruntime.InferenceSession = Recording", """
     def run(self, *args, **kwargs):
-        made_from.append("run while writing" if session_cache._writers else "run")
+        made_from.append("run while optimizing" if session_cache._optimizers else "run")
         return super().run(*args, **kwargs)
 
 
 onnxruntime.InferenceSession = Recording""")
-    assert _run(tmp_path, script)["made_from"] == ["model", "run", "write"]
-    assert _run(tmp_path, script)["made_from"] == ["cache", "run"]
+    assert _run(tmp_path, script)["made_from"] == ["quick", "run", "write", "run"]
+    assert _run(tmp_path, script)["made_from"] == ["cache", "run", "run"]
 
 
 def test_the_cache_can_be_turned_off(tmp_path):
-    assert _run(tmp_path, GLUONBRIDGE_SESSION_CACHE="0")["made_from"] == ["model"]
+    off = _run(tmp_path, GLUONBRIDGE_SESSION_CACHE="0")
+    assert off["made_from"] == ["quick", "model"]       # optimized after the first run
+    assert off["ran_on"] == ["quick", "model"]
+    assert _entries(tmp_path) == []
+
+
+def test_a_small_graph_is_optimized_at_once_and_not_cached(tmp_path):
+    small = _run(tmp_path, RUN.replace("range(32)", "range(4)"))    # under MIN_NODES
+    assert small["made_from"] == ["model"] and small["ran_on"] == ["model", "model"]
     assert _entries(tmp_path) == []
 
 
@@ -113,8 +132,8 @@ def test_a_corrupt_entry_is_rebuilt_and_rewritten(tmp_path):
                 assert not np.array_equal(survived["out"], first["out"])
                 path.write_bytes(data)
                 continue
-            assert survived["made_from"] == ["cache", "model", "write"]   # tried, failed, rebuilt
-            assert np.array_equal(survived["out"], first["out"])
+            assert survived["made_from"] == ["cache", "quick", "write"]   # tried, failed, rebuilt
+            assert np.array_equal(survived["again"], first["again"])
             assert path.read_bytes() == data                      # rewritten as it was
             assert _entries(tmp_path) == [entry]                  # nothing left beside it
 
@@ -128,11 +147,11 @@ def test_concurrent_writers_leave_one_valid_entry(tmp_path):
         stdout, stderr = writer.communicate()
         assert writer.returncode == 0, stderr
         outs.append(json.loads(stdout.splitlines()[-1]))
-    assert all(np.array_equal(o["out"], outs[0]["out"]) for o in outs)
+    assert all(np.array_equal(o["again"], outs[0]["again"]) for o in outs)
     [entry] = _entries(tmp_path)                    # no temporary file left beside it
     reader = _run(tmp_path)
     assert reader["made_from"] == ["cache"]
-    assert np.array_equal(reader["out"], outs[0]["out"])
+    assert np.array_equal(reader["out"], outs[0]["again"])
 
 
 def test_prune_removes_least_recently_used_entries_and_stale_temporaries(tmp_path):
@@ -175,16 +194,16 @@ def test_a_forked_child_does_not_wait_for_its_parents_writer(tmp_path):
 import os
 import threading
 gate, write = threading.Event(), session_cache._write
-session_cache._write = lambda *args: (gate.wait(), write(*args))   # the writer is held
+session_cache._write = lambda *args: gate.wait() and write(*args)   # the writer is held
 out = np.asarray(""").replace("session_cache.wait()\n", """
 pid = os.fork()
 if pid == 0:
-    os._exit(0 if not session_cache._writers and session_cache._writers_lock.acquire(False)
+    os._exit(0 if not session_cache._optimizers and session_cache._lock.acquire(False)
              else 3)
 _, status = os.waitpid(pid, 0)
 gate.set()
 session_cache.wait()
 assert os.waitstatus_to_exitcode(status) == 0, status
 """)
-    assert _run(tmp_path, script)["made_from"] == ["model", "write"]
+    assert _run(tmp_path, script)["made_from"] == ["quick", "write"]
     assert _run(tmp_path)["made_from"] == ["cache"]

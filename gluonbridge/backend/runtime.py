@@ -82,9 +82,10 @@ def make_session(model, backend):
     return lambda arrays: evaluator.run(None, dict(zip(names, arrays)))
 
 
-def _onnxruntime_session(build, entry):
+def _onnxruntime_session(build, entry, quick_start=False):
     """``build() -> (model bytes, external weights)``, called unless the session cache's
-    ``entry`` (a path, or None: no cache) holds the optimized model."""
+    ``entry`` (a path, or None: no cache) holds the optimized model; ``quick_start``: see
+    :func:`.session_cache.session`."""
     import onnxruntime as ort
     from . import session_cache
 
@@ -94,18 +95,9 @@ def _onnxruntime_session(build, entry):
             options.intra_op_num_threads = _threads()
             options.inter_op_num_threads = 1
         return options
-    session, keep, write_entry = session_cache.session(build, options, entry)
-    names = [i.name for i in session.get_inputs()]
-    pending = {"write": write_entry}
-
-    def run(arrays, keep=keep):     # the session may use ``keep``'s memory: held while it lives
-        try:
-            return session.run(None, dict(zip(names, arrays)))
-        finally:
-            start = pending.pop("write", None)   # once, after the first run (any thread)
-            if start is not None:
-                start()
-    return run
+    session = session_cache.session(build, options, entry, quick_start)
+    names = session.input_names
+    return lambda arrays: session.run(dict(zip(names, arrays)))
 
 
 def lowered_session(lowered, params, backend):
@@ -128,7 +120,8 @@ def lowered_session(lowered, params, backend):
         out = io.BytesIO()
         write_model(out, folded, external=weights)
         return out.getvalue(), weights
-    return _onnxruntime_session(build, session_cache.entry(lowered))
+    return _onnxruntime_session(build, session_cache.entry(lowered),
+                                quick_start=len(lowered.nodes) >= session_cache.MIN_NODES)
 
 
 class Executor:

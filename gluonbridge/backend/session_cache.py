@@ -9,7 +9,7 @@ section).
 
 The weights sit in their own file, which onnxruntime memory-maps when it loads the entry: a hit
 neither reads nor copies them (the pages come from the page cache as the first call touches
-them). The key is a SHA-256 of everything the optimized model depends on (:func:`key`): the
+them). The key is a BLAKE3 hash of everything the optimized model depends on (:func:`key`): the
 lowered graph with every initializer's bytes, onnxruntime's version, the optimization options
 and the CPU (onnxruntime's layout transformations depend on its vector width). A hit needs
 neither the ModelProto nor the onnx package (whose import alone costs 0.7 s or more). An entry
@@ -28,22 +28,23 @@ of the first, and the memory of a second session meanwhile); the process's end w
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 import threading
 import time
 from pathlib import Path
 
+import blake3
 import numpy as np
 
 from . import cpu
 
-FORMAT = 2                  # bump when what an entry holds changes (2: a directory)
+FORMAT = 3                  # bump when what an entry holds changes (2: a directory; 3: BLAKE3 keys)
 MAX_BYTES = 2 << 30         # the cache's size bound (2 GiB)
 MIN_NODES = 50
 STALE_TEMPORARY_S = 3600    # a writer's temporary file older than this was left by a crash
 PROVIDERS = ["CPUExecutionProvider"]
+QUICK_LEVEL = "ORT_ENABLE_BASIC"    # a large graph's first session (see session())
 MODEL, WEIGHTS = "model.onnx", "weights.bin"     # an entry's files
 
 
@@ -65,11 +66,11 @@ def entry(lowered):
 
 
 def key(lowered) -> str:
-    """A SHA-256 of everything onnxruntime's optimized model of ``lowered`` depends on: its
+    """A BLAKE3 hash of everything onnxruntime's optimized model of ``lowered`` depends on: its
     nodes, inputs, outputs, opset and initializers (bytes included), onnxruntime's version and
     optimization options, and the CPU."""
     import onnxruntime
-    digest = hashlib.sha256()
+    digest = blake3.blake3()
     options = onnxruntime.SessionOptions().graph_optimization_level
     for part in (FORMAT, onnxruntime.__version__, options, PROVIDERS, cpu.description(), lowered.name,
                  lowered.opset, lowered.inputs, lowered.outputs):
@@ -102,34 +103,57 @@ def _update(digest, value):
         digest.update(f"{type(value).__name__} {value!r}\0".encode())
 
 
-def session(build, make_options, path=None):
-    """``(session, keep, write_entry)``: an onnxruntime InferenceSession, loaded from the cache
-    entry ``path`` when it holds a model that loads, else made from ``build() -> (model bytes,
-    external weights)``; ``write_entry()`` then writes the entry ``path`` in the background
-    (:func:`wait`; it does nothing on a hit or without a ``path``): the caller calls it after
-    the session's first run. ``make_options()`` gives fresh SessionOptions (threads set);
-    ``keep``: the OrtValues the session may point into, to keep as long as it lives."""
+def session(build, make_options, path=None, quick_start=False):
+    """A :class:`Session` of the graph ``build() -> (model bytes, external weights)`` gives,
+    loaded from the cache entry ``path`` when it holds a model that loads (``build`` is not
+    called then). Else made from ``build()``: fully optimized at once, or, with
+    ``quick_start``, first with :data:`QUICK_LEVEL` only, then fully optimized on a thread of
+    its own once the first run has returned (:meth:`Session.run`), writing the entry ``path``
+    on the way (None: no entry). ``make_options()`` gives fresh SessionOptions (threads set)."""
     import onnxruntime as ort
     if path is not None:
         loaded = _load(path, make_options)
         if loaded is not None:
-            return loaded, [], _nothing
+            return Session(loaded)
     data, weights = build()
     keep = [ort.OrtValue.ortvalue_from_numpy(a) for a in weights.values()]
 
-    def options():
+    def options(level=None):
         fresh = make_options()
+        if level is not None:
+            fresh.graph_optimization_level = getattr(ort.GraphOptimizationLevel, level)
         if keep:
             fresh.add_external_initializers(list(weights), keep)
         return fresh
-    created = ort.InferenceSession(data, options(), providers=PROVIDERS)
-    if path is None:
-        return created, keep, _nothing
-    return created, keep, lambda: _write_in_background(path, data, options)
+    if not quick_start:
+        return Session(ort.InferenceSession(data, options(), providers=PROVIDERS), keep)
+    made = Session(ort.InferenceSession(data, options(QUICK_LEVEL), providers=PROVIDERS), keep)
+    made.after_first_run(lambda: _optimize_in_background(made, path, data, options))
+    return made
 
 
-def _nothing():
-    pass
+class Session:
+    """An onnxruntime session, which a faster one of the same graph may replace while it is in
+    use (:func:`session`'s quick start): ``run`` goes to whichever is current."""
+
+    def __init__(self, current, keep=()):
+        self.current = current
+        self.keep = keep            # OrtValues the sessions may point into: held while they live
+        self.input_names = [i.name for i in current.get_inputs()]
+        self._pending = {}
+
+    def after_first_run(self, start):
+        """Call ``start()`` once, when the first run has returned."""
+        self._pending["start"] = start
+
+    def run(self, feeds):
+        """The outputs for ``feeds`` (input name -> array)."""
+        try:
+            return self.current.run(None, feeds)
+        finally:
+            start = self._pending.pop("start", None)     # once, whichever thread runs first
+            if start is not None:
+                start()
 
 
 def _load(path, make_options):
@@ -149,47 +173,68 @@ def _load(path, make_options):
     return session
 
 
-_writers: dict = {}     # entry path -> the thread writing it
-_writers_lock = threading.Lock()
+_optimizers: set = set()    # the threads optimizing sessions (and writing entries)
+_writing: set = set()       # the entries being written
+_lock = threading.Lock()
 
 
-def _forget_writers_in_child():
+def _forget_threads_in_child():
     """A forked child has none of its parent's threads (and maybe a lock held by one)."""
-    global _writers_lock
-    _writers.clear()
-    _writers_lock = threading.Lock()
+    global _lock
+    _optimizers.clear()
+    _writing.clear()
+    _lock = threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_writers_in_child)
+    os.register_at_fork(after_in_child=_forget_threads_in_child)
 
 
-def _write_in_background(path, data, options):
-    """Write the entry ``path`` on a thread of its own: the caller's session is ready as soon
-    as without the cache, while a second session, optimized the same way, writes the model
-    (onnxruntime releases the GIL meanwhile). The thread is not a daemon: the process's end
-    waits for it, so the entry is complete when the process is gone."""
-    with _writers_lock:
-        if path in _writers:        # the same graph built twice before its entry is written
-            return
-        thread = threading.Thread(target=_write, args=(path, data, options),
-                                  name="gluonbridge session cache writer")
-        _writers[path] = thread
+def _optimize_in_background(target, path, data, options):
+    """Make ``target``'s fully optimized session on a thread of its own (onnxruntime releases
+    the GIL meanwhile), writing the entry ``path`` unless None or already being written by
+    this process, and make it ``target``'s current session. The thread is not a daemon: the
+    process's end waits for it, so an entry is complete when the process is gone."""
+    thread = threading.Thread(target=_optimize, args=(target, path, data, options),
+                              name="gluonbridge session optimizer")
+    with _lock:
+        _optimizers.add(thread)
+        write = path is not None and path not in _writing
+        if write:
+            _writing.add(path)
+    thread.write = path if write else None
     thread.start()
 
 
+def _optimize(target, path, data, options):
+    import onnxruntime as ort
+    thread = threading.current_thread()
+    try:
+        optimized = _write(thread.write, data, options) if thread.write else None
+        if optimized is None:
+            optimized = ort.InferenceSession(data, options(), providers=PROVIDERS)
+        target.current = optimized
+    except Exception:   # onnxruntime failing to optimize: the quick session stays
+        pass
+    finally:
+        with _lock:
+            _optimizers.discard(thread)
+            _writing.discard(thread.write)
+
+
 def wait() -> None:
-    """Wait until every entry this process is writing is written (or given up)."""
-    with _writers_lock:
-        threads = list(_writers.values())
+    """Wait until every session this process is optimizing is optimized, and every entry it is
+    writing is written (or given up)."""
+    with _lock:
+        threads = list(_optimizers)
     for thread in threads:
         thread.join()
 
 
 def _write(path, data, options):
-    """Build a session from ``data`` and ``options()``, onnxruntime writing its optimized model
-    and the model's weights into the cache entry; a cache that cannot be written (read-only,
-    full) costs the entry only."""
+    """A fully optimized session made from ``data`` and ``options()``, onnxruntime writing
+    its optimized model and the model's weights into the cache entry ``path`` meanwhile; None
+    when the entry cannot be written (read-only or full cache, onnxruntime failing to write)."""
     import onnxruntime as ort
     from ..atomic import atomic_directory
     options = options()
@@ -203,13 +248,12 @@ def _write(path, data, options):
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_directory(path) as temporary:
             options.optimized_model_filepath = os.path.join(temporary, MODEL)
-            ort.InferenceSession(data, options, providers=PROVIDERS)
-        prune(path.parent)
+            made = ort.InferenceSession(data, options, providers=PROVIDERS)
     except Exception:   # OSError, or onnxruntime failing to write: no entry
-        pass
-    finally:
-        with _writers_lock:
-            _writers.pop(path, None)
+        return None
+    with contextlib.suppress(OSError):
+        prune(path.parent)
+    return made
 
 
 def prune(folder, max_bytes=MAX_BYTES):
