@@ -111,6 +111,15 @@ def test_the_cache_can_be_turned_off(tmp_path):
     assert _entries(tmp_path) == []
 
 
+def test_without_quick_start_the_first_session_is_the_optimized_one(tmp_path):
+    first = _run(tmp_path, GLUONBRIDGE_QUICK_START="0")
+    assert first["made_from"] == ["model", "write"]     # the entry still written after the call
+    second = _run(tmp_path, GLUONBRIDGE_QUICK_START="0")
+    assert second["made_from"] == ["cache"]
+    assert np.array_equal(first["out"], first["again"])
+    assert np.array_equal(second["out"], first["out"])
+
+
 def test_a_small_graph_is_optimized_at_once_and_not_cached(tmp_path):
     small = _run(tmp_path, RUN.replace("range(32)", "range(4)"))    # under MIN_NODES
     assert small["made_from"] == ["model"] and small["ran_on"] == ["model", "model"]

@@ -15,7 +15,9 @@ shape, or whose graph mixes the batch into other dimensions, is kept per exact s
 they are rebuilt when a bound Parameter's data changes (load, set_data, initialize). At most
 :data:`MAX_EXECUTORS` signatures are kept per block, the least recently used dropped first.
 An executor's onnxruntime session starts from the optimized model a previous process left in
-the disk cache when there is one (:mod:`.session_cache`; GLUONBRIDGE_SESSION_CACHE=0: off).
+the disk cache when there is one (:mod:`.session_cache`; GLUONBRIDGE_SESSION_CACHE=0: off);
+else a large graph's first call runs on a quickly built session, which the fully optimized one
+replaces once it is built on a thread (:func:`.session_cache.session`).
 """
 from __future__ import annotations
 
@@ -121,7 +123,7 @@ def lowered_session(lowered, params, backend):
         write_model(out, folded, external=weights)
         return out.getvalue(), weights
     return _onnxruntime_session(build, session_cache.entry(lowered),
-                                quick_start=len(lowered.nodes) >= session_cache.MIN_NODES)
+                                session_cache.quick_start(lowered))
 
 
 class Executor:

@@ -6,6 +6,7 @@ section).
     $XDG_CACHE_HOME/gluonbridge/onnxruntime/<key>/model.onnx    (default ~/.cache/gluonbridge/...)
     $XDG_CACHE_HOME/gluonbridge/onnxruntime/<key>/weights.bin   its initializers (external data)
     GLUONBRIDGE_SESSION_CACHE=0                                  # off
+    GLUONBRIDGE_QUICK_START=0        # a large graph's first call waits for the optimized session
 
 The weights sit in their own file, which onnxruntime memory-maps when it loads the entry: a hit
 neither reads nor copies them (the pages come from the page cache as the first call touches
@@ -19,11 +20,14 @@ none); an entry onnxruntime cannot load (truncated, corrupt) is rebuilt and repl
 :data:`MAX_BYTES` the least recently used entries are removed. Graphs under :data:`MIN_NODES`
 nodes are not cached: they build in milliseconds.
 
-A miss does not wait for the entry: the caller gets its session as soon as without the cache,
-and once that session's first run has returned (so the two do not compete for the cores and
-the memory), a thread of its own builds a second session that writes the entry (about the time
-of the first, and the memory of a second session meanwhile); the process's end waits for it
-(:func:`wait`).
+A miss does not wait for the entry, nor for onnxruntime's full optimization: a large graph's
+first session is built with :data:`QUICK_LEVEL` only (resnet50_v1: ~50 ms instead of
+200-500 ms; no layout transformation, so it runs ~1.3x slower), and once its first run has
+returned (so the two do not compete for the cores and the memory), a thread of its own builds
+the fully optimized session, which writes the entry on the way and then takes over (the memory
+of a second session meanwhile); the process's end waits for it (:func:`wait`). With the cache
+off the same happens without the entry. The two sessions' kernels differ: the first call's
+outputs may differ from later calls' in the last bits.
 """
 from __future__ import annotations
 
@@ -63,6 +67,14 @@ def entry(lowered):
     if folder is None or len(lowered.nodes) < MIN_NODES:
         return None
     return folder / key(lowered)
+
+
+def quick_start(lowered) -> bool:
+    """Whether ``lowered``'s session starts quick (see :func:`session`): a graph of
+    :data:`MIN_NODES` nodes or more, unless GLUONBRIDGE_QUICK_START=0 (every call then gets
+    the fully optimized session's bits, the first one too)."""
+    return (len(lowered.nodes) >= MIN_NODES
+            and os.environ.get("GLUONBRIDGE_QUICK_START", "1") != "0")
 
 
 def key(lowered) -> str:
@@ -107,9 +119,10 @@ def session(build, make_options, path=None, quick_start=False):
     """A :class:`Session` of the graph ``build() -> (model bytes, external weights)`` gives,
     loaded from the cache entry ``path`` when it holds a model that loads (``build`` is not
     called then). Else made from ``build()``: fully optimized at once, or, with
-    ``quick_start``, first with :data:`QUICK_LEVEL` only, then fully optimized on a thread of
-    its own once the first run has returned (:meth:`Session.run`), writing the entry ``path``
-    on the way (None: no entry). ``make_options()`` gives fresh SessionOptions (threads set)."""
+    ``quick_start``, first with :data:`QUICK_LEVEL` only; then, once the first run has
+    returned (:meth:`Session.run`), a fully optimized session made on a thread of its own
+    writes the entry ``path`` (None: no entry) and takes over. ``make_options()`` gives fresh
+    SessionOptions (threads set)."""
     import onnxruntime as ort
     if path is not None:
         loaded = _load(path, make_options)
@@ -125,10 +138,10 @@ def session(build, make_options, path=None, quick_start=False):
         if keep:
             fresh.add_external_initializers(list(weights), keep)
         return fresh
-    if not quick_start:
-        return Session(ort.InferenceSession(data, options(), providers=PROVIDERS), keep)
-    made = Session(ort.InferenceSession(data, options(QUICK_LEVEL), providers=PROVIDERS), keep)
-    made.after_first_run(lambda: _optimize_in_background(made, path, data, options))
+    level = QUICK_LEVEL if quick_start else None
+    made = Session(ort.InferenceSession(data, options(level), providers=PROVIDERS), keep)
+    if quick_start or path is not None:
+        made.after_first_run(lambda: _optimize_in_background(made, path, data, options))
     return made
 
 
