@@ -208,22 +208,21 @@ def _optimize_in_background(target, path, data, options):
     the GIL meanwhile), writing the entry ``path`` unless None or already being written by
     this process, and make it ``target``'s current session. The thread is not a daemon: the
     process's end waits for it, so an entry is complete when the process is gone."""
-    thread = threading.Thread(target=_optimize, args=(target, path, data, options),
-                              name="gluonbridge session optimizer")
     with _lock:
-        _optimizers.add(thread)
         write = path is not None and path not in _writing
         if write:
             _writing.add(path)
-    thread.write = path if write else None
+        thread = threading.Thread(target=_optimize, name="gluonbridge session optimizer",
+                                  args=(target, path if write else None, data, options))
+        _optimizers.add(thread)
     thread.start()
 
 
 def _optimize(target, path, data, options):
+    """The thread of :func:`_optimize_in_background`; ``path``: the entry it writes, or None."""
     import onnxruntime as ort
-    thread = threading.current_thread()
     try:
-        optimized = _write(thread.write, data, options) if thread.write else None
+        optimized = _write(path, data, options) if path is not None else None
         if optimized is None:
             optimized = ort.InferenceSession(data, options(), providers=PROVIDERS)
         target.current = optimized
@@ -231,8 +230,8 @@ def _optimize(target, path, data, options):
         pass
     finally:
         with _lock:
-            _optimizers.discard(thread)
-            _writing.discard(thread.write)
+            _optimizers.discard(threading.current_thread())
+            _writing.discard(path)
 
 
 def wait() -> None:
