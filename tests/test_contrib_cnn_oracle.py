@@ -3,7 +3,8 @@
 
 For every case the same layer is built in MXNet and in gluonbridge: the parameter names (keys),
 shapes (as printed: 1.9.1 gives ``deformable_conv_weight`` as a list) and reprs are equal, and so
-are the errors 1.9.1 raises at construction. The run cases are then initialized, hybridized and
+are the errors 1.9.1 raises at construction. The run cases (one nested in a HybridSequential,
+for the prefixes and structural keys below a parent) are then initialized, hybridized and
 run once (the variables' attributes are fixed then), given seeded random weights in MXNet (large
 enough offsets to move the taps across pixels and out of the input), run again and exported;
 gluonbridge loads MXNet's saved parameters, runs (outputs within 1e-5 of MXNet's, relative to
@@ -27,6 +28,7 @@ from gluonbridge import naming
 from tests.test_export_oracle import npz_members
 
 DEFORMABLE, MODULATED = "DeformableConvolution", "ModulatedDeformableConvolution"
+SEQUENTIAL = "HybridSequential"      # of (layer, keyword arguments) pairs
 
 # (layer, keyword arguments, input shape): built, run and exported on both sides
 RUNS = [
@@ -42,7 +44,13 @@ RUNS = [
                      in_channels=6, use_bias=False), (1, 6, 9, 9)),
     (MODULATED, dict(channels=2, kernel_size=2, strides=(1, 2), offset_use_bias=False),
      (2, 2, 6, 7)),
+    (SEQUENTIAL, [("Conv2D", dict(channels=4, kernel_size=1)),
+                  (DEFORMABLE, dict(channels=3, kernel_size=3, strides=2, num_deformable_group=4,
+                                    activation="sigmoid"))], (1, 2, 8, 8)),
 ]
+# the runs 2.0.0b1 can run (no modulated layer)
+MX2_RUNS = [i for i, (cls, kwargs, _) in enumerate(RUNS)
+            if MODULATED not in [cls] + [c for c, _ in (kwargs if cls == SEQUENTIAL else [])]]
 # (layer, keyword arguments): only built (names, shapes, reprs; 1.9.1's construction errors)
 BUILDS = [
     (DEFORMABLE, dict(channels=4, layout="NHWC")),
@@ -75,9 +83,16 @@ def weights(net, seed):
 
 # MXNet 1.9.1: build, run, weights, run, save, export.
 MX1 = DESCRIBE + """
+from mxnet.gluon import nn
 from mxnet.gluon.contrib import cnn
 RUNS, BUILDS, DIR = %r, %r, %r
-make = lambda cls, kwargs: getattr(cnn, cls)(**kwargs)
+def make(cls, kwargs):
+    if cls != "HybridSequential":
+        return getattr(cnn if hasattr(cnn, cls) else nn, cls)(**kwargs)
+    net = nn.HybridSequential()
+    with net.name_scope():
+        net.add(*[make(*layer) for layer in kwargs])
+    return net
 result = {"builds": [build(make, c, k) for c, k in BUILDS], "runs": []}
 for i, (cls, kwargs, shape) in enumerate(RUNS):
     net = make(cls, kwargs)
@@ -101,12 +116,17 @@ for i, (cls, kwargs, shape) in enumerate(RUNS):
 MX2 = DESCRIBE + """
 from mxnet import np, npx
 from mxnet.gluon import HybridBlock, nn
-RUNS, BUILDS, DIR = %r, %r, %r
-make = lambda cls, kwargs: getattr(nn, cls)(**kwargs)
+RUNS, BUILDS, DIR, RUNNABLE = %r, %r, %r, %r
+def make(cls, kwargs):
+    if cls != "HybridSequential":
+        return getattr(nn, cls)(**kwargs)
+    net = nn.HybridSequential()
+    net.add(*[make(*layer) for layer in kwargs])
+    return net
 result = {"builds": [build(make, c, k) for c, k in BUILDS], "runs": []}
 for i, (cls, kwargs, shape) in enumerate(RUNS):
     net = make(cls, kwargs)
-    if cls != "DeformableConvolution":
+    if i not in RUNNABLE:
         result["runs"].append({"before": describe(net)})
         continue
     before = describe(net)
@@ -202,10 +222,17 @@ def run_case(net, directory, i, shape_source):
 
 @pytest.mark.oracle
 def test_layers_as_mxnet_1_9_1(mx1, tmp_path):
-    from gluonbridge.gluon import SymbolBlock
+    from gluonbridge.gluon import SymbolBlock, nn
     from gluonbridge.gluon.contrib import cnn
     theirs = mx1.run(MX1 % (RUNS, BUILDS, str(tmp_path)))
-    make = lambda cls, kwargs: getattr(cnn, cls)(**kwargs)      # noqa: E731
+
+    def make(cls, kwargs):
+        if cls != SEQUENTIAL:
+            return getattr(cnn if hasattr(cnn, cls) else nn, cls)(**kwargs)
+        net = nn.HybridSequential()
+        with net.name_scope():
+            net.add(*[make(*layer) for layer in kwargs])
+        return net
     with naming.override("legacy"), naming.NameManager():
         builds = [build(make, c, k) for c, k in BUILDS]
         nets = [make(c, k) for c, k, _ in RUNS]
@@ -232,16 +259,21 @@ def test_layers_as_mxnet_2(mx1, mx2, tmp_path, monkeypatch):
     from gluonbridge.gluon import export as export_module
     from gluonbridge.graph.mx2_nodes import UnwritableOp
     mx1.run(MX1 % (RUNS, BUILDS, str(tmp_path)))         # inputs, and the modulated weights
-    theirs = mx2.run(MX2 % (RUNS, BUILDS, str(tmp_path), MODULATED_OP))
+    theirs = mx2.run(MX2 % (RUNS, BUILDS, str(tmp_path), MX2_RUNS, MODULATED_OP))
     assert theirs["modulated"][0] == "AttributeError" and "slice_axis" in theirs["modulated"][1]
-    make = lambda cls, kwargs: getattr(nn, cls)(**kwargs)      # noqa: E731
+    def make(cls, kwargs):
+        if cls != SEQUENTIAL:
+            return getattr(nn, cls)(**kwargs)
+        net = nn.HybridSequential()
+        net.add(*[make(*layer) for layer in kwargs])
+        return net
     with naming.override("structural"):
         assert [build(make, c, k) for c, k in BUILDS] == theirs["builds"]
         nets = [make(c, k) for c, k, _ in RUNS]
     monkeypatch.setattr(export_module, "RECORDED_OPS", export_module._OpCounter())
     for i, ((cls, kwargs, _), net) in enumerate(zip(RUNS, nets)):
         what = (cls, kwargs)
-        if cls != DEFORMABLE:
+        if i not in MX2_RUNS:
             continue
         before, after, out = run_case(net, tmp_path, i, f"{tmp_path}/w{i}.params")
         assert before == theirs["runs"][i]["before"], what
@@ -272,7 +304,7 @@ def test_layers_as_mxnet_2(mx1, mx2, tmp_path, monkeypatch):
 
     # the modulated layer (2.0.0b1 cannot run it): as 1.9.1 computes it, from 1.9.1's weights
     for i, ((cls, kwargs, _), net) in enumerate(zip(RUNS, nets)):
-        if cls != MODULATED:
+        if i in MX2_RUNS:
             continue
         before, after, out = run_case(net, tmp_path, i, f"{tmp_path}/w{i}.params")
         assert before == theirs["runs"][i]["before"], (cls, kwargs)
