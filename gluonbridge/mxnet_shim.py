@@ -11,7 +11,8 @@ built — and named exactly as MXNet 1.9.1 names them — so their checkpoints c
 Nothing is installed silently: ``import gluonbridge`` never touches ``mxnet``. ``uninstall()``
 removes the shim again; ``python -m gluonbridge.run script.py`` runs a script with it installed.
 Each ``mxnet`` module is a real gluonbridge module mirroring MXNet's (the table ``ALIASES``):
-``gluon`` (blocks, nn, rnn, contrib.nn, contrib.rnn, model_zoo, loss, data, utils, Trainer), ``nd``/``np``/``npx``, ``name``,
+``gluon`` (blocks, nn, rnn, contrib.nn, contrib.cnn, contrib.rnn, model_zoo, loss, data, utils,
+Trainer), ``nd``/``np``/``npx``, ``name``,
 ``initializer``, ``autograd`` (inference-safe scopes), ``random`` (numpy-backed), ``metric``,
 ``optimizer``/``lr_scheduler``, ``registry``, ``operator``, ``base``, ``util``, ``context``,
 ``contrib.amp``, ``image`` (numpy resize/crop) and ``test_utils``. What needs MXNet's runtime

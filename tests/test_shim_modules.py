@@ -44,6 +44,7 @@ EXPOSED = {
     "mxnet.gluon.data.dataloader": ["DataLoader", "default_batchify_fn", "_MultiWorkerIter",
                                     "ForkingPickler", "_as_in_context"],
     "mxnet.gluon.model_zoo.model_store": ["get_model_file", "_model_sha1"],
+    "mxnet.gluon.contrib.cnn": ["DeformableConvolution", "ModulatedDeformableConvolution"],
     "mxnet.random": ["seed", "uniform", "normal", "randint", "shuffle", "randn"],
     "mxnet.metric": ["EvalMetric", "Accuracy", "TopKAccuracy", "MSE", "MAE", "RMSE",
                      "CrossEntropy", "F1", "MCC", "CompositeEvalMetric", "create", "register",

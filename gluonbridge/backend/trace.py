@@ -394,8 +394,11 @@ def _var_attrs(param):
     once, at the first trace (an unknown dimension stays 0), and kept."""
     attrs = param.__dict__.get("_var_attrs")
     if attrs is None:
+        shape = param.raw_shape
+        if isinstance(param._shape, list):      # MXNet prints a shape given as a list as one
+            shape = list(shape)
         attrs = param.__dict__["_var_attrs"] = variable_attrs(
-            param.raw_shape, param.dtype, param.lr_mult, param.wd_mult, param.init, param._stype)
+            shape, param.dtype, param.lr_mult, param.wd_mult, param.init, param._stype)
     return attrs
 
 

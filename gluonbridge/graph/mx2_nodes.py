@@ -101,7 +101,9 @@ FULL.update((op, Written(name, {})) for op, name in {
 KWARGS = {
     "Flatten": "Flatten", "relu": "_npx_relu", "sigmoid": "_npx_sigmoid", "Cast": "Cast",
     "_npx_relu": "_npx_relu", "_npx_sigmoid": "_npx_sigmoid",
-    "erf": "erf", "_npx_reshape": "_npx_reshape", "InstanceNorm": "InstanceNorm"}
+    "erf": "erf", "_npx_reshape": "_npx_reshape", "InstanceNorm": "InstanceNorm",
+    "_contrib_DeformableConvolution": "_npx_deformable_convolution",
+    "_contrib_ModulatedDeformableConvolution": "_npx_modulated_deformable_convolution"}
 
 # op table name -> the name 2.0.0b1 writes
 SCALAR = {

@@ -18,7 +18,8 @@ def variable_attrs(shape, dtype, lr_mult=1.0, wd_mult=1.0, init=None, stype="def
     import numpy as np
     attrs = {}
     if shape is not None:
-        attrs["__shape__"] = str(tuple(int(d) for d in shape))
+        kind = list if isinstance(shape, list) else tuple   # MXNet writes str(shape)
+        attrs["__shape__"] = str(kind(int(d) for d in shape))
     if lr_mult is not None:
         attrs["__lr_mult__"] = str(lr_mult)
     if wd_mult is not None:

@@ -14,6 +14,9 @@ The two versions interpolate differently (MXNet 1.9.1's CPU kernels):
 * v2: bilinear with each of the four neighbours outside the input reading 0 (a point up to one
   pixel outside still sees the border), then times the mask.
 
+MXNet 2 registers the same ops (the same parameters and CPU kernels) as
+``_npx_deformable_convolution`` and ``_npx_modulated_deformable_convolution`` (``npx.*``).
+
 ONNX 17 has no DeformConv: the samples are composed from GatherElements and arithmetic.
 """
 from __future__ import annotations
@@ -132,7 +135,7 @@ def _convolve(g, a, columns, weight, bias, out):
     return binary(g, "Add", result, reshape(g, bias, (filters, 1, 1)))
 
 
-@op("_contrib_DeformableConvolution", "DeformableConvolution",
+@op("_contrib_DeformableConvolution", "DeformableConvolution", "_npx_deformable_convolution",
     inputs=("data", "offset", "weight", "bias"), attrs=_ATTRS, weights=_weights,
     shape=lambda a, data, offset, *_: _geometry(a, data, offset)[4])
 def deformable_convolution(g, a, data, offset, weight, bias=None):
@@ -144,6 +147,7 @@ def deformable_convolution(g, a, data, offset, weight, bias=None):
 
 
 @op("_contrib_ModulatedDeformableConvolution", "ModulatedDeformableConvolution",
+    "_npx_modulated_deformable_convolution",
     inputs=("data", "offset", "mask", "weight", "bias"),
     attrs=dict(_ATTRS, im2col_step=Int(64)), weights=_weights,
     shape=lambda a, data, offset, mask, *_: _geometry(a, data, offset, mask)[4])

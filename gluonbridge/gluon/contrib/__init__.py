@@ -1,2 +1,2 @@
 """Contributed layers (mirrors ``mxnet.gluon.contrib``)."""
-from . import nn, rnn
+from . import cnn, nn, rnn

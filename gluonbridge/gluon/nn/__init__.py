@@ -9,3 +9,4 @@ from .conv_layers import (AvgPool1D, AvgPool2D, AvgPool3D, Conv1D, Conv1DTranspo
                           Conv2DTranspose, Conv3D, Conv3DTranspose, GlobalAvgPool1D,
                           GlobalAvgPool2D, GlobalAvgPool3D, GlobalMaxPool1D, GlobalMaxPool2D,
                           GlobalMaxPool3D, MaxPool1D, MaxPool2D, MaxPool3D)
+from .deformable_layers import DeformableConvolution, ModulatedDeformableConvolution
