@@ -79,7 +79,7 @@ def test_wheel_metadata_scripts_dependencies_version(wheel):
     assert f"Version: {gluonbridge.__version__}" in metadata
     required = {line.split(": ", 1)[1].split(">")[0] for line in metadata
                 if line.startswith("Requires-Dist:") and "extra ==" not in line}
-    assert required == {"numpy", "libcst", "onnx", "onnxruntime", "tqdm"}
+    assert required == {"numpy", "blake3", "libcst", "onnx", "onnxruntime", "tqdm"}
 
 
 class Venv:
