@@ -2,10 +2,10 @@
 ``box_decode`` (src/operator/contrib/bounding_box-inl.h); GluonCV's detectors (SSD, Faster
 R-CNN) export it from their NormalizedBoxCenterDecoder.
 
-``data`` (B, N, 4) holds the offsets (dx, dy, dw, dh). ``anchors`` holds N boxes, read from its
-first N*4 values whatever its leading axes (MXNet reads it as (1, N, 4): an anchors input with a
-batch axis decodes every sample against the first sample's boxes), in ``format`` 'corner'
-(x1, y1, x2, y2, turned into center and size) or 'center' (x, y, w, h). With the anchor's
+``data`` (B, N, 4) holds the offsets (dx, dy, dw, dh). ``anchors`` holds exactly N boxes, the
+same for every sample (MXNet reads it as (1, N, 4) whatever its leading axes, and refuses any
+other size), in ``format`` 'corner' (x1, y1, x2, y2, turned into center and size) or 'center'
+(x, y, w, h). With the anchor's
 center (ax, ay) and size (aw, ah): x = dx*std0*aw + ax, y = dy*std1*ah + ay, half width
 exp(min(dw*std2, clip))*aw*0.5 (``clip`` only when > 0), half height likewise; the output is
 the corner box (x - half width, y - half height, x + half width, y + half height). Every
@@ -24,9 +24,9 @@ from .slicing import outputs
 def _shape(a, data, anchors):
     if len(data) != 3 or data[-1] != 4:
         raise Unsupported(f"data of shape {tuple(data)} (it must be (batch, boxes, 4))")
-    if len(anchors) < 3 or anchors[-1] != 4 or int(np.prod(anchors)) < 4 * data[1]:
+    if len(anchors) < 3 or anchors[-1] != 4 or int(np.prod(anchors)) != 4 * data[1]:
         raise Unsupported(f"anchors of shape {tuple(anchors)} for {data[1]} boxes (at least "
-                          "3-d, last axis 4, holding a box for each)")
+                          "3-d, last axis 4, one box for each)")
     return tuple(data)
 
 
@@ -41,12 +41,7 @@ def _columns(g, value, axis):
            "clip": Float(-1.0), "format": Str("center", choices={"corner", "center"})},
     shape=_shape)
 def box_decode(g, a, data, anchors):
-    boxes = data.shape[1]
-    size = int(np.prod(anchors.shape))
-    flat = g.node("Flatten", [anchors], (1, size), anchors.dtype, axis=0)
-    first = g.node("Slice", [flat, g.constant([0], np.int64), g.constant([4 * boxes], np.int64),
-                             g.constant([1], np.int64)], (1, 4 * boxes), anchors.dtype)
-    ax, ay, aw, ah = _columns(g, reshape(g, first, (boxes, 4)), 1)
+    ax, ay, aw, ah = _columns(g, reshape(g, anchors, (data.shape[1], 4)), 1)
     if a.format == "corner":
         aw, ah = binary(g, "Sub", aw, ax), binary(g, "Sub", ah, ay)
         ax = binary(g, "Add", ax, binary(g, "Mul", aw, 0.5))
