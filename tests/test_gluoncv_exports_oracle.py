@@ -1,5 +1,6 @@
-"""Issue 10 on real third-party files: GluonCV 0.10.5.post0 model-zoo models (classification,
-detection, segmentation, pose) exported by MXNet 1.9.1, imported and run by gluonbridge.
+"""Issue 10 on real third-party files: 24 GluonCV 0.10.5.post0 model-zoo models
+(classification, detection, segmentation, pose) exported by MXNet 1.9.1, imported and run by
+gluonbridge.
 
 MXNet builds each model of tests/oracle/gluoncv_exports.py from GluonCV's released source
 (``pretrained=False``, seeded weights, small inputs), exports it (``net.export``; two models
@@ -17,10 +18,17 @@ detections swap places (float32 noise orders near-equal scores either way).
 The counts (exported / imported / close per way) and each failure's first error are printed
 (``-s``); the test fails when a count falls below ``FLOOR``.
 
-Left out, with the reason: ``ssd_300_vgg16_atrous_voc`` (ssd_512_mobilenet1.0_voc exports the
-same SSD graph at a fraction of VGG-16's time); ``faster_rcnn_resnet50_v1b_voc`` runs at batch 1
-only: its exported graph holds batch 1's shapes, MXNet's own SymbolBlock refuses batch 2
-(concat0's input shapes).
+Left out, with the reason:
+- ``ssd_300_vgg16_atrous_voc``: MXNet 1.9.1 disagrees with itself on it. Random VGG weights
+  (no BatchNorm to calibrate) saturate its class scores into near-ties, and with MKLDNN off
+  MXNet's own ids differ by 47% of their largest value and its boxes by 13% (NMS keeps other
+  boxes). ssd_512_mobilenet1.0_voc covers the SSD graph.
+- ``mask_rcnn_resnet50_v1b_coco``: time. At 192x192 MXNet needs 145 s to build, export and
+  run it. Run by hand, SymbolBlock.imports matches MXNet at batch 1 (masks included).
+- ``inceptionv3``, ``densenet121``, ``squeezenet1.0``: their pooling needs 224-299 pixel inputs
+  (MXNet refuses smaller ones); their ops are in the vision-zoo graph corpus.
+- The R-CNNs run at batch 1 only. Their exported graphs hold batch 1's shapes, so MXNet's own
+  SymbolBlock refuses batch 2 (concat0's input shapes).
 """
 import contextlib
 import io
@@ -48,7 +56,7 @@ MODELS = gluoncv_exports.MODELS
 REL = 1e-5
 WAYS = ("imports", "structural", "onnx")
 # minimum counts reached on this branch: a regression fails
-FLOOR = {"exported": 14, "imported": 14, "imports": 14, "structural": 14, "onnx": 14}
+FLOOR = {"exported": 24, "imported": 24, "imports": 24, "structural": 24, "onnx": 24}
 
 
 def _snippet(sources, directory):
@@ -63,37 +71,41 @@ def _expected(prefix, batch, count):
 
 
 def _align_ties(ours, theirs):
-    """``ours`` (ids, scores, boxes) with the rows of each run of MXNet's near-equal scores
-    (within REL of the largest) put in the order of MXNet's rows they match best."""
+    """``ours`` (ids, scores, boxes, masks if any) with the rows of each run of MXNet's
+    near-equal scores (within REL of the largest) that holds a differing row put in the order
+    of MXNet's rows they match best (rows compared relative to each output's largest
+    magnitude)."""
     batch, rows = theirs[1].shape[:2]
     ours = [np.array(np.asarray(o).reshape(batch, rows, -1)) for o in ours]
+    scales = [max(float(np.abs(t).max()), 1e-30) for t in theirs]
+    flat_theirs = np.concatenate([t.reshape(batch, rows, -1) / c
+                                  for t, c in zip(theirs, scales)], axis=-1)
+    flat_ours = np.concatenate([o / c for o, c in zip(ours, scales)], axis=-1)
     scores = theirs[1].reshape(batch, rows)
-    tol = REL * float(np.abs(scores).max())
-    flat_theirs = np.concatenate([t.reshape(batch, rows, -1) for t in theirs], axis=-1)
-    for b in range(batch):
-        start = 0
-        while start < rows:
-            end = start + 1
-            while end < rows and abs(scores[b, end] - scores[b, end - 1]) <= tol:
-                end += 1
-            if end - start > 1:
-                flat_ours = np.concatenate([o[b, start:end] for o in ours], axis=-1)
-                free = list(range(end - start))
-                order = []
-                for row in flat_theirs[b, start:end]:
-                    best = min(free, key=lambda i: float(np.abs(flat_ours[i] - row).max()))
-                    free.remove(best)
-                    order.append(best)
-                for o in ours:
-                    o[b, start:end] = o[b, start:end][order]
-            start = end
+    tol = REL * scales[1]
+    bad = np.abs(flat_ours - flat_theirs).max(axis=-1) > REL
+    for b, row in zip(*np.nonzero(bad)):
+        start, end = row, row + 1
+        while start > 0 and abs(scores[b, start] - scores[b, start - 1]) <= tol:
+            start -= 1
+        while end < rows and abs(scores[b, end] - scores[b, end - 1]) <= tol:
+            end += 1
+        free = list(range(start, end))
+        order = []
+        for want in flat_theirs[b, start:end]:
+            best = min(free, key=lambda i: float(np.abs(flat_ours[b, i] - want).max()))
+            free.remove(best)
+            order.append(best)
+        flat_ours[b, start:end] = flat_ours[b, order]
+        for o in ours:
+            o[b, start:end] = o[b, order]
     return [o.reshape(t.shape) for o, t in zip(ours, theirs)]
 
 
 def _mismatch(name, outs, expected):
     """None when ``outs`` match MXNet's ``expected``, else the first difference."""
     outs = [np.asarray(o) for o in (outs if isinstance(outs, (list, tuple)) else [outs])]
-    if MODELS[name]["detection"] and len(outs) == len(expected) == 3:
+    if MODELS[name]["detection"] and len(outs) == len(expected) >= 3:
         outs = _align_ties(outs, expected)
     try:
         assert_close(outs, expected, rel=REL, case=name)

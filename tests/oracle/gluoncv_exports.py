@@ -1,14 +1,15 @@
 """GluonCV model-zoo models exported by MXNet 1.9.1, and MXNet's own outputs on the files.
 
 Runs in MXNet 1.9.1's oracle venv with GluonCV 0.10.5.post0's released source on ``sys.path``
-(:func:`export_all`). Each model is built (``pretrained=False``, ``pretrained_base=False``),
-initialized from fixed seeds (Xavier weights, other parameters uniform, then every BatchNorm's gamma, beta and running statistics
-drawn from a seeded RandomState so the graph's BatchNorm nodes compute something), hybridized,
-run once and exported to ``DIR/<name>-symbol.json`` + ``DIR/<name>-0000.params`` (``net.export``,
-or GluonCV's ``export_block`` with its preprocessing block for the models marked so). Then MXNet's
-``SymbolBlock.imports`` reads those files and runs a seeded input at each batch size; the inputs
-and outputs are saved as ``.npy`` files (``<name>-b<batch>-in.npy``, ``<name>-b<batch>-out<k>.npy``)
-and ``result`` describes every model (stage reached, first error, outputs' count per batch).
+(:func:`export_all`). Each model is built (``pretrained=False``, ``pretrained_base=False``) and
+initialized from fixed seeds: Xavier weights, other Parameters uniform, every BatchNorm's
+gamma, beta and running statistics set by :func:`_set_batchnorm` on the first run. It is then
+hybridized, run once and exported to ``DIR/<name>-symbol.json`` + ``DIR/<name>-0000.params``
+(``net.export``, or GluonCV's ``export_block`` with its preprocessing block for the models
+marked so). MXNet's ``SymbolBlock.imports`` reads those files and runs a seeded input at each
+batch size; inputs and outputs are saved as ``.npy`` files (``<name>-b<batch>-in.npy``,
+``<name>-b<batch>-out<k>.npy``), and ``result`` describes every model (stage reached, first
+error, outputs' count per batch).
 """
 import time
 import traceback
@@ -32,20 +33,32 @@ MODELS = dict([
     _m("mobilenetv3_small", 64),
     _m("se_resnext50_32x4d", 64),
     _m("darknet53", 64),
+    _m("resnest50", 64),
+    _m("xception", 96),
+    _m("hrnet_w18_small_v1_c", 64),
     _m("ssd_512_mobilenet1.0_voc", 256, detection=True, pretrained_base=False),
     _m("yolo3_mobilenet1.0_voc", 128, detection=True, pretrained_base=False),
     _m("yolo3_mobilenet1.0_voc_export_block", 128, layout="NHWC", export_block=True,
        detection=True, model="yolo3_mobilenet1.0_voc", pretrained_base=False),
-    # its graph holds batch 1's shapes (MXNet itself refuses batch 2: concat0's input shapes)
+    # the R-CNNs' graphs hold batch 1's shapes (MXNet itself refuses batch 2: concat0's input
+    # shapes)
     _m("faster_rcnn_resnet50_v1b_voc", 128, batches=(1,), detection=True, pretrained_base=False),
     # uncalibrated, its upsampling head drives every heatmap score to exactly 1.0 (top-k's
     # order among ties is the implementation's)
     _m("center_net_resnet18_v1b_voc", 128, detection=True, calibrate=True,
        pretrained_base=False),
+    _m("yolo3_darknet53_voc", 128, detection=True, pretrained_base=False),
+    _m("faster_rcnn_fpn_resnet50_v1b_coco", 128, batches=(1,), detection=True,
+       pretrained_base=False),
     _m("fcn_resnet50_voc", 64, pretrained_base=False),
     _m("psp_resnet50_ade", 64, pretrained_base=False, crop_size=64),
     _m("deeplab_resnet50_ade", 64, pretrained_base=False, crop_size=64),
+    _m("danet_resnet50_citys", 64, pretrained_base=False),
+    _m("icnet_resnet50_citys", 128, pretrained_base=False, height=128, width=128),
+    _m("fastscnn_citys", 128, pretrained_base=False, height=128, width=128),
     _m("simple_pose_resnet18_v1b", 64, pretrained_base=False),
+    _m("alpha_pose_resnet101_v1b_coco", 64, pretrained_base=False),
+    _m("mobile_pose_mobilenetv3_small", 64, pretrained_base=False),
 ])
 
 

@@ -752,3 +752,16 @@ def like_dtype(mx):
     return mx.sym.Group([mx.sym.zeros_like(data, dtype="int64", name="zeros_int64"),
                          mx.sym.ones_like(data, dtype="int64", name="ones_int64"),
                          mx.sym.ones_like(ints, dtype="float16", name="ones_int32")])
+
+
+def roi_align_negative_index(mx):
+    x, rois = _v(mx, "data", "rois")  # (N, 3, 12, 12), (6, 5) in 24x24 image coordinates
+    keep = mx.sym.reshape(mx.sym.arange(6) % 2, (6, 1))          # rows 1, 3, 5
+    index = mx.sym.slice_axis(rois, axis=1, begin=0, end=1) * keep + keep - 1
+    rois = mx.sym.concat(index, mx.sym.slice_axis(rois, axis=1, begin=1, end=5), dim=1)
+    rows = mx.sym.reshape(keep, (6,))
+    outs = [mx.sym.contrib.ROIAlign(x, rois, pooled_size=(3, 3), spatial_scale=0.5,
+                                    sample_ratio=2, name="roialign"),
+            mx.sym.contrib.ROIAlign(x, rois, pooled_size=(2, 4), spatial_scale=0.5,
+                                    sample_ratio=-1, aligned=True, name="roialign_aligned")]
+    return mx.sym.Group([mx.sym.where(rows, out, mx.sym.zeros_like(out)) for out in outs])

@@ -267,6 +267,12 @@ SYM_CASES = [
          ["zeros_like", "ones_like"], rtol=0.0,
          notes="GluonCV's CenterNet decoder passes dtype='int64' to zeros_like/ones_like: 1.9.1 "
                "keeps the attribute and ignores it (the output has the input's dtype)"),
+    _sym("roi_align_negative_index", [I("data", ("N", 3, 12, 12)), I("rois", (6, 5), "rois:24")],
+         ["_contrib_ROIAlign", "where"],
+         notes="rows 0, 2, 4 with batch index -1 (GluonCV's FPN detectors pad their proposals so): "
+               "MXNet documents zeros for them, but its CPU kernel leaves their rows unwritten "
+               "and zeroes element n of the output for row n (inside row 0's block here): the "
+               "graph keeps the valid rows only, which must be unaffected"),
 ]
 
 
