@@ -3,8 +3,8 @@
 Importing this package registers every entry: ``OPS`` maps every spelling to its
 :class:`~.registry.Op`.
 """
-from . import (activation, amp, attention, creation, deformable, detection,  # noqa: F401
-               elementwise, heads, index, matmul, nn, norm, numpy_math, proposal, psroi,
+from . import (activation, amp, attention, box_decode, creation, deformable,  # noqa: F401
+               detection, elementwise, heads, index, matmul, nn, norm, numpy_math, proposal, psroi,
                quantization, reduce, rnn, sampling, shape, slicing, vision)
 from .registry import (OPS, Op, Unsupported, aux_positions, graph_rule, lookup, num_outputs, op,
                        register)

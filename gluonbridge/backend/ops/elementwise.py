@@ -799,8 +799,14 @@ def fill_like(g, data, value, dtype):
     return g.node("Expand", [g.constant(value, dtype), shape], data.shape, dtype)
 
 
-op("zeros_like", shape=same_shape)(lambda g, a, data: fill_like(g, data, 0, data.dtype))
-op("ones_like", shape=same_shape)(lambda g, a, data: fill_like(g, data, 1, data.dtype))
+# MXNet 1.x's zeros_like/ones_like take no parameters: a ``dtype`` given (GluonCV's CenterNet
+# decoder passes 'int64') stays in the symbol file and changes nothing, the output has the
+# input's dtype
+_LIKE_ATTRS = {"dtype": Dtype(None)}
+op("zeros_like", attrs=_LIKE_ATTRS, shape=same_shape)(
+    lambda g, a, data: fill_like(g, data, 0, data.dtype))
+op("ones_like", attrs=_LIKE_ATTRS, shape=same_shape)(
+    lambda g, a, data: fill_like(g, data, 1, data.dtype))
 
 
 @op("_npi_full_like", "full_like",

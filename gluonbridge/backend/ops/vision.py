@@ -232,15 +232,21 @@ def _split_rois(g, rois):
 def roi_align(g, a, data, rois):
     """ONNX RoiAlign (avg) is MXNet's: bins of ``roi / pooled``, ``sample_ratio`` (or
     ``ceil(roi / pooled)`` when <= 0) samples per bin side, bilinear samples (0 beyond one
-    pixel outside), ``aligned`` = the half-pixel shift; unaligned rois at least 1 pixel."""
+    pixel outside), ``aligned`` = the half-pixel shift; unaligned rois at least 1 pixel. A roi
+    whose batch index is negative (the -1 rows GluonCV's FPN detectors pad their proposals
+    with) gives zeros, as MXNet documents (ONNX refuses the index: it reads sample 0)."""
     index, boxes = _split_rois(g, rois)
     out = _roi_shape(a, data.shape, rois.shape)
-    return g.node("RoiAlign", [data, boxes, index], out, data.dtype, mode="avg",
-                  output_height=out[2], output_width=out[3],
-                  sampling_ratio=max(int(a.sample_ratio), 0),
-                  spatial_scale=float(a.spatial_scale),
-                  coordinate_transformation_mode="half_pixel" if a.aligned
-                  else "output_half_pixel")
+    zero = g.constant(0, np.int64)
+    pooled = g.node("RoiAlign", [data, boxes, g.node("Max", [index, zero], index.shape,
+                                                            np.int64)],
+                    out, data.dtype, mode="avg", output_height=out[2], output_width=out[3],
+                    sampling_ratio=max(int(a.sample_ratio), 0),
+                    spatial_scale=float(a.spatial_scale),
+                    coordinate_transformation_mode="half_pixel" if a.aligned
+                    else "output_half_pixel")
+    ignored = _unsqueeze(g, g.node("Less", [index, zero], index.shape, np.bool_), [1, 2, 3])
+    return g.node("Where", [ignored, g.constant(0.0, data.dtype), pooled], out, data.dtype)
 
 
 def _unsqueeze(g, value, axes):

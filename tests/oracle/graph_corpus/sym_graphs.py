@@ -729,3 +729,39 @@ def unravel_index(mx):
                          mx.sym.unravel_index(flat, shape=(-1, 4, 5), name="open_first"),
                          mx.sym.unravel_index(ints, shape=(3, -1, 4), name="int32_minus_one"),
                          mx.sym.unravel_index(frac * 20, shape=(2, 3, 4), name="truncated")])
+
+
+def box_decode(mx):
+    (data,) = _v(mx, "data")
+    anchors = mx.sym.var("anchors", shape=(1, 6, 4))
+    xy = mx.sym.slice_axis(anchors, axis=2, begin=0, end=2)
+    corner = mx.sym.concat(xy, xy + mx.sym.abs(mx.sym.slice_axis(anchors, axis=2, begin=2,
+                                                                    end=4)), dim=2)
+    decode = mx.sym.contrib.box_decode
+    return mx.sym.Group([
+        decode(data, anchors, name="center_default"),
+        decode(data, corner, std0=0.1, std1=0.1, std2=0.2, std3=0.2, format="corner",
+               name="corner_std"),
+        decode(data * 3, anchors, clip=1.5, name="center_clip"),
+        decode(data * 3, corner, clip=0.0, format="corner", name="clip_zero"),
+        decode(data, mx.sym.reshape(anchors, (1, 1, 6, 4)), name="anchors_4d")])
+
+
+def like_dtype(mx):
+    data, ints = _v(mx, "data", "ints")
+    return mx.sym.Group([mx.sym.zeros_like(data, dtype="int64", name="zeros_int64"),
+                         mx.sym.ones_like(data, dtype="int64", name="ones_int64"),
+                         mx.sym.ones_like(ints, dtype="float16", name="ones_int32")])
+
+
+def roi_align_negative_index(mx):
+    x, rois = _v(mx, "data", "rois")  # (N, 3, 12, 12), (6, 5) in 24x24 image coordinates
+    keep = mx.sym.reshape(mx.sym.arange(6) % 2, (6, 1))          # rows 1, 3, 5
+    index = mx.sym.slice_axis(rois, axis=1, begin=0, end=1) * keep + keep - 1
+    rois = mx.sym.concat(index, mx.sym.slice_axis(rois, axis=1, begin=1, end=5), dim=1)
+    rows = mx.sym.reshape(keep, (6,))
+    outs = [mx.sym.contrib.ROIAlign(x, rois, pooled_size=(3, 3), spatial_scale=0.5,
+                                    sample_ratio=2, name="roialign"),
+            mx.sym.contrib.ROIAlign(x, rois, pooled_size=(2, 4), spatial_scale=0.5,
+                                    sample_ratio=-1, aligned=True, name="roialign_aligned")]
+    return mx.sym.Group([mx.sym.where(rows, out, mx.sym.zeros_like(out)) for out in outs])

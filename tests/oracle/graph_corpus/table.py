@@ -259,6 +259,20 @@ SYM_CASES = [
          notes="shapes (7, 6), (-1, 4, 5), (3, -1, 4) and (2, 3, 4); negative and past-the-end "
                "indices (C's truncating division: negative coordinates, an unbounded first "
                "one); int32 kept; float indices (20 * normal) truncated"),
+    _sym("box_decode", [I("data", ("N", 6, 4))], ["_contrib_box_decode"],
+         notes="GluonCV's SSD / Faster R-CNN decoder: center anchors (a (1, 6, 4) parameter) "
+               "with the defaults; corner anchors with std 0.1/0.2; clip 1.5 (applied to the "
+               "scaled dw, dh), clip 0 (off); 4-d anchors (1, 1, 6, 4)"),
+    _sym("like_dtype", [I("data", ("N", 3)), I("ints", ("N", 3), "int:-5:5", dtype="int32")],
+         ["zeros_like", "ones_like"], rtol=0.0,
+         notes="GluonCV's CenterNet decoder passes dtype='int64' to zeros_like/ones_like: 1.9.1 "
+               "keeps the attribute and ignores it (the output has the input's dtype)"),
+    _sym("roi_align_negative_index", [I("data", ("N", 3, 12, 12)), I("rois", (6, 5), "rois:24")],
+         ["_contrib_ROIAlign", "where"],
+         notes="rows 0, 2, 4 with batch index -1 (GluonCV's FPN detectors pad their proposals so): "
+               "MXNet documents zeros for them, but its CPU kernel leaves their rows unwritten "
+               "and zeroes element n of the output for row n (inside row 0's block here): the "
+               "graph keeps the valid rows only, which must be unaffected"),
 ]
 
 
