@@ -92,24 +92,9 @@ class _Conv(HybridBlock):
         return self.act(out) if self.act is not None else out
 
     def __repr__(self):
-        k = self._kwargs
-        n = len(k["kernel"])
-        s = f"{type(self).__name__}({{mapping}}, kernel_size={k['kernel']}, stride={k['stride']}"
-        if k["pad"] != (0,) * n:
-            s += f", padding={k['pad']}"
-        if k["dilate"] != (1,) * n:
-            s += f", dilation={k['dilate']}"
-        if k["num_group"] != 1:
-            s += f", groups={k['num_group']}"
-        if self.bias is None:
-            s += ", bias=False"
-        if self.act:
-            s += f", {self.act}"
-        shape = self.weight.shape
-        ends = [shape[1] if shape[1] else None, shape[0]]
-        if self._naming.api.transposed_conv_repr_reversed and "Transpose" in type(self).__name__:
-            ends.reverse()
-        return (s + ")").format(mapping=f"{ends[0]} -> {ends[1]}")
+        reverse = (self._naming.api.transposed_conv_repr_reversed
+                   and "Transpose" in type(self).__name__)
+        return conv_repr(self, self._kwargs, self.weight.shape, self.bias is not None, reverse)
 
 
 class _Convolution(_Conv):
@@ -262,3 +247,24 @@ class GlobalAvgPool2D(_GlobalPooling):
 
 class GlobalAvgPool3D(_GlobalPooling):
     _ndim, _pool_type = 3, "avg"
+
+
+def conv_repr(block, kwargs, weight_shape, has_bias, reverse=False):
+    """MXNet's repr of a convolution layer: ``Conv2D(3 -> 8, kernel_size=..., ...)`` from its
+    op ``kwargs`` (the mapping read off ``weight_shape``, ends swapped when ``reverse``)."""
+    n = len(kwargs["kernel"])
+    s = f"{type(block).__name__}({{mapping}}, kernel_size={kwargs['kernel']}, stride={kwargs['stride']}"
+    if kwargs["pad"] != (0,) * n:
+        s += f", padding={kwargs['pad']}"
+    if kwargs["dilate"] != (1,) * n:
+        s += f", dilation={kwargs['dilate']}"
+    if kwargs["num_group"] != 1:
+        s += f", groups={kwargs['num_group']}"
+    if not has_bias:
+        s += ", bias=False"
+    if block.act:
+        s += f", {block.act}"
+    ends = [weight_shape[1] if weight_shape[1] else None, weight_shape[0]]
+    if reverse:
+        ends.reverse()
+    return (s + ")").format(mapping=f"{ends[0]} -> {ends[1]}")
