@@ -95,7 +95,7 @@ def test_the_entry_is_written_after_the_first_run_returns(tmp_path):
     is over: the two do not compete while the first call is timed by the user."""
     script = RUN.replace("onnxruntime.InferenceSession = Recording", """
     def run(self, *args, **kwargs):
-        made_from.append("run while optimizing" if session_cache._optimizers else "run")
+        made_from.append("run while optimizing" if session_cache.busy() else "run")
         return super().run(*args, **kwargs)
 
 
@@ -207,7 +207,7 @@ session_cache._write = lambda *args: gate.wait() and write(*args)   # the writer
 out = np.asarray(""").replace("session_cache.wait()\n", """
 pid = os.fork()
 if pid == 0:
-    os._exit(0 if not session_cache._optimizers and session_cache._lock.acquire(False)
+    os._exit(0 if not session_cache.busy() and session_cache._lock.acquire(False)
              else 3)
 _, status = os.waitpid(pid, 0)
 gate.set()
@@ -216,3 +216,67 @@ assert os.waitstatus_to_exitcode(status) == 0, status
 """)
     assert _run(tmp_path, script)["made_from"] == ["quick", "write"]
     assert _run(tmp_path)["made_from"] == ["cache"]
+
+
+# Three blocks like RUN's, each called once, the first one's optimization held until released.
+MANY = RUN.split("with naming.override")[0] + """
+import atexit
+import threading
+
+optimize, release = session_cache._optimize, threading.Event()
+
+
+def held(target, *args):
+    release.wait()
+    optimize(target, *args)
+
+
+session_cache._optimize = held
+nets = []
+for seed in range(3):
+    with naming.override("structural"):
+        net = nn.HybridSequential()
+        for _ in range(32):
+            net.add(nn.Dense(32, in_units=32, activation="tanh"))
+    net.initialize()
+    net.hybridize()
+    net(np.ones((2, 32), "float32"))
+    nets.append(net)
+optimizers = [t for t in threading.enumerate() if t.name == "gluonbridge session optimizer"]
+"""
+
+
+def test_one_thread_optimizes_the_sessions_in_turn_skipping_dropped_ones(tmp_path):
+    script = MANY + """
+del nets[1]         # its executor and session with it, before its turn
+release.set()
+session_cache.wait()
+for net in nets:
+    net(np.ones((2, 32), "float32"))
+print(json.dumps({"made_from": made_from, "ran_on": ran_on, "optimizers": len(optimizers),
+                  "busy": session_cache.busy()}))
+"""
+    done = _run(tmp_path, script, GLUONBRIDGE_SESSION_CACHE="0")
+    assert done["optimizers"] == 1
+    assert done["made_from"] == ["quick"] * 3 + ["model"] * 2    # none for the dropped one
+    assert done["ran_on"] == ["quick"] * 3 + ["model"] * 2
+    assert not done["busy"]
+
+
+def test_the_process_end_skips_optimizing_what_no_one_will_run(tmp_path):
+    script = MANY + """
+def release_when_main_ends():
+    threading.main_thread().join()
+    release.set()
+
+
+threading.Thread(target=release_when_main_ends, daemon=True).start()
+atexit.register(lambda: print(json.dumps({"made_from": made_from})))
+"""
+    # the first block's session, in the making when the main thread ended, is finished; the
+    # others, which would write no entry, are skipped
+    assert _run(tmp_path, script, GLUONBRIDGE_SESSION_CACHE="0")["made_from"] == \
+        ["quick"] * 3 + ["model"]
+    # with the cache on, every entry is written before the process ends
+    assert _run(tmp_path, script)["made_from"] == ["quick"] * 3 + ["write"] * 3
+    assert len(_entries(tmp_path)) == 3

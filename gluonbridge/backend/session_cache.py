@@ -23,19 +23,22 @@ nodes are not cached: they build in milliseconds.
 A miss does not wait for the entry, nor for onnxruntime's full optimization: a large graph's
 first session is built with :data:`QUICK_LEVEL` only (resnet50_v1: ~50 ms instead of
 200-500 ms; no layout transformation, so it runs ~1.3x slower), and once its first run has
-returned (so the two do not compete for the cores and the memory), a thread of its own builds
-the fully optimized session, which writes the entry on the way and then takes over (the memory
-of a second session meanwhile); the process's end waits for it (:func:`wait`). With the cache
+returned (so the two do not compete for the cores and the memory), a thread builds the fully
+optimized session, which writes the entry on the way and then takes over (the memory of a
+second session meanwhile; one thread works through every model's, one at a time); the
+process's end waits for the entries (:func:`wait`). With the cache
 off the same happens without the entry. The two sessions' kernels differ: the first call's
 outputs may differ from later calls' in the last bits.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import shutil
 import threading
 import time
+import weakref
 from pathlib import Path
 
 import blake3
@@ -153,6 +156,7 @@ class Session:
         self.current = current
         self.keep = keep            # OrtValues the sessions may point into: held while they live
         self.input_names = [i.name for i in current.get_inputs()]
+        self.optimization = None    # what the optimizer thread needs, while queued
         self._pending = {}
 
     def after_first_run(self, start):
@@ -186,16 +190,16 @@ def _load(path, make_options):
     return session
 
 
-_optimizers: set = set()    # the threads optimizing sessions (and writing entries)
-_writing: set = set()       # the entries being written
+_jobs = collections.deque()     # weak references to Sessions waiting for their optimized session
+_optimizer = None               # the thread working through _jobs, one at a time
 _lock = threading.Lock()
 
 
 def _forget_threads_in_child():
     """A forked child has none of its parent's threads (and maybe a lock held by one)."""
-    global _lock
-    _optimizers.clear()
-    _writing.clear()
+    global _optimizer, _lock
+    _jobs.clear()
+    _optimizer = None
     _lock = threading.Lock()
 
 
@@ -204,22 +208,42 @@ if hasattr(os, "register_at_fork"):
 
 
 def _optimize_in_background(target, path, data, options):
-    """Make ``target``'s fully optimized session on a thread of its own (onnxruntime releases
-    the GIL meanwhile), writing the entry ``path`` unless None or already being written by
-    this process, and make it ``target``'s current session. The thread is not a daemon: the
-    process's end waits for it, so an entry is complete when the process is gone."""
+    """Queue ``target`` for its fully optimized session, which writes the entry ``path``
+    (None: no entry) and becomes ``target``'s current session. One thread works through the
+    queue, so a process building many models holds at most one extra session at a time; a
+    Session dropped while it waits (its executor replaced, its block gone) is skipped. The
+    thread is not a daemon: the process's end waits for the entries to be written (sessions
+    that write no entry are skipped then: no one would run them)."""
+    global _optimizer
+    target.optimization = (path, data, options)
     with _lock:
-        write = path is not None and path not in _writing
-        if write:
-            _writing.add(path)
-        thread = threading.Thread(target=_optimize, name="gluonbridge session optimizer",
-                                  args=(target, path if write else None, data, options))
-        _optimizers.add(thread)
-    thread.start()
+        _jobs.append(weakref.ref(target))
+        if _optimizer is None:
+            _optimizer = threading.Thread(target=_work_through_jobs,
+                                          name="gluonbridge session optimizer")
+            _optimizer.start()
+
+
+def _work_through_jobs():
+    """The optimizer thread: optimize the queued Sessions still alive, one by one."""
+    global _optimizer
+    while True:
+        with _lock:
+            if not _jobs:
+                _optimizer = None
+                return
+            target = _jobs.popleft()()
+        if target is None:
+            continue
+        path, data, options = target.optimization
+        target.optimization = None
+        if path is not None or threading.main_thread().is_alive():
+            _optimize(target, path, data, options)
+        del target
 
 
 def _optimize(target, path, data, options):
-    """The thread of :func:`_optimize_in_background`; ``path``: the entry it writes, or None."""
+    """Make ``target``'s fully optimized session, writing the entry ``path`` unless None."""
     import onnxruntime as ort
     try:
         optimized = _write(path, data, options) if path is not None else None
@@ -228,18 +252,22 @@ def _optimize(target, path, data, options):
         target.current = optimized
     except Exception:   # onnxruntime failing to optimize: the quick session stays
         pass
-    finally:
-        with _lock:
-            _optimizers.discard(threading.current_thread())
-            _writing.discard(path)
+
+
+def busy() -> bool:
+    """Whether a session is being optimized, or waits to be."""
+    with _lock:
+        return _optimizer is not None
 
 
 def wait() -> None:
-    """Wait until every session this process is optimizing is optimized, and every entry it is
-    writing is written (or given up)."""
-    with _lock:
-        threads = list(_optimizers)
-    for thread in threads:
+    """Wait until every session this process queued is optimized (or skipped), and every
+    entry written (or given up)."""
+    while True:
+        with _lock:
+            thread = _optimizer
+        if thread is None:
+            return
         thread.join()
 
 
