@@ -8,13 +8,15 @@ import libcst as cst
 
 from .syntax import dotted
 
-#: Gluon 1.x Block classes a user may construct (mxnet.gluon.{nn,rnn,contrib.nn,model_zoo}).
+#: Gluon 1.x Block classes a user may construct (mxnet.gluon.{nn,rnn,contrib.nn,contrib.cnn,
+#: model_zoo}).
 GLUON_BLOCKS = frozenset("""
 Block HybridBlock SymbolBlock Sequential HybridSequential Concurrent HybridConcurrent Identity
 Concatenate HybridConcatenate
 Dense Dropout BatchNorm SyncBatchNorm InstanceNorm LayerNorm GroupNorm Embedding Flatten Lambda
 HybridLambda Activation LeakyReLU PReLU ELU SELU GELU Swish SiLU
-Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose DeformableConvolution
+Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose
+DeformableConvolution ModulatedDeformableConvolution
 MaxPool1D MaxPool2D MaxPool3D AvgPool1D AvgPool2D AvgPool3D GlobalMaxPool1D GlobalMaxPool2D
 GlobalMaxPool3D GlobalAvgPool1D GlobalAvgPool2D GlobalAvgPool3D ReflectionPad2D
 RNN LSTM GRU RNNCell LSTMCell GRUCell SequentialRNNCell HybridSequentialRNNCell DropoutCell
@@ -25,8 +27,10 @@ Loss L1Loss L2Loss SoftmaxCrossEntropyLoss SigmoidBinaryCrossEntropyLoss KLDivLo
 HuberLoss HingeLoss SquaredHingeLoss LogisticLoss TripletLoss PoissonNLLLoss CosineEmbeddingLoss
 """.split())
 
-#: Names of namespaces under which capitalised attributes are Gluon Blocks (``nn.Dense``).
-GLUON_NAMESPACES = frozenset({"nn", "rnn", "gluon", "contrib", "model_zoo", "vision", "loss"})
+#: Names of namespaces under which capitalised attributes are Gluon Blocks (``nn.Dense``;
+#: ``compat.HybridConcatenate``, an alias B2 writes for dual-version code).
+GLUON_NAMESPACES = frozenset({"nn", "rnn", "gluon", "contrib", "model_zoo", "vision", "loss",
+                              "compat"})
 
 _CLASS = re.compile(r"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.MULTILINE)
 

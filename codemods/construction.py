@@ -1,4 +1,4 @@
-"""B1, B2: Block constructors (``super().__init__`` arguments, contrib containers moved to nn)."""
+"""B1, B2: Block constructors (``super().__init__`` arguments, contrib classes moved to nn)."""
 from __future__ import annotations
 
 import libcst as cst
@@ -86,20 +86,35 @@ class SuperInitArguments(ScopeTracking, Rule):
             for i, arg in enumerate(updated.args)])
 
 
-#: contrib containers that became core ``nn`` classes in 2.x.
-CONTRIB_RENAMES = {"HybridConcurrent": "HybridConcatenate", "Concurrent": "Concatenate",
-                   "Identity": "Identity"}
-#: the ones ``compat`` aliases for dual-version code (1.9.1 has no ``nn.HybridConcatenate``).
-COMPAT_ALIASES = {"HybridConcurrent", "Identity"}
+#: 1.x ``gluon.contrib`` modules whose classes are core ``nn`` classes in 2.x (verified on
+#: 1.9.1 and 2.0.0b1): module -> {1.x name: 2.x name}. The deformable convolutions take the same
+#: arguments in both, less ``prefix``/``params``.
+MOVED_TO_NN = {
+    "contrib.nn": {"HybridConcurrent": "HybridConcatenate", "Concurrent": "Concatenate",
+                   "Identity": "Identity"},
+    "contrib.cnn": {"DeformableConvolution": "DeformableConvolution",
+                    "ModulatedDeformableConvolution": "ModulatedDeformableConvolution"},
+}
+#: the 2.x names ``compat`` aliases for dual-version code (the contrib class on 1.x: 1.9.1 has
+#: no ``nn.HybridConcatenate``, ``nn.DeformableConvolution``, ...).
+COMPAT_ALIASES = {"HybridConcatenate", "Identity", "DeformableConvolution",
+                  "ModulatedDeformableConvolution"}
 
 
-class ContribContainers(Rule):
+def _moved_from(module: str):
+    """``'contrib.nn'`` for ``mxnet.gluon.contrib.nn`` / ``..contrib.nn``, else None."""
+    key = ".".join(module.split(".")[-2:])
+    return key if key in MOVED_TO_NN else None
+
+
+class ContribToNn(Rule):
     id = "B2"
     level = Level.SAFE
-    message = "`contrib.nn.{old}` is `nn.{new}` in 2.x"
-    triggers = ("contrib", *CONTRIB_RENAMES)
-    dual = "`contrib.nn.{old}` is `compat.{new}` (the contrib class on 1.x, `nn.{new}` on 2.x)"
-    _NO_ALIAS = ("`contrib.nn.Concurrent` has no `compat` alias: for dual-version code pick "
+    message = "`{module}.{old}` is `nn.{new}` in 2.x"
+    triggers = ("contrib", *(old for renames in MOVED_TO_NN.values()     # + the names it renames
+                             for old, new in renames.items() if old != new))
+    dual = "`{module}.{old}` is `compat.{new}` (the contrib class on 1.x, `nn.{new}` on 2.x)"
+    _NO_ALIAS = ("`{module}.{old}` has no `compat` alias: for dual-version code pick "
                  "the class by `compat.IS_MX2` by hand")
 
     def visit_Module(self, node):
@@ -111,22 +126,24 @@ class ContribContainers(Rule):
 
     def leave_ImportFrom(self, original, updated):
         module = dotted(updated.module) if updated.module else ""
-        if not module.endswith("contrib.nn") or isinstance(updated.names, cst.ImportStar):
+        moved = _moved_from(module)
+        if moved is None or isinstance(updated.names, cst.ImportStar):
             return updated
-        movable = COMPAT_ALIASES if self.for_dual else CONTRIB_RENAMES
-        if any(alias.name.value not in movable for alias in updated.names):
-            self.warn(original, "import from `contrib.nn` mixes moved and unmoved names; "
+        renames = MOVED_TO_NN[moved]
+        movable = COMPAT_ALIASES if self.for_dual else set(renames.values())
+        if any(renames.get(alias.name.value) not in movable for alias in updated.names):
+            self.warn(original, f"import from `{moved}` mixes moved and unmoved names; "
                                 "split it by hand", level=Level.MANUAL)
             return updated
         names = []
         for alias in updated.names:
             old = alias.name.value
-            new = CONTRIB_RENAMES[old]
+            new = renames[old]
             if alias.asname is None and new != old:
                 self.renamed_names[old] = new
             names.append(alias.with_changes(name=cst.Name(new)))
-        new_module = COMPAT_MODULE if self.for_dual else module[: -len("contrib.nn")] + "nn"
-        self.record(original, f"imports from `contrib.nn` now come from `{new_module}`")
+        new_module = COMPAT_MODULE if self.for_dual else module[: -len(moved)] + "nn"
+        self.record(original, f"imports from `{moved}` now come from `{new_module}`")
         return updated.with_changes(module=cst.parse_expression(new_module), names=names)
 
     def leave_Name(self, original, updated):
@@ -136,19 +153,17 @@ class ContribContainers(Rule):
         return updated.with_changes(value=new) if new else updated
 
     def leave_Attribute(self, original, updated):
-        name = dotted(updated)
-        if not name or updated.attr.value not in CONTRIB_RENAMES:
-            return updated
-        parts = name.split(".")
-        if len(parts) < 3 or parts[-3:-1] != ["contrib", "nn"]:
-            return updated
+        parts = (dotted(updated) or "").split(".")
+        moved = _moved_from(".".join(parts[:-1])) if len(parts) >= 3 else None
         old = parts[-1]
-        new = CONTRIB_RENAMES[old]
-        if not self.for_dual:
-            self.record(original, self.message.format(old=old, new=new))
-            return cst.parse_expression(".".join(parts[:-3] + ["nn", new]))
-        if old not in COMPAT_ALIASES:
-            self.warn(original, self._NO_ALIAS, level=Level.MANUAL)
+        if moved is None or old not in MOVED_TO_NN[moved]:
             return updated
-        self.record(original, "dual: " + self.dual.format(old=old, new=new))
+        new = MOVED_TO_NN[moved][old]
+        if not self.for_dual:
+            self.record(original, self.message.format(module=moved, old=old, new=new))
+            return cst.parse_expression(".".join(parts[:-3] + ["nn", new]))
+        if new not in COMPAT_ALIASES:
+            self.warn(original, self._NO_ALIAS.format(module=moved, old=old), level=Level.MANUAL)
+            return updated
+        self.record(original, "dual: " + self.dual.format(module=moved, old=old, new=new))
         return compat_name(self, new)

@@ -9,7 +9,7 @@ Rule ids the spec lists as "unchanged" (N10, S5, D6) are in the table but never 
 from .collect_params import (InitializeOnBlock, NameDependentSelection, PrefixedNameReads,
                              ResetDeviceOnBlock, SelectedParametersLoop, SetattrOnBlock,
                              ZeroGradOnBlock)
-from .construction import ContribContainers, SuperInitArguments
+from .construction import ContribToNn, SuperInitArguments
 from .device import ContextToDevice
 from .forward import (DeferredShapesInForward, ForwardOps, FUsedBeyondOps,
                       HybridForwardToForward, InjectedParameters, NumpyArrays)
@@ -28,7 +28,7 @@ from .unchanged import SaveLoadParameters, StructuralSelection, TrainerOverParam
 RULES = (
     # construction and prefixes
     SuperInitArguments,             # B1
-    ContribContainers,              # B2
+    ContribToNn,              # B2
     DropPrefixArgument,             # N4
     ForwardedPrefix,                # N7
     PrefixRead,                     # N8

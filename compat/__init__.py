@@ -18,13 +18,15 @@ installed as ``gluonbridge.compat`` (the repository keeps it in the top-level ``
 See ``compat/README.md`` for what every helper does on each version and why.
 """
 from ._backend import BACKEND, ENV_VAR, IS_MX2, gluon, mx, nn
-from .blocks import (HybridConcatenate, Identity, name_scope, new_const, new_param, params_kw,
+from .blocks import (DeformableConvolution, HybridConcatenate, Identity,
+                     ModulatedDeformableConvolution, name_scope, new_const, new_param, params_kw,
                      prefix_kw, reset_ctx, set_param_attr, share, zero_grad)
 from .checkpoints import load_dict, load_parameters, save_parameters
 from .namemaps import LegacyNamesUnavailable, namemap
 
 __all__ = ["BACKEND", "ENV_VAR", "IS_MX2", "gluon", "mx", "nn",
-           "HybridConcatenate", "Identity", "name_scope", "new_const", "new_param", "params_kw",
+           "DeformableConvolution", "HybridConcatenate", "Identity",
+           "ModulatedDeformableConvolution", "name_scope", "new_const", "new_param", "params_kw",
            "prefix_kw", "reset_ctx", "set_param_attr", "share", "zero_grad",
            "load_dict", "load_parameters", "save_parameters",
            "LegacyNamesUnavailable", "namemap"]

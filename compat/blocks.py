@@ -14,6 +14,12 @@ from ._backend import IS_MX2, gluon, is_mx2, nn
 # 1.9.1 has these only in contrib (MXNet's own zoo uses the contrib names; same naming hint).
 HybridConcatenate = nn.HybridConcatenate if IS_MX2 else gluon.contrib.nn.HybridConcurrent
 Identity = nn.Identity if IS_MX2 else gluon.contrib.nn.Identity
+# the same arguments on both, less prefix/params (2.0.0b1's modulated forward cannot run: it
+# calls an npx.slice_axis 2.0.0b1 lacks)
+DeformableConvolution = (nn.DeformableConvolution if IS_MX2
+                         else gluon.contrib.cnn.DeformableConvolution)
+ModulatedDeformableConvolution = (nn.ModulatedDeformableConvolution if IS_MX2
+                                  else gluon.contrib.cnn.ModulatedDeformableConvolution)
 
 
 def name_scope(block):

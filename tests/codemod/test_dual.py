@@ -127,6 +127,24 @@ def test_b2_contrib_containers_become_compat_aliases():
     assert "no `compat` alias" in warnings(source, "B2", target="dual")[0].message
 
 
+def test_b2_deformable_convolutions_become_compat_aliases():
+    assert_rewrites(
+        "from mxnet import gluon\nfrom mxnet.gluon.contrib.cnn import DeformableConvolution\n"
+        "from mxnet.gluon.contrib.cnn import ModulatedDeformableConvolution as MDC\n"
+        "a = DeformableConvolution(8, kernel_size=(3, 3), prefix='dcn_')\n"
+        "b = gluon.contrib.cnn.ModulatedDeformableConvolution(8, prefix='mdcn_')\nc = MDC(8)\n",
+        "from mxnet import gluon\nfrom gluonbridge.compat import DeformableConvolution\n"
+        "from gluonbridge.compat import ModulatedDeformableConvolution as MDC\n"
+        "from gluonbridge import compat\n"
+        "a = DeformableConvolution(8, kernel_size=(3, 3), **compat.prefix_kw('dcn_'))\n"
+        "b = compat.ModulatedDeformableConvolution(8, **compat.prefix_kw('mdcn_'))\nc = MDC(8)\n",
+        "B2", "N4", target="dual")
+    # a name compat has no alias for keeps the whole import as it is
+    source = HEAD + "from mxnet.gluon.contrib.cnn import DeformableConvolution, conv_layers\n"
+    assert rewrite(source, "B2", target="dual") == source
+    assert [w.rule for w in warnings(source, "B2", target="dual")] == ["B2"]
+
+
 def test_b4_keeps_ctx_in_dual_code():
     source = HEAD + "import mxnet as mx\nnet.initialize(ctx=mx.context.cpu())\n"
     assert rewrite(source, "B4", target="dual") == source

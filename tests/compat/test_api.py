@@ -11,6 +11,7 @@ import concurrent.futures
 
 import pytest
 
+from gluonbridge.codemods.construction import COMPAT_ALIASES, MOVED_TO_NN
 from tests.compat.conftest import MIRRORS, SIDES
 
 pytestmark = pytest.mark.oracle
@@ -234,3 +235,30 @@ def test_gradient_device_and_attribute_helpers(sides, side):
     if side in ("mx1", "mx2"):
         assert got["compat"] == got["native"] and all(got["compat"]["before"])
         assert not any(got["compat"]["after"])
+
+
+ALIASES = r'''
+from gluonbridge import compat
+from gluonbridge.compat import gluon
+
+def lookup(path):
+    obj = gluon
+    for part in path.split('.'):
+        obj = getattr(obj, part)
+    return obj
+
+result = {new: getattr(compat, new) is lookup(path) for new, path in PATHS.items()}
+'''
+
+
+@pytest.mark.parametrize("side", SIDES)
+def test_class_aliases_are_the_versions_own_classes(sides, side):
+    """Every alias B2 writes for dual code (``compat.DeformableConvolution``) is the class of
+    the codemod's table on that version: ``gluon.contrib.<module>.<1.x name>`` on 1.x,
+    ``gluon.nn.<2.x name>`` on 2.x (a missing one fails the lookup)."""
+    mx2 = MIRRORS.get(side, side) == "mx2"
+    paths = {new: f"nn.{new}" if mx2 else f"{module}.{old}"
+             for module, renames in MOVED_TO_NN.items() for old, new in renames.items()
+             if new in COMPAT_ALIASES}
+    got = sides[side].run(f"PATHS = {paths!r}\n" + ALIASES)
+    assert got == dict.fromkeys(COMPAT_ALIASES, True)
