@@ -28,7 +28,7 @@ from .unchanged import SaveLoadParameters, StructuralSelection, TrainerOverParam
 RULES = (
     # construction and prefixes
     SuperInitArguments,             # B1
-    ContribToNn,              # B2
+    ContribToNn,                    # B2
     DropPrefixArgument,             # N4
     ForwardedPrefix,                # N7
     PrefixRead,                     # N8
