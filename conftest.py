@@ -25,6 +25,17 @@ def _oracle(name):
     return oracle
 
 
+@pytest.fixture(autouse=True)
+def _backend_restored():
+    """Every test ends on the backend it started on: ``backend.use`` in a test's own thread
+    would otherwise outlive it, and the next tests in that worker (large models among them)
+    would run on, say, onnx's reference evaluator."""
+    from gluonbridge import backend
+    before = backend.current()
+    yield
+    backend.use(before)
+
+
 @pytest.fixture(scope="session")
 def mx1():
     """MXNet 1.9.1 in its own virtualenv (legacy shape semantics)."""

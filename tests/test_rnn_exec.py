@@ -93,13 +93,6 @@ def test_layer_returns_states_in_the_structure_given():
     np.testing.assert_allclose(np.asarray(out), np.asarray(out2), rtol=1e-6)
 
 
-@pytest.fixture(autouse=True)
-def _restore_backend():
-    before = runtime.current()
-    yield
-    runtime.use(before)
-
-
 def _encoder(mode):
     from gluonbridge.gluon import nn
 
