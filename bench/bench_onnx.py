@@ -8,7 +8,7 @@ venv with OMP_NUM_THREADS, gluonbridge with GLUONBRIDGE_THREADS, once per instal
 machine the minimum is the figure least disturbed by other jobs); ratios gluonbridge / MXNet
 (goal <= 0.7) and OpenVINO / onnxruntime. First call (batch 1): hybridize (MXNet) or trace +
 lowering + session creation (gluonbridge) + the call, for onnxruntime without the session cache,
-with an empty one (building the entry on a thread of its own beside the call) and with the entry a previous process wrote;
+with an empty one (the entry built after the call, on a thread of its own) and with the entry a previous process wrote;
 fastest of --first-trials fresh processes each.
 
     python bench/bench_onnx.py [--runs 20] [--threads 1] [--models resnet50_v1,...]
