@@ -10,7 +10,7 @@ import sys
 
 from .atomic import atomic_output
 from .checkpoint.dtypes import DTYPES, MXNET1_FLAGS
-from .checkpoint.errors import CheckpointError, UnsupportedError
+from .checkpoint.errors import CheckpointError, UnsupportedError, one_line
 from .checkpoint.formats import TARGETS, read_index, sniff_format, write
 from .checkpoint.mxnet_binary import RecordVersion
 from .checkpoint.namemap import NameMap
@@ -309,7 +309,7 @@ def main(argv=None) -> int:
     try:
         run_graph(args) if graph else run(args)
     except (CheckpointError, OSError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {one_line(err)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted; no output was written", file=sys.stderr)

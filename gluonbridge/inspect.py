@@ -8,7 +8,7 @@ import json
 import os
 import sys
 
-from .checkpoint.errors import CheckpointError
+from .checkpoint.errors import CheckpointError, one_line
 from .checkpoint.formats import read_index, sniff_format
 
 EPILOG = """\
@@ -144,7 +144,7 @@ def main(argv=None) -> int:
     try:
         info = describe(args.file, **graph_options)
     except (CheckpointError, OSError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {one_line(err)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

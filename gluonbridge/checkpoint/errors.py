@@ -36,6 +36,15 @@ class CheckpointError(Exception):
         super().__init__(message)
 
 
+def one_line(error: Exception) -> str:
+    """The line the CLIs print for a user error: ``str(error)``, except that an OSError about a
+    file reads ``missing.params: no such file or directory`` instead of Python's
+    ``[Errno 2] No such file or directory: 'missing.params'``."""
+    if isinstance(error, OSError) and error.filename is not None and error.strerror:
+        return f"{error.filename}: {error.strerror[0].lower()}{error.strerror[1:]}"
+    return str(error)
+
+
 class DuplicateKey(Exception):
     """Raised by :func:`unique_keys`; the readers turn it into a :class:`CorruptHeaderError`."""
 

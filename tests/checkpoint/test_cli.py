@@ -182,6 +182,15 @@ def test_bad_input_is_one_line_exit_1(name, tmp_path):
     assert not (tmp_path / "out.npz").exists()
 
 
+def test_a_missing_file_or_a_directory_is_named_first(tmp_path):
+    for given, problem in [(tmp_path / "nowhere.params", "no such file or directory"),
+                           (tmp_path, "is a directory")]:
+        for proc in (run("convert", given, tmp_path / "out.npz", "--to", "mx2"),
+                     run("inspect", given)):
+            assert proc.returncode == 1
+            assert proc.stderr == f"error: {given}: {problem}\n"
+
+
 def test_help_teaches():
     for module in ("convert", "inspect"):
         proc = run(module, "--help")
