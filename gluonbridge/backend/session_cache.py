@@ -26,9 +26,9 @@ first session is built with :data:`QUICK_LEVEL` only (resnet50_v1: ~50 ms instea
 returned (so the two do not compete for the cores and the memory), a thread builds the fully
 optimized session, which writes the entry on the way and then takes over (the memory of a
 second session meanwhile; one thread works through every model's, one at a time); the
-process's end waits for the entries (:func:`wait`). With the cache
-off the same happens without the entry. The two sessions' kernels differ: the first call's
-outputs may differ from later calls' in the last bits.
+process's end waits for the entries (:func:`wait`). With the cache off the same happens without
+the entry. The two sessions' kernels differ: the first call's outputs may differ from later
+calls' in the last bits.
 """
 from __future__ import annotations
 
