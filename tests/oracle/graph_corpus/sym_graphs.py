@@ -765,3 +765,13 @@ def roi_align_negative_index(mx):
             mx.sym.contrib.ROIAlign(x, rois, pooled_size=(2, 4), spatial_scale=0.5,
                                     sample_ratio=-1, aligned=True, name="roialign_aligned")]
     return mx.sym.Group([mx.sym.where(rows, out, mx.sym.zeros_like(out)) for out in outs])
+
+
+def kl_sparse_reg(mx):
+    x, image = _v(mx, "data", "image")
+    hidden = mx.sym.Activation(mx.sym.FullyConnected(x, num_hidden=4, name="encode"),
+                               act_type="sigmoid")
+    sparse = mx.sym.IdentityAttachKLSparseReg(hidden, sparseness_target=0.05, penalty=0.01,
+                                              momentum=0.8, name="sparse")
+    decode = mx.sym.FullyConnected(sparse, num_hidden=6, name="decode")
+    return mx.sym.Group([decode, mx.sym.IdentityAttachKLSparseReg(image, name="sparse_4d")])

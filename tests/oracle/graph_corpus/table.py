@@ -273,6 +273,11 @@ SYM_CASES = [
                "MXNet documents zeros for them, but its CPU kernel leaves their rows unwritten "
                "and zeroes element n of the output for row n (inside row 0's block here): the "
                "graph keeps the valid rows only, which must be unaffected"),
+    _sym("kl_sparse_reg", [I("data", ("N", 6)), I("image", ("N", 3, 4, 5))],
+         ["IdentityAttachKLSparseReg"],
+         notes="a sparse autoencoder's hidden layer (sigmoid, then the regularizer) with its "
+               "attributes and the defaults; a 4-d input (moving_avg per channel); the "
+               "moving_avg auxiliary states hold random values, which change nothing forward"),
 ]
 
 
