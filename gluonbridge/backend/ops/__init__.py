@@ -3,9 +3,9 @@
 Importing this package registers every entry: ``OPS`` maps every spelling to its
 :class:`~.registry.Op`.
 """
-from . import (activation, amp, attention, box_decode, creation, deformable,  # noqa: F401
-               detection, elementwise, heads, index, matmul, nn, norm, numpy_math, proposal, psroi,
-               quantization, reduce, rnn, sampling, shape, slicing, vision)
+from . import (activation, amp, attention, box_decode, correlation, creation,  # noqa: F401
+               deformable, detection, elementwise, heads, index, matmul, nn, norm, numpy_math,
+               proposal, psroi, quantization, reduce, rnn, sampling, shape, slicing, vision)
 from .registry import (OPS, Op, Unsupported, aux_positions, graph_rule, lookup, num_outputs, op,
                        register)
 

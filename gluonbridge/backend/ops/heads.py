@@ -1,7 +1,8 @@
 """Training heads at inference, as MXNet 1.9.1 computes their forward: SoftmaxOutput (softmax),
 LinearRegressionOutput / MAERegressionOutput / SVMOutput (identity), LogisticRegressionOutput
 (sigmoid), MakeLoss / make_loss (identity; gradient attributes such as ``grad_scale`` change
-nothing forward). BlockGrad is in :mod:`.elementwise`.
+nothing forward), IdentityAttachKLSparseReg (identity: its sparseness penalty and its
+``moving_avg`` auxiliary state only enter the gradient). BlockGrad is in :mod:`.elementwise`.
 
 A head's ``label`` input only matters for the gradient: :func:`without_labels` drops it from a
 graph, so a symbol file's ``softmax_label`` need not be fed nor loaded.
@@ -91,6 +92,18 @@ def make_loss(g, a, data):
 
 @op("make_loss", shape=same_shape)
 def make_loss_nnvm(g, a, data):
+    return data
+
+
+def _moving_avg(a, data, moving_avg=None):
+    """The auxiliary state: one running mean per channel (axis 1)."""
+    return {"moving_avg": (data[1],)} if data is not None and len(data) > 1 else {}
+
+
+@op("IdentityAttachKLSparseReg", inputs=("data", "moving_avg"), aux=("moving_avg",),
+    attrs={"sparseness_target": Float(0.1), "penalty": Float(0.001), "momentum": Float(0.9)},
+    shape=same_shape, weights=_moving_avg)
+def identity_attach_kl_sparse_reg(g, a, data, moving_avg=None):
     return data
 
 

@@ -765,3 +765,43 @@ def roi_align_negative_index(mx):
             mx.sym.contrib.ROIAlign(x, rois, pooled_size=(2, 4), spatial_scale=0.5,
                                     sample_ratio=-1, aligned=True, name="roialign_aligned")]
     return mx.sym.Group([mx.sym.where(rows, out, mx.sym.zeros_like(out)) for out in outs])
+
+
+def kl_sparse_reg(mx):
+    x, image = _v(mx, "data", "image")
+    hidden = mx.sym.Activation(mx.sym.FullyConnected(x, num_hidden=4, name="encode"),
+                               act_type="sigmoid")
+    sparse = mx.sym.IdentityAttachKLSparseReg(hidden, sparseness_target=0.05, penalty=0.01,
+                                              momentum=0.8, name="sparse")
+    decode = mx.sym.FullyConnected(sparse, num_hidden=6, name="decode")
+    return mx.sym.Group([decode, mx.sym.IdentityAttachKLSparseReg(image, name="sparse_4d")])
+
+
+_CORRELATIONS = {  # name: (first pair?, attributes)
+    "corr_default": (True, {}),
+    "corr_flownetc": (True, dict(kernel_size=1, max_displacement=4, stride2=2, pad_size=4)),
+    "corr_kernel3": (True, dict(kernel_size=3, max_displacement=2, pad_size=3)),
+    "corr_strided": (True, dict(kernel_size=3, max_displacement=3, stride1=2, stride2=2,
+                                pad_size=2)),
+    "corr_ceil": (True, dict(max_displacement=2, stride1=3)),
+    "corr_radius1": (True, dict(max_displacement=3, stride2=2, pad_size=1)),
+    "corr_oblong": (False, dict(kernel_size=3, max_displacement=2, stride1=2, pad_size=1)),
+}
+
+
+def _correlations(mx, names, **extra):
+    a, b, c, d = _v(mx, "a", "b", "c", "d")
+    outs = []
+    for name in names:
+        square, attrs = _CORRELATIONS[name]
+        first, second = (a, b) if square else (c, d)
+        outs.append(mx.sym.Correlation(first, second, name=name, **attrs, **extra))
+    return mx.sym.Group(outs)
+
+
+def correlation(mx):
+    return _correlations(mx, list(_CORRELATIONS))
+
+
+def correlation_abs(mx):
+    return _correlations(mx, ["corr_flownetc", "corr_strided", "corr_oblong"], is_multiply=False)

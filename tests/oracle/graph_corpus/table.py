@@ -273,6 +273,23 @@ SYM_CASES = [
                "MXNet documents zeros for them, but its CPU kernel leaves their rows unwritten "
                "and zeroes element n of the output for row n (inside row 0's block here): the "
                "graph keeps the valid rows only, which must be unaffected"),
+    _sym("kl_sparse_reg", [I("data", ("N", 6)), I("image", ("N", 3, 4, 5))],
+         ["IdentityAttachKLSparseReg"],
+         notes="a sparse autoencoder's hidden layer (sigmoid, then the regularizer) with its "
+               "attributes and the defaults; a 4-d input (moving_avg per channel); the "
+               "moving_avg auxiliary states hold random values, which change nothing forward"),
+    _sym("correlation", [I("a", ("N", 3, 12, 12)), I("b", ("N", 3, 12, 12)),
+                         I("c", ("N", 4, 9, 13)), I("d", ("N", 4, 9, 13))],
+         ["Correlation"],
+         notes="FlowNet / PWC-Net cost volumes: the defaults; kernel 1 with max_displacement 4, "
+               "stride2 2, pad 4 (FlowNetC); kernel 3 with pad 3; stride1 2 with stride2 2; "
+               "stride1 3 (a ceil-rounded output size); max_displacement 3 at stride2 2 (a grid "
+               "radius of 1); a 9x13 input with kernel 3 and stride1 2"),
+    _sym("correlation_abs", [I("a", ("N", 3, 12, 12)), I("b", ("N", 3, 12, 12)),
+                             I("c", ("N", 4, 9, 13)), I("d", ("N", 4, 9, 13))],
+         ["Correlation"],
+         notes="is_multiply=False (the mean absolute difference) with the settings of "
+               "correlation's FlowNetC, strided and 9x13 outputs"),
 ]
 
 
