@@ -239,7 +239,6 @@ def _work_through_jobs():
         target.optimization = None
         if path is not None or threading.main_thread().is_alive():
             _optimize(target, path, data, options)
-        del target
 
 
 def _optimize(target, path, data, options):
